@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Differences between the kernels hvx builds against, detected from the
+ * kernel's own headers by Kbuild rather than guessed from version numbers:
+ * distributions backport interface changes.
+ */
+#ifndef HVX_COMPAT_H
+#define HVX_COMPAT_H
+
+#include <linux/syscore_ops.h>
+
+/*
+ * Newer kernels pass syscore callbacks a data pointer and register a
+ * struct syscore that points at the ops.
+ */
+#ifdef HVX_HAVE_SYSCORE_DATA
+#define HVX_SYSCORE_ARGS void *data
+#define DEFINE_HVX_SYSCORE(name, callbacks)					\
+	static struct syscore name##_syscore = { .ops = &(callbacks) };	\
+	static struct syscore *const name = &name##_syscore
+#define hvx_register_syscore(s)		register_syscore(s)
+#define hvx_unregister_syscore(s)	unregister_syscore(s)
+#else
+#define HVX_SYSCORE_ARGS void
+#define DEFINE_HVX_SYSCORE(name, callbacks)					\
+	static struct syscore_ops *const name = &(callbacks)
+#define hvx_register_syscore(s)		register_syscore_ops(s)
+#define hvx_unregister_syscore(s)	unregister_syscore_ops(s)
+#endif
+
+#endif /* HVX_COMPAT_H */

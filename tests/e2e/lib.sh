@@ -1,0 +1,53 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the end-to-end tests, run by busybox sh inside the test
+# machine.  Each check prints one TAP line; the runner collects them.
+
+HVX_KO=/hvx/hvx.ko
+PROBE=/sys/kernel/debug/vmxprobe/cpus
+HVX_SYSFS=/sys/class/misc/hvx
+
+ok() { echo "ok - $*"; }
+not_ok() { echo "not ok - $*"; }
+
+# check DESCRIPTION COMMAND...: one TAP line for whether COMMAND succeeds.
+check() {
+	desc=$1
+	shift
+	if "$@"; then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		echo "#   failed: $*"
+	fi
+}
+
+# probe_all VMXE VMX: every online CPU reports exactly this, as the CPU
+# itself sees it (tests/e2e/vmxprobe).
+probe_all() {
+	cat $PROBE
+	! grep -v "vmxe=$1 vmx=$2\$" $PROBE | grep -q .
+}
+
+# probe_cpu CPU VMXE VMX
+probe_cpu() {
+	grep -qx "cpu$1 vmxe=$2 vmx=$3" $PROBE
+}
+
+vmx_cpus_are() {
+	got=$(cat $HVX_SYSFS/vmx_cpus)
+	echo "vmx_cpus: '$got', expected '$1'"
+	[ "$got" = "$1" ]
+}
+
+# wait_for SECONDS COMMAND...: poll until COMMAND succeeds.
+wait_for() {
+	n=$(($1 * 10))
+	shift
+	while ! "$@" 2>/dev/null; do
+		n=$((n - 1))
+		[ $n -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+file_has() { grep -q "$2" "$1"; }

@@ -1,0 +1,30 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make demo: hvx's main job.  Build hvx.ko and vmctl, load hvx and show what
+# it found with vmctl: on this machine when its CPU has VT-x and its kernel
+# loads modules, otherwise inside the emulated VT-x machine.
+set -euo pipefail
+
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+kdir=/lib/modules/$(uname -r)/build
+
+can_run_here() {
+	grep -qw vmx /proc/cpuinfo || return 1
+	[ "$(cat /proc/sys/kernel/modules_disabled 2>/dev/null)" = 0 ] || return 1
+	! grep -qw nomodule /proc/cmdline || return 1
+	[ -d "$kdir" ]
+}
+
+if can_run_here; then
+	echo "demo: this CPU has VT-x: building and loading hvx here"
+	make -C "$repo" modules vmctl
+	sudo=
+	[ "$(id -u)" = 0 ] || sudo=sudo
+	$sudo insmod "$repo/hvx.ko"
+	trap '$sudo rmmod hvx' EXIT
+	$sudo "$repo/userspace/vmctl/vmctl" info
+else
+	echo "demo: no VT-x here (or no module loading): running hvx inside the emulated VT-x machine (Bochs; about two minutes)"
+	"$repo/tests/machine/run.sh" --demo
+fi

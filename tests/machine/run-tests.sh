@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+# Inside the test machine: run the end-to-end tests (all, or the one named
+# in $1), send their TAP lines to the second serial port for the host,
+# check for leaks, and leave hvx loaded so the reboot path runs last.
+TAP=/dev/ttyS1
+stty -F $TAP 115200 raw 2>/dev/null
+
+tap() {
+	echo "$*" >$TAP
+}
+
+insmod /tests/vmxprobe.ko
+[ -f /sys/kernel/debug/kmemleak ] && echo clear >/sys/kernel/debug/kmemleak
+
+for t in /tests/[0-9]*.sh; do
+	name=${t##*/}
+	name=${name%.sh}
+	case "$1" in
+	all | "") ;;
+	"$name" | "${name#*-}") ;;
+	*) continue ;;
+	esac
+	echo "=== $name"
+	rm -f /tmp/rc /tmp/results
+	(timeout -s KILL 900 sh "$t" </dev/null; echo $? >/tmp/rc) 2>&1 |
+	while IFS= read -r line; do
+		echo "$line"
+		case "$line" in
+		"ok - "* | "not ok - "*)
+			echo "$line" | sed "s/^\(not \)\{0,1\}ok - /&$name: /" >>/tmp/results
+			;;
+		esac
+	done
+	[ -f /tmp/results ] && cat /tmp/results >$TAP
+	rc=$(cat /tmp/rc 2>/dev/null || echo killed)
+	[ "$rc" = 0 ] || tap "not ok - $name: the test script ended with status $rc"
+	[ -s /tmp/results ] || tap "not ok - $name: reported no results"
+	# Leave the next test a clean machine whatever this one did.
+	rmmod hvx 2>/dev/null
+	rmmod kvm_intel kvm irqbypass 2>/dev/null
+	echo 1 >/sys/devices/system/cpu/cpu1/online 2>/dev/null
+done
+
+if [ -f /sys/kernel/debug/kmemleak ]; then
+	echo scan >/sys/kernel/debug/kmemleak
+	sleep 1
+	echo scan >/sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak >/tmp/leaks
+	if [ -s /tmp/leaks ]; then
+		cat /tmp/leaks
+		tap "not ok - kmemleak: $(grep -c unreferenced /tmp/leaks) unreferenced objects (see the serial log)"
+	else
+		tap "ok - kmemleak: no unreferenced objects after the tests"
+	fi
+else
+	tap "not ok - kmemleak: /sys/kernel/debug/kmemleak is missing"
+fi
+
+# The host checks the reboot notifier's message in the serial log.
+insmod /hvx/hvx.ko && echo "hvx-machine: hvx loaded for the reboot check"
+tap "HVX-DONE"
