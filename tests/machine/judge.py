@@ -34,6 +34,7 @@ KERNEL_TROUBLE = [
 TROUBLE_RE = re.compile("|".join(KERNEL_TROUBLE))
 # lockdep's own boot banner is not a report.
 BENIGN_RE = re.compile(r"Lock dependency validator|lockdep: fixing up|"
+                       r"RCU lockdep checking is enabled|"
                        r"\.\.\. MAX_LOCKDEP|per task-struct memory footprint|"
                        r"in-use lockdep|lockdep_map")
 
