@@ -7,6 +7,7 @@
 #ifndef HVX_COMPAT_H
 #define HVX_COMPAT_H
 
+#include <linux/compiler.h>
 #include <linux/syscore_ops.h>
 
 /*
@@ -26,6 +27,26 @@
 	static struct syscore_ops *const name = &(callbacks)
 #define hvx_register_syscore(s)		register_syscore_ops(s)
 #define hvx_unregister_syscore(s)	unregister_syscore_ops(s)
+/*
+ * Linux 6.12 renamed kvm_run's immediate_exit inside the kernel (the
+ * field itself, and the ABI, are unchanged).
+ */
+#ifdef HVX_HAVE_IMMEDIATE_EXIT_UNSAFE
+#define hvx_run_immediate_exit(run)	READ_ONCE((run)->immediate_exit__unsafe)
+#else
+#define hvx_run_immediate_exit(run)	READ_ONCE((run)->immediate_exit)
+#endif
+
+#endif
+
+/*
+ * Linux 6.12 renamed kvm_run's immediate_exit inside the kernel (the
+ * field itself, and the ABI, are unchanged).
+ */
+#ifdef HVX_HAVE_IMMEDIATE_EXIT_UNSAFE
+#define hvx_run_immediate_exit(run)	READ_ONCE((run)->immediate_exit__unsafe)
+#else
+#define hvx_run_immediate_exit(run)	READ_ONCE((run)->immediate_exit)
 #endif
 
 #endif /* HVX_COMPAT_H */

@@ -20,4 +20,7 @@ void hvx_vmx_cpus(struct cpumask *mask);
 int hvx_vmx_format_flags(char *buf, size_t size);
 u32 hvx_vmx_revision_id(void);
 
+/* kmod/vm.c */
+int hvx_create_vm(unsigned long type);
+
 #endif /* HVX_HVX_H */

@@ -8,17 +8,17 @@
  */
 #define pr_fmt(fmt) "hvx: " fmt
 
-#include <linux/anon_inodes.h>
 #include <linux/cpumask.h>
-#include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/kvm.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
-#include <linux/sched/mm.h>
+#include <linux/mm.h>
+#include <asm/msr-index.h>
 #include <linux/slab.h>
 
 #include "hvx.h"
+#include "vm.h"
 #include "../uapi/hvx.h"
 
 static bool enable_at_load = true;
@@ -26,98 +26,87 @@ module_param(enable_at_load, bool, 0444);
 MODULE_PARM_DESC(enable_at_load,
 		 "Turn VMX on at load and keep it until unload (default). When off, VMX is on only while a VM exists, so hvx and another hypervisor can take turns.");
 
-/* A VM.  For now it holds VMX operation for its lifetime and no more. */
-struct hvx_vm {
-	/* The process that created the VM; its fds work only there. */
-	struct mm_struct *mm;
-};
-
-static long hvx_check_extension(long ext)
+/**
+ * hvx_check_extension - KVM_CHECK_EXTENSION on the system or a VM fd
+ * @vm: the VM, or NULL on the system fd
+ * @ext: the capability
+ *
+ * Only what works is claimed.
+ */
+long hvx_check_extension(struct hvx_vm *vm, long ext)
 {
 	switch (ext) {
 	case HVX_CAP_HVX:
+	case KVM_CAP_USER_MEMORY:
+	case KVM_CAP_DESTROY_MEMORY_REGION_WORKS:
+	case KVM_CAP_SET_TSS_ADDR:
+	case KVM_CAP_SET_IDENTITY_MAP_ADDR:
+	case KVM_CAP_EXT_CPUID:
+	case KVM_CAP_IMMEDIATE_EXIT:
 		return 1;
+	case KVM_CAP_NR_MEMSLOTS:
+		return HVX_MAX_MEMSLOTS;
+	case KVM_CAP_NR_VCPUS:
+	case KVM_CAP_MAX_VCPUS:
+	case KVM_CAP_MAX_VCPU_ID:
+		return HVX_MAX_VCPUS;
 	default:
-		/* Nothing of KVM's is claimed before it works. */
 		return 0;
 	}
 }
 
-static int hvx_vm_release(struct inode *inode, struct file *filp)
-{
-	struct hvx_vm *vm = filp->private_data;
+/* The MSRs KVM_GET_MSR_INDEX_LIST names: those hvx lets a guest use. */
+static const u32 hvx_msr_index[] = {
+	MSR_EFER, MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK,
+	MSR_KERNEL_GS_BASE, MSR_FS_BASE, MSR_GS_BASE, MSR_IA32_SYSENTER_CS,
+	MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP, MSR_IA32_CR_PAT,
+	MSR_IA32_TSC, MSR_IA32_APICBASE, MSR_IA32_MISC_ENABLE,
+};
 
-	hvx_vmx_put();
-	mmdrop(vm->mm);
-	kfree(vm);
+static long hvx_get_msr_index_list(struct kvm_msr_list __user *argp)
+{
+	struct kvm_msr_list list;
+	u32 n;
+
+	if (copy_from_user(&list, argp, sizeof(list)))
+		return -EFAULT;
+	n = list.nmsrs;
+	list.nmsrs = ARRAY_SIZE(hvx_msr_index);
+	if (copy_to_user(argp, &list, sizeof(list)))
+		return -EFAULT;
+	if (n < ARRAY_SIZE(hvx_msr_index))
+		return -E2BIG;
+	if (copy_to_user(argp->indices, hvx_msr_index, sizeof(hvx_msr_index)))
+		return -EFAULT;
 	return 0;
 }
 
-static long hvx_vm_ioctl(struct file *filp, unsigned int ioctl,
-			 unsigned long arg)
+static long hvx_get_supported_cpuid(struct kvm_cpuid2 __user *argp)
 {
-	struct hvx_vm *vm = filp->private_data;
+	struct kvm_cpuid_entry2 *entries;
+	struct kvm_cpuid2 c;
+	int n;
+	long r = 0;
 
-	/* As in KVM: a VM belongs to its creator's address space. */
-	if (vm->mm != current->mm)
-		return -EIO;
-
-	switch (ioctl) {
-	case KVM_CHECK_EXTENSION:
-		return hvx_check_extension(arg);
-	default:
-		return -ENOTTY;
-	}
-}
-
-static const struct file_operations hvx_vm_fops = {
-	.owner		= THIS_MODULE,
-	.release	= hvx_vm_release,
-	.unlocked_ioctl	= hvx_vm_ioctl,
-	.llseek		= noop_llseek,
-};
-
-static int hvx_create_vm(unsigned long type)
-{
-	struct hvx_vm *vm;
-	struct file *file;
-	int fd, r;
-
-	/* Only KVM's default VM type exists on VMX. */
-	if (type)
-		return -EINVAL;
-
-	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
-	if (!vm)
+	if (copy_from_user(&c, argp, sizeof(c)))
+		return -EFAULT;
+	if (c.nent < 1)
+		return -E2BIG;
+	c.nent = min_t(u32, c.nent, HVX_MAX_CPUID_ENTRIES);
+	entries = kvcalloc(c.nent, sizeof(*entries), GFP_KERNEL);
+	if (!entries)
 		return -ENOMEM;
-	vm->mm = current->mm;
-	mmgrab(vm->mm);
-
-	r = hvx_vmx_get();
-	if (r)
-		goto err_free_vm;
-
-	fd = get_unused_fd_flags(O_CLOEXEC);
-	if (fd < 0) {
-		r = fd;
-		goto err_put_vmx;
+	n = hvx_supported_cpuid(entries, c.nent);
+	if (n < 0) {
+		r = n;
+		goto out;
 	}
-	file = anon_inode_getfile("hvx-vm", &hvx_vm_fops, vm, O_RDWR);
-	if (IS_ERR(file)) {
-		r = PTR_ERR(file);
-		goto err_put_fd;
-	}
-	/* The VM is complete: only now may userspace see it. */
-	fd_install(fd, file);
-	return fd;
-
-err_put_fd:
-	put_unused_fd(fd);
-err_put_vmx:
-	hvx_vmx_put();
-err_free_vm:
-	mmdrop(vm->mm);
-	kfree(vm);
+	c.nent = n;
+	if (copy_to_user(argp, &c, sizeof(c)) ||
+	    copy_to_user(argp->entries, entries, n * sizeof(*entries)))
+		r = -EFAULT;
+out:
+	kvfree(entries);
 	return r;
 }
 
@@ -130,9 +119,17 @@ static long hvx_dev_ioctl(struct file *filp, unsigned int ioctl,
 			return -EINVAL;
 		return KVM_API_VERSION;
 	case KVM_CHECK_EXTENSION:
-		return hvx_check_extension(arg);
+		return hvx_check_extension(NULL, arg);
 	case KVM_CREATE_VM:
 		return hvx_create_vm(arg);
+	case KVM_GET_VCPU_MMAP_SIZE:
+		if (arg)
+			return -EINVAL;
+		return HVX_VCPU_MMAP_PAGES * PAGE_SIZE;
+	case KVM_GET_SUPPORTED_CPUID:
+		return hvx_get_supported_cpuid((void __user *)arg);
+	case KVM_GET_MSR_INDEX_LIST:
+		return hvx_get_msr_index_list((void __user *)arg);
 	default:
 		return -ENOTTY;
 	}

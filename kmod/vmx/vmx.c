@@ -36,6 +36,7 @@
 #include "../compat.h"
 #include "../hvx.h"
 #include "capabilities.h"
+#include "vcpu.h"
 #include "vmx_ops.h"
 
 struct hvx_cpu {
@@ -185,6 +186,8 @@ static int hvx_vmx_on_this_cpu(void)
 		return -EIO;
 	}
 	WRITE_ONCE(c->vmx_on, true);
+	/* Whatever EPT translations the CPU kept from before are stale. */
+	hvx_invept(VMX_EPT_EXTENT_GLOBAL, 0);
 	return 0;
 }
 
@@ -196,6 +199,8 @@ static void hvx_vmx_off_this_cpu(void)
 	lockdep_assert_irqs_disabled();
 	if (!c->vmx_on)
 		return;
+	/* VMXOFF does not write back the VMCSs the CPU caches: VMCLEAR them. */
+	hvx_vmx_cpu_dying();
 	/* hvx entered VMX here: leaving it cannot fail but for a bug. */
 	WARN_ONCE(hvx_vmxoff(), "hvx: VMXOFF failed on CPU%d\n",
 		  smp_processor_id());
@@ -453,6 +458,9 @@ int hvx_vmx_init(void)
 	r = hvx_alloc_vmxon_regions();
 	if (r)
 		return r;
+	r = hvx_vmx_setup_globals();
+	if (r)
+		goto err_free_regions;
 
 	/*
 	 * Register the hotplug callbacks without calling them: no CPU is to
@@ -474,6 +482,7 @@ err_unregister_syscore:
 	hvx_unregister_syscore(hvx_syscore);
 	cpuhp_remove_state_nocalls(hvx_cpuhp_state);
 err_free_regions:
+	hvx_vmx_free_globals();
 	hvx_free_vmxon_regions();
 	return r;
 }
@@ -485,5 +494,6 @@ void hvx_vmx_exit(void)
 	cpuhp_remove_state_nocalls(hvx_cpuhp_state);
 	/* Every user is gone: the module cannot unload while one exists. */
 	WARN_ON_ONCE(hvx_vmx_users);
+	hvx_vmx_free_globals();
 	hvx_free_vmxon_regions();
 }

@@ -57,6 +57,10 @@ cp "$out/src/tests/e2e/vmxprobe/vmxprobe.ko" "$root/tests/"
 cp "$out/src/userspace/vmctl/vmctl-static" "$root/bin/vmctl"
 cp "$repo"/tests/e2e/*.sh "$repo/tests/machine/run-tests.sh" "$root/tests/"
 cp "$repo/tests/machine/demo-in-machine.sh" "$root/tests/demo.sh"
+mkdir -p "$root/tests/guests"
+make -s -C "$out/src/tests/guests" O="$root/tests/guests" >>"$out/build.log" 2>&1 ||
+	{ cat "$out/build.log" >&2; exit 1; }
+rm -f "$root"/tests/guests/*.o
 for prog in "$repo"/tests/e2e/progs/*.c; do
 	name=$(basename "$prog" .c)
 	gcc -static -O2 -Wall -Werror -o "$root/tests/bin/$name" "$prog"

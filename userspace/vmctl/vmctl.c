@@ -11,6 +11,8 @@
 static const struct vmctl_cmd commands[] = {
 	{ "info", "", "show hvx's version, the VMX capabilities and the CPUs in VMX operation",
 	  cmd_info },
+	{ "run", "[OPTIONS] FILE", "run a guest image in a new VM (see 'vmctl run --help')",
+	  cmd_run },
 };
 
 static void usage(FILE *out)
@@ -37,8 +39,8 @@ int main(int argc, char **argv)
 
 		if (strcmp(argv[1], c->name))
 			continue;
-		if (argc > 2 && (!strcmp(argv[2], "--help") ||
-				 !strcmp(argv[2], "-h"))) {
+		if (argc > 2 && c->run != cmd_run &&
+		    (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) {
 			printf("usage: vmctl %s %s\n\n%s\n", c->name, c->args,
 			       c->help);
 			return 0;

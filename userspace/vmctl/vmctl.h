@@ -16,6 +16,7 @@ struct vmctl_cmd {
 
 /* Commands: each returns the process exit status. */
 int cmd_info(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 /* cpulist.c */
 int cpulist_count(const char *list);

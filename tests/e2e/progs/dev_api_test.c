@@ -52,8 +52,14 @@ int main(int argc, char **argv)
 	TAP_EXPECT_RET(ioctl(sys, KVM_CHECK_EXTENSION, HVX_CAP_HVX), 1,
 		       "KVM_CHECK_EXTENSION(HVX_CAP_HVX)");
 	/* Nothing is claimed that does not work yet. */
-	TAP_EXPECT_RET(ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_USER_MEMORY), 0,
-		       "KVM_CHECK_EXTENSION(KVM_CAP_USER_MEMORY) before memory exists");
+	TAP_EXPECT_RET(ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_USER_MEMORY), 1,
+		       "KVM_CHECK_EXTENSION(KVM_CAP_USER_MEMORY)");
+	TAP_EXPECT_RET(ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_NR_MEMSLOTS), 32,
+		       "KVM_CHECK_EXTENSION(KVM_CAP_NR_MEMSLOTS)");
+	TAP_EXPECT_RET(ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_IRQCHIP), 0,
+		       "KVM_CHECK_EXTENSION(KVM_CAP_IRQCHIP), which hvx lacks");
+	TAP_EXPECT_RET(ioctl(sys, KVM_GET_VCPU_MMAP_SIZE, 0), 2 * 4096,
+		       "KVM_GET_VCPU_MMAP_SIZE");
 	TAP_EXPECT_RET(ioctl(sys, KVM_CHECK_EXTENSION, -1L), 0,
 		       "KVM_CHECK_EXTENSION of an unknown capability");
 	TAP_EXPECT_ERRNO(ioctl(sys, _IO(KVMIO, 0xff)), ENOTTY,

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Building, walking and tearing down EPT tables.  No locking here: the
+ * caller (kmod/ept/mmu.c) holds the VM's mmu_lock, and the CPU walking
+ * the tables in parallel only ever sees whole 64-bit entries.
+ */
+#include <linux/errno.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+
+#include "ept.h"
+
+static u64 *hvx_ept_alloc_table(struct hvx_ept *ept)
+{
+	u64 *table = (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+
+	if (table)
+		ept->nr_tables++;
+	return table;
+}
+
+static u64 *hvx_ept_child(u64 entry)
+{
+	return __va(entry & HVX_EPT_ADDR_MASK);
+}
+
+/**
+ * hvx_ept_init - allocate an empty EPT
+ * @ept: the EPT
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int hvx_ept_init(struct hvx_ept *ept)
+{
+	memset(ept, 0, sizeof(*ept));
+	ept->root = hvx_ept_alloc_table(ept);
+	return ept->root ? 0 : -ENOMEM;
+}
+
+/* The value of the VMCS's EPT pointer field for @ept. */
+u64 hvx_ept_pointer(const struct hvx_ept *ept)
+{
+	return __pa(ept->root) | HVX_EPTP_WALK_4 | HVX_EPTP_WB;
+}
+
+/**
+ * hvx_ept_map - map one 4 KiB or 2 MiB page
+ * @ept: the EPT
+ * @gpa: guest-physical address, aligned to the page size of @level
+ * @hpa: host-physical address, aligned likewise
+ * @level: 1 for 4 KiB, 2 for 2 MiB
+ * @prot: HVX_EPT_READ, _WRITE and _EXEC
+ *
+ * Return: 0; -EEXIST when something is already mapped there (for a 2 MiB
+ * page: when a table of 4 KiB pages is); -ENOMEM.
+ */
+int hvx_ept_map(struct hvx_ept *ept, u64 gpa, u64 hpa, int level, u64 prot)
+{
+	u64 *table = ept->root;
+	int l;
+
+	if (WARN_ON_ONCE(level < 1 || level > 2 ||
+			 !IS_ALIGNED(gpa | hpa, hvx_ept_level_size(level))))
+		return -EINVAL;
+
+	for (l = HVX_EPT_LEVELS; l > level; l--) {
+		u64 *entry = &table[hvx_ept_index(gpa, l)];
+
+		if (!hvx_ept_present(*entry)) {
+			u64 *child = hvx_ept_alloc_table(ept);
+
+			if (!child)
+				return -ENOMEM;
+			WRITE_ONCE(*entry, hvx_ept_table_entry(__pa(child)));
+		} else if (hvx_ept_is_leaf(*entry, l)) {
+			return -EEXIST;
+		}
+		table = hvx_ept_child(*entry);
+	}
+
+	table = &table[hvx_ept_index(gpa, level)];
+	if (hvx_ept_present(*table))
+		return -EEXIST;
+	WRITE_ONCE(*table, hvx_ept_leaf_entry(hpa, level, prot));
+	if (level == 1)
+		ept->nr_4k++;
+	else
+		ept->nr_2m++;
+	return 0;
+}
+
+/**
+ * hvx_ept_lookup - the leaf entry that maps @gpa
+ * @ept: the EPT
+ * @gpa: guest-physical address
+ * @level: set to the leaf's level when one is found
+ *
+ * Return: the leaf entry, or 0 when @gpa is not mapped.
+ */
+u64 hvx_ept_lookup(const struct hvx_ept *ept, u64 gpa, int *level)
+{
+	const u64 *table = ept->root;
+	int l;
+
+	for (l = HVX_EPT_LEVELS; l >= 1; l--) {
+		u64 entry = READ_ONCE(table[hvx_ept_index(gpa, l)]);
+
+		if (!hvx_ept_present(entry))
+			return 0;
+		if (hvx_ept_is_leaf(entry, l)) {
+			*level = l;
+			return entry;
+		}
+		table = hvx_ept_child(entry);
+	}
+	return 0;
+}
+
+/*
+ * Unmap the leaves of @table (at @level, mapping from @base) that lie in
+ * [start, end); free tables below when @free_tables.
+ */
+static unsigned long hvx_ept_zap(struct hvx_ept *ept, u64 *table, int level,
+				 u64 base, u64 start, u64 end,
+				 hvx_ept_release_fn release, void *data,
+				 bool free_tables)
+{
+	u64 size = hvx_ept_level_size(level);
+	unsigned long zapped = 0;
+	unsigned int i;
+
+	for (i = 0; i < HVX_EPT_ENTRIES; i++) {
+		u64 lo = base + i * size, hi = lo + size;
+		u64 entry = table[i];
+
+		if (!hvx_ept_present(entry) || hi <= start || lo >= end)
+			continue;
+		if (hvx_ept_is_leaf(entry, level)) {
+			/* Callers never split a large page. */
+			WARN_ON_ONCE(lo < start || hi > end);
+			WRITE_ONCE(table[i], 0);
+			if (release)
+				release(entry, level, data);
+			if (level == 1)
+				ept->nr_4k--;
+			else
+				ept->nr_2m--;
+			zapped++;
+			continue;
+		}
+		zapped += hvx_ept_zap(ept, hvx_ept_child(entry), level - 1,
+				      lo, start, end, release, data,
+				      free_tables);
+		if (free_tables) {
+			WRITE_ONCE(table[i], 0);
+			free_page((unsigned long)hvx_ept_child(entry));
+			ept->nr_tables--;
+		}
+	}
+	return zapped;
+}
+
+/**
+ * hvx_ept_unmap_range - unmap every page in [start, end)
+ * @ept: the EPT
+ * @start: first guest-physical address
+ * @end: the address after the last
+ * @release: called for each leaf removed
+ * @data: passed to @release
+ *
+ * The tables stay, to be reused.  The caller invalidates the CPUs' cached
+ * translations (INVEPT) before it lets the released memory go.
+ *
+ * Return: the number of leaves removed.
+ */
+unsigned long hvx_ept_unmap_range(struct hvx_ept *ept, u64 start, u64 end,
+				  hvx_ept_release_fn release, void *data)
+{
+	return hvx_ept_zap(ept, ept->root, HVX_EPT_LEVELS, 0, start, end,
+			   release, data, false);
+}
+
+/**
+ * hvx_ept_destroy - unmap everything and free every table
+ * @ept: the EPT, which no CPU may use any more
+ * @release: called for each leaf removed
+ * @data: passed to @release
+ */
+void hvx_ept_destroy(struct hvx_ept *ept, hvx_ept_release_fn release,
+		     void *data)
+{
+	if (!ept->root)
+		return;
+	hvx_ept_zap(ept, ept->root, HVX_EPT_LEVELS, 0, 0, U64_MAX,
+		    release, data, true);
+	free_page((unsigned long)ept->root);
+	ept->nr_tables--;
+	ept->root = NULL;
+}

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vCPU fd: its ioctls, the mmap of struct kvm_run, and KVM_RUN's loop.
+ */
+#define pr_fmt(fmt) "hvx: " fmt
+
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/kvm.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "compat.h"
+#include "vm.h"
+
+static int hvx_vcpu_release(struct inode *inode, struct file *filp)
+{
+	struct hvx_vcpu *vcpu = filp->private_data;
+
+	/* The vCPU itself lives as long as its VM. */
+	hvx_vm_put(vcpu->vm);
+	return 0;
+}
+
+/*
+ * KVM_RUN: enter the guest until an exit needs userspace, a signal is
+ * pending, or something fails.  Between two entries the thread may be
+ * preempted and moved; hvx_vcpu_load() follows it.
+ */
+static int hvx_vcpu_run(struct hvx_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	int r;
+
+	if (hvx_run_immediate_exit(run)) {
+		run->exit_reason = KVM_EXIT_INTR;
+		return -EINTR;
+	}
+
+	hvx_vcpu_load(vcpu);
+	r = hvx_complete_pio(vcpu);
+	hvx_vcpu_put(vcpu);
+
+	while (r > 0) {
+		if (signal_pending(current)) {
+			run->exit_reason = KVM_EXIT_INTR;
+			r = -EINTR;
+			break;
+		}
+		cond_resched();
+		hvx_vcpu_load(vcpu);
+		r = hvx_vmx_run(vcpu);
+		hvx_vcpu_put(vcpu);
+	}
+	return r;
+}
+
+static long hvx_vcpu_get_cpuid(struct hvx_vcpu *vcpu,
+			       struct kvm_cpuid2 __user *argp)
+{
+	struct kvm_cpuid2 c;
+
+	if (copy_from_user(&c, argp, sizeof(c)))
+		return -EFAULT;
+	if (c.nent < vcpu->cpuid_nent) {
+		c.nent = vcpu->cpuid_nent;
+		if (copy_to_user(argp, &c, sizeof(c)))
+			return -EFAULT;
+		return -E2BIG;
+	}
+	c.nent = vcpu->cpuid_nent;
+	if (copy_to_user(argp, &c, sizeof(c)) ||
+	    copy_to_user(argp->entries, vcpu->cpuid,
+			 c.nent * sizeof(*vcpu->cpuid)))
+		return -EFAULT;
+	return 0;
+}
+
+static long hvx_vcpu_set_cpuid2(struct hvx_vcpu *vcpu,
+				struct kvm_cpuid2 __user *argp)
+{
+	struct kvm_cpuid_entry2 *entries;
+	struct kvm_cpuid2 c;
+	long r;
+
+	if (copy_from_user(&c, argp, sizeof(c)))
+		return -EFAULT;
+	if (c.nent > HVX_MAX_CPUID_ENTRIES)
+		return -E2BIG;
+	entries = memdup_user(argp->entries, c.nent * sizeof(*entries) ?: 1);
+	if (IS_ERR(entries))
+		return PTR_ERR(entries);
+	r = hvx_vcpu_set_cpuid(vcpu, entries, c.nent);
+	kfree(entries);
+	return r;
+}
+
+static long hvx_vcpu_ioctl(struct file *filp, unsigned int ioctl,
+			   unsigned long arg)
+{
+	struct hvx_vcpu *vcpu = filp->private_data;
+	void __user *argp = (void __user *)arg;
+	long r;
+
+	if (vcpu->vm->mm != current->mm)
+		return -EIO;
+	if (mutex_lock_killable(&vcpu->mutex))
+		return -EINTR;
+
+	switch (ioctl) {
+	case KVM_RUN:
+		r = arg ? -EINVAL : hvx_vcpu_run(vcpu);
+		break;
+	case KVM_GET_REGS: {
+		struct kvm_regs regs;
+
+		hvx_vmx_get_regs(vcpu, &regs);
+		r = copy_to_user(argp, &regs, sizeof(regs)) ? -EFAULT : 0;
+		break;
+	}
+	case KVM_SET_REGS: {
+		struct kvm_regs regs;
+
+		r = -EFAULT;
+		if (copy_from_user(&regs, argp, sizeof(regs)))
+			break;
+		r = hvx_vmx_set_regs(vcpu, &regs);
+		break;
+	}
+	case KVM_GET_SREGS: {
+		struct kvm_sregs *sregs = kzalloc(sizeof(*sregs), GFP_KERNEL);
+
+		r = -ENOMEM;
+		if (!sregs)
+			break;
+		hvx_vmx_get_sregs(vcpu, sregs);
+		r = copy_to_user(argp, sregs, sizeof(*sregs)) ? -EFAULT : 0;
+		kfree(sregs);
+		break;
+	}
+	case KVM_SET_SREGS: {
+		struct kvm_sregs *sregs = memdup_user(argp, sizeof(*sregs));
+
+		r = PTR_ERR_OR_ZERO(sregs);
+		if (r)
+			break;
+		r = hvx_vmx_set_sregs(vcpu, sregs);
+		kfree(sregs);
+		break;
+	}
+	case KVM_SET_CPUID2:
+		r = hvx_vcpu_set_cpuid2(vcpu, argp);
+		break;
+	case KVM_GET_CPUID2:
+		r = hvx_vcpu_get_cpuid(vcpu, argp);
+		break;
+	default:
+		r = -ENOTTY;
+		break;
+	}
+	mutex_unlock(&vcpu->mutex);
+	return r;
+}
+
+/* The mmap of a vCPU fd: page 0 is struct kvm_run, page 1 port I/O data. */
+static vm_fault_t hvx_vcpu_fault(struct vm_fault *vmf)
+{
+	struct hvx_vcpu *vcpu = vmf->vma->vm_file->private_data;
+	void *addr;
+
+	if (vmf->pgoff == 0)
+		addr = vcpu->run;
+	else if (vmf->pgoff == HVX_PIO_PAGE_OFFSET)
+		addr = vcpu->pio_data;
+	else
+		return VM_FAULT_SIGBUS;
+	vmf->page = virt_to_page(addr);
+	get_page(vmf->page);
+	return 0;
+}
+
+static const struct vm_operations_struct hvx_vcpu_vm_ops = {
+	.fault = hvx_vcpu_fault,
+};
+
+static int hvx_vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	if (vma->vm_pgoff >= HVX_VCPU_MMAP_PAGES ||
+	    vma_pages(vma) > HVX_VCPU_MMAP_PAGES - vma->vm_pgoff)
+		return -EINVAL;
+	vma->vm_ops = &hvx_vcpu_vm_ops;
+	return 0;
+}
+
+static const struct file_operations hvx_vcpu_fops = {
+	.owner		= THIS_MODULE,
+	.release	= hvx_vcpu_release,
+	.unlocked_ioctl	= hvx_vcpu_ioctl,
+	.mmap		= hvx_vcpu_mmap,
+	.llseek		= noop_llseek,
+};
+
+/**
+ * hvx_vcpu_create - a new vCPU in its reset state
+ * @vm: the VM
+ * @id: the vCPU id
+ *
+ * Return: the vCPU or an ERR_PTR.
+ */
+struct hvx_vcpu *hvx_vcpu_create(struct hvx_vm *vm, u32 id)
+{
+	struct kvm_cpuid_entry2 *cpuid;
+	struct hvx_vcpu *vcpu;
+	int r = -ENOMEM;
+
+	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
+	if (!vcpu)
+		return ERR_PTR(-ENOMEM);
+	vcpu->vm = vm;
+	vcpu->id = id;
+	mutex_init(&vcpu->mutex);
+	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	vcpu->pio_data = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!vcpu->run || !vcpu->pio_data)
+		goto err;
+
+	/* Until KVM_SET_CPUID2, the guest sees what hvx supports. */
+	cpuid = kcalloc(HVX_MAX_CPUID_ENTRIES, sizeof(*cpuid), GFP_KERNEL);
+	if (!cpuid)
+		goto err;
+	r = hvx_supported_cpuid(cpuid, HVX_MAX_CPUID_ENTRIES);
+	if (r >= 0)
+		r = hvx_vcpu_set_cpuid(vcpu, cpuid, r);
+	kfree(cpuid);
+	if (r)
+		goto err;
+
+	r = hvx_vmx_vcpu_init(vcpu);
+	if (r)
+		goto err;
+	return vcpu;
+
+err:
+	hvx_vcpu_free(vcpu);
+	return ERR_PTR(r);
+}
+
+void hvx_vcpu_free(struct hvx_vcpu *vcpu)
+{
+	hvx_vmx_vcpu_free(vcpu);
+	kfree(vcpu->cpuid);
+	free_page((unsigned long)vcpu->pio_data);
+	free_page((unsigned long)vcpu->run);
+	kfree(vcpu);
+}
+
+/* Install an fd for @vcpu.  Return: the fd or a negative errno. */
+int hvx_vcpu_fd(struct hvx_vcpu *vcpu)
+{
+	char name[16];
+
+	snprintf(name, sizeof(name), "hvx-vcpu:%u", vcpu->id);
+	return anon_inode_getfd(name, &hvx_vcpu_fops, vcpu,
+				O_RDWR | O_CLOEXEC);
+}

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * VMs and vCPUs: the objects behind the VM and vCPU fds.
+ *
+ * A VM owns its memory slots, its EPT and its vCPUs.  It is reference
+ * counted: the VM fd holds one reference and every vCPU fd another, so a
+ * VM lives until the last of its fds is closed.  vCPUs are freed with the
+ * VM, as in KVM.
+ *
+ * Locking, outermost first:
+ *   vcpu->mutex	one ioctl at a time on a vCPU (KVM_RUN holds it)
+ *   vm->lock		the vCPU array, vCPU creation
+ *   vm->mmu_lock	the memory slots and the EPT
+ *   mmap_lock		taken inside mmu_lock when pinning guest memory
+ */
+#ifndef HVX_VM_H
+#define HVX_VM_H
+
+#include <linux/kref.h>
+#include <linux/kvm.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+
+#include "ept/ept.h"
+#include "ept/memslot.h"
+#include "vmx/vcpu.h"
+
+/* KVM_CAP_MAX_VCPUS and KVM_CAP_MAX_VCPU_ID: ids 0 to 63. */
+#define HVX_MAX_VCPUS		64
+
+/* The vCPU mmap: struct kvm_run, then the data page of port I/O. */
+#define HVX_VCPU_MMAP_PAGES	2
+#define HVX_PIO_PAGE_OFFSET	1
+
+/* The largest CPUID table userspace may set (as KVM's). */
+#define HVX_MAX_CPUID_ENTRIES	256
+
+struct hvx_vm {
+	struct kref ref;
+	/* The process that created the VM; its fds work only there. */
+	struct mm_struct *mm;
+
+	/* Guards vcpus[] and nr_vcpus. */
+	struct mutex lock;
+	struct hvx_vcpu *vcpus[HVX_MAX_VCPUS];
+	unsigned int nr_vcpus;
+
+	/* Guards slots and ept; the vCPUs' fault paths take it. */
+	struct mutex mmu_lock;
+	struct hvx_memslots slots;
+	struct hvx_ept ept;
+	u64 eptp;
+};
+
+/* Port I/O that went to userspace and may need finishing on return. */
+struct hvx_pio {
+	bool pending;
+	bool in;
+	bool string;
+	bool rep;
+	u8 size;
+	u8 addr_size;		/* string: 2, 4 or 8 bytes */
+	u8 seg;			/* string: the segment (VMX encoding) */
+	u16 port;
+	u32 count;		/* elements transferred by this exit */
+	unsigned long rip;	/* of the instruction, to notice a new RIP */
+};
+
+struct hvx_vcpu {
+	struct hvx_vm *vm;
+	u32 id;
+	/* One ioctl at a time on the vCPU; KVM_RUN holds it throughout. */
+	struct mutex mutex;
+	struct kvm_run *run;
+	void *pio_data;
+	struct hvx_pio pio;
+
+	/* The guest's CPUID table: KVM_SET_CPUID2's, or the default. */
+	struct kvm_cpuid_entry2 *cpuid;
+	unsigned int cpuid_nent;
+
+	struct hvx_vmx_vcpu vmx;
+};
+
+/* kmod/main.c */
+long hvx_check_extension(struct hvx_vm *vm, long ext);
+
+/* kmod/vm.c */
+void hvx_vm_put(struct hvx_vm *vm);
+
+/* kmod/ept/mmu.c */
+int hvx_read_guest(struct hvx_vm *vm, u64 gpa, void *buf, size_t len);
+int hvx_write_guest(struct hvx_vm *vm, u64 gpa, const void *buf,
+		    size_t len);
+
+/* kmod/vcpu.c */
+struct hvx_vcpu *hvx_vcpu_create(struct hvx_vm *vm, u32 id);
+void hvx_vcpu_free(struct hvx_vcpu *vcpu);
+int hvx_vcpu_fd(struct hvx_vcpu *vcpu);
+
+int hvx_mmu_init(struct hvx_vm *vm);
+void hvx_mmu_destroy(struct hvx_vm *vm);
+int hvx_mmu_set_slot(struct hvx_vm *vm,
+		     const struct hvx_memslot_request *req);
+int hvx_mmu_fault(struct hvx_vm *vm, u64 gpa);
+
+/* kmod/cpuid.c */
+int hvx_supported_cpuid(struct kvm_cpuid_entry2 *entries, unsigned int max);
+void hvx_cpuid_lookup(struct hvx_vcpu *vcpu, u32 function, u32 index,
+		      u32 *eax, u32 *ebx, u32 *ecx, u32 *edx);
+int hvx_vcpu_set_cpuid(struct hvx_vcpu *vcpu,
+		       const struct kvm_cpuid_entry2 *entries,
+		       unsigned int nent);
+
+#endif /* HVX_VM_H */

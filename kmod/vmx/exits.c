@@ -1,0 +1,900 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VM exit handlers.
+ *
+ * Each handler runs with the vCPU loaded and returns what hvx_vmx_run()
+ * returns: 1 to enter the guest again, 0 to go to userspace with
+ * vcpu->run filled in, or a negative errno for KVM_RUN to return.  A
+ * handler that must sleep puts the vCPU and loads it again.
+ *
+ * What a guest does can never make a handler fail the host: anything hvx
+ * does not handle ends in KVM_EXIT_INTERNAL_ERROR for the VMM to see.
+ */
+#define pr_fmt(fmt) "hvx: " fmt
+
+#include <linux/kvm_para.h>
+#include <linux/sched.h>
+#include <asm/apicdef.h>
+#include <asm/debugreg.h>
+#include <asm/msr.h>
+#include <asm/vmx.h>
+
+#include "../vm.h"
+#include "capabilities.h"
+#include "entry_check.h"
+#include "paging.h"
+#include "vmx_ops.h"
+
+static unsigned long hvx_reg_read(struct hvx_vcpu *vcpu, int reg)
+{
+	if (reg == HVX_REG_RSP)
+		return vmcs_readl(GUEST_RSP);
+	return vcpu->vmx.regs[reg];
+}
+
+static void hvx_reg_write(struct hvx_vcpu *vcpu, int reg, unsigned long val)
+{
+	if (reg == HVX_REG_RSP)
+		vmcs_writel(GUEST_RSP, val);
+	else
+		vcpu->vmx.regs[reg] = val;
+}
+
+static bool hvx_long_mode(void)
+{
+	return vmcs_read32(VM_ENTRY_CONTROLS) & VM_ENTRY_IA32E_MODE;
+}
+
+/* Is the guest executing 64-bit code (long mode with CS.L)? */
+static bool hvx_64bit_code(void)
+{
+	return hvx_long_mode() &&
+	       (vmcs_read32(GUEST_CS_AR_BYTES) & VMX_AR_L_MASK);
+}
+
+static int hvx_cpl(void)
+{
+	return VMX_AR_DPL(vmcs_read32(GUEST_SS_AR_BYTES));
+}
+
+/* Step over the instruction that exited; it is done. */
+static void hvx_skip_instruction(void)
+{
+	unsigned long rip = vmcs_readl(GUEST_RIP);
+	u32 intr;
+
+	rip += vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
+	if (!hvx_64bit_code())
+		rip = (u32)rip;
+	vmcs_writel(GUEST_RIP, rip);
+	/* An STI or MOV SS shadow ends with the instruction after it. */
+	intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
+	if (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
+		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
+			     intr & ~(GUEST_INTR_STATE_STI |
+				      GUEST_INTR_STATE_MOV_SS));
+}
+
+/**
+ * hvx_inject_exception - deliver a hardware exception on the next entry
+ * @vcpu: the vCPU
+ * @vector: the exception
+ * @has_error: whether the exception pushes an error code
+ * @error_code: the error code
+ */
+void hvx_inject_exception(struct hvx_vcpu *vcpu, u8 vector, bool has_error,
+			  u32 error_code)
+{
+	struct hvx_vmx_event *e = &vcpu->vmx.event;
+
+	e->pending = true;
+	e->info = vector | INTR_TYPE_HARD_EXCEPTION | INTR_INFO_VALID_MASK |
+		  (has_error ? INTR_INFO_DELIVER_CODE_MASK : 0);
+	e->error_code = error_code;
+	e->instr_len = 0;
+}
+
+static int hvx_inject_gp(struct hvx_vcpu *vcpu)
+{
+	hvx_inject_exception(vcpu, GP_VECTOR, true, 0);
+	return 1;
+}
+
+static int hvx_inject_ud(struct hvx_vcpu *vcpu)
+{
+	hvx_inject_exception(vcpu, UD_VECTOR, false, 0);
+	return 1;
+}
+
+static int hvx_internal_error(struct hvx_vcpu *vcpu, u32 suberror)
+{
+	struct kvm_run *run = vcpu->run;
+
+	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+	run->internal.suberror = suberror;
+	run->internal.ndata = 4;
+	run->internal.data[0] = vcpu->vmx.exit_reason;
+	run->internal.data[1] = vcpu->vmx.exit_qual;
+	run->internal.data[2] = vmcs_readl(GUEST_RIP);
+	run->internal.data[3] = smp_processor_id();
+	return 0;
+}
+
+/*
+ * An exit that interrupted the delivery of an event (an EPT violation on
+ * the guest's IDT, say) leaves the event undelivered: deliver it again on
+ * the next entry (SDM "Information for VM Exits During Event Delivery").
+ */
+static void hvx_requeue_vectoring_event(struct hvx_vcpu *vcpu)
+{
+	u32 info = vmcs_read32(IDT_VECTORING_INFO_FIELD);
+	struct hvx_vmx_event *e = &vcpu->vmx.event;
+	u32 type;
+
+	if (!(info & VECTORING_INFO_VALID_MASK))
+		return;
+	type = info & VECTORING_INFO_TYPE_MASK;
+	e->pending = true;
+	e->info = info & (VECTORING_INFO_VECTOR_MASK | VECTORING_INFO_TYPE_MASK |
+			  VECTORING_INFO_DELIVER_CODE_MASK |
+			  VECTORING_INFO_VALID_MASK);
+	e->error_code = vmcs_read32(IDT_VECTORING_ERROR_CODE);
+	e->instr_len = 0;
+	if (type == INTR_TYPE_SOFT_INTR || type == INTR_TYPE_SOFT_EXCEPTION ||
+	    type == INTR_TYPE_PRIV_SW_EXCEPTION)
+		e->instr_len = vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
+}
+
+static int hvx_handle_exception(struct hvx_vcpu *vcpu)
+{
+	u32 info = vmcs_read32(VM_EXIT_INTR_INFO);
+	u32 type = info & INTR_INFO_INTR_TYPE_MASK;
+	u8 vector = info & INTR_INFO_VECTOR_MASK;
+	struct hvx_vmx_event *e = &vcpu->vmx.event;
+
+	/* The host's NMI: already handled in hvx_vmx_run(). */
+	if (type == INTR_TYPE_NMI_INTR)
+		return 1;
+
+	switch (vector) {
+	case DB_VECTOR:
+		/* The exit qualification holds what DR6 would have got. */
+		vcpu->vmx.dr6 = HVX_DR6_ACTIVE_LOW ^
+				(vcpu->vmx.exit_qual & (DR_TRAP_BITS | DR_STEP));
+		fallthrough;
+	case AC_VECTOR:
+		if (e->pending)		/* found during delivery: see above */
+			return 1;
+		e->pending = true;
+		e->info = info & (INTR_INFO_VECTOR_MASK |
+				  INTR_INFO_INTR_TYPE_MASK |
+				  INTR_INFO_DELIVER_CODE_MASK |
+				  INTR_INFO_VALID_MASK);
+		e->error_code = vmcs_read32(VM_EXIT_INTR_ERROR_CODE);
+		e->instr_len = type == INTR_TYPE_HARD_EXCEPTION ? 0 :
+			       vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
+		return 1;
+	default:
+		return hvx_internal_error(vcpu, KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON);
+	}
+}
+
+static int hvx_handle_triple_fault(struct hvx_vcpu *vcpu)
+{
+	vcpu->run->exit_reason = KVM_EXIT_SHUTDOWN;
+	return 0;
+}
+
+static int hvx_handle_cpuid(struct hvx_vcpu *vcpu)
+{
+	unsigned long *g = vcpu->vmx.regs;
+	u32 eax, ebx, ecx, edx;
+
+	hvx_cpuid_lookup(vcpu, g[HVX_REG_RAX], g[HVX_REG_RCX],
+			 &eax, &ebx, &ecx, &edx);
+	g[HVX_REG_RAX] = eax;
+	g[HVX_REG_RBX] = ebx;
+	g[HVX_REG_RCX] = ecx;
+	g[HVX_REG_RDX] = edx;
+	hvx_skip_instruction();
+	return 1;
+}
+
+/*
+ * HLT: with no interrupt controller in the kernel, the VMM decides what a
+ * halted vCPU waits for (KVM does the same without an in-kernel irqchip).
+ */
+static int hvx_handle_hlt(struct hvx_vcpu *vcpu)
+{
+	hvx_skip_instruction();
+	vcpu->run->exit_reason = KVM_EXIT_HLT;
+	return 0;
+}
+
+static int hvx_handle_nop(struct hvx_vcpu *vcpu)
+{
+	hvx_skip_instruction();
+	return 1;
+}
+
+/*
+ * VMCALL: KVM's hypercall convention (number in RAX, result in RAX).  No
+ * hypercall exists yet, so every number gets KVM's "no such hypercall".
+ */
+static int hvx_handle_vmcall(struct hvx_vcpu *vcpu)
+{
+	long ret = hvx_cpl() ? -KVM_EPERM : -KVM_ENOSYS;
+
+	if (!hvx_64bit_code())
+		ret = (u32)ret;
+	vcpu->vmx.regs[HVX_REG_RAX] = ret;
+	hvx_skip_instruction();
+	return 1;
+}
+
+/* The guest sees no VMX: its VMX instructions raise #UD. */
+static int hvx_handle_vmx_instruction(struct hvx_vcpu *vcpu)
+{
+	return hvx_inject_ud(vcpu);
+}
+
+static unsigned long hvx_guest_cr0_now(void)
+{
+	unsigned long mask = vmcs_readl(CR0_GUEST_HOST_MASK);
+
+	return (vmcs_readl(GUEST_CR0) & ~mask) |
+	       (vmcs_readl(CR0_READ_SHADOW) & mask);
+}
+
+/* MOV to and from CR0, CR4 and CR8, LMSW and CLTS (SDM table "Exit
+ * Qualification for Control-Register Accesses").
+ */
+static int hvx_handle_cr(struct hvx_vcpu *vcpu)
+{
+	unsigned long qual = vcpu->vmx.exit_qual;
+	int cr = qual & 15, reg = (qual >> 8) & 15;
+	unsigned long val;
+	int r;
+
+	switch ((qual >> 4) & 3) {
+	case 0:		/* MOV to CR */
+		val = hvx_reg_read(vcpu, reg);
+		if (!hvx_64bit_code())
+			val = (u32)val;
+		switch (cr) {
+		case 0:
+			r = hvx_set_cr0(vcpu, val);
+			break;
+		case 4:
+			r = hvx_set_cr4(vcpu, val);
+			break;
+		case 8:
+			r = val & ~15UL ? 1 : 0;
+			if (!r)
+				vcpu->vmx.cr8 = val;
+			break;
+		default:
+			return hvx_internal_error(vcpu, KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON);
+		}
+		if (r)
+			return hvx_inject_gp(vcpu);
+		break;
+	case 1:		/* MOV from CR: only CR8 exits */
+		if (cr != 8)
+			return hvx_internal_error(vcpu, KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON);
+		hvx_reg_write(vcpu, reg, vcpu->vmx.cr8);
+		break;
+	case 2:		/* CLTS */
+		if (hvx_set_cr0(vcpu, hvx_guest_cr0_now() & ~X86_CR0_TS))
+			return hvx_inject_gp(vcpu);
+		break;
+	case 3:		/* LMSW: sets PE, MP, EM and TS; cannot clear PE */
+		val = (qual >> 16) & 0xf;
+		val |= hvx_guest_cr0_now() & ~0xeUL;
+		if (hvx_set_cr0(vcpu, val))
+			return hvx_inject_gp(vcpu);
+		break;
+	}
+	hvx_skip_instruction();
+	return 1;
+}
+
+/*
+ * MOV to and from debug registers.  hvx keeps DR0-DR3 and DR6 for the
+ * guest without loading them into the CPU (hardware breakpoints are not
+ * virtualised yet); DR7 lives in the VMCS.
+ */
+static int hvx_handle_dr(struct hvx_vcpu *vcpu)
+{
+	unsigned long qual = vcpu->vmx.exit_qual;
+	int dr = qual & 7, reg = (qual >> 8) & 15;
+	bool from_dr = qual & BIT(4);
+	unsigned long val;
+
+	if (dr == 4 || dr == 5) {
+		if (vmcs_readl(CR4_READ_SHADOW) & X86_CR4_DE)
+			return hvx_inject_ud(vcpu);
+		dr += 2;
+	}
+	if (from_dr) {
+		if (dr < 4)
+			val = vcpu->vmx.db[dr];
+		else if (dr == 6)
+			val = vcpu->vmx.dr6;
+		else
+			val = vmcs_readl(GUEST_DR7);
+		hvx_reg_write(vcpu, reg, val);
+	} else {
+		val = hvx_reg_read(vcpu, reg);
+		if (!hvx_64bit_code())
+			val = (u32)val;
+		if (dr < 4) {
+			vcpu->vmx.db[dr] = val;
+		} else {
+			if (val >> 32)
+				return hvx_inject_gp(vcpu);
+			if (dr == 6)
+				vcpu->vmx.dr6 = (val & HVX_DR6_VOLATILE) |
+						HVX_DR6_FIXED_1;
+			else
+				vmcs_writel(GUEST_DR7, (val & ~HVX_DR7_FIXED_0) |
+					    HVX_DR7_FIXED_1);
+		}
+	}
+	hvx_skip_instruction();
+	return 1;
+}
+
+/* Reading guest memory for the page-table walker. */
+static int hvx_walk_read(void *ctx, u64 gpa, void *val, unsigned int size)
+{
+	return hvx_read_guest(ctx, gpa, val, size);
+}
+
+/* The guest's paging state, for the walker.  The vCPU is loaded. */
+static void hvx_get_paging(struct hvx_vcpu *vcpu, struct hvx_paging *pg)
+{
+	unsigned long cr0 = hvx_guest_cr0_now();
+	unsigned long cr4 = vmcs_readl(CR4_READ_SHADOW);
+
+	memset(pg, 0, sizeof(*pg));
+	pg->cr3 = vmcs_readl(GUEST_CR3);
+	pg->pse = cr4 & X86_CR4_PSE;
+	pg->wp = cr0 & X86_CR0_WP;
+	pg->nx = vcpu->vmx.efer & EFER_NX;
+	pg->maxphyaddr = boot_cpu_data.x86_phys_bits;
+	if (!(cr0 & X86_CR0_PG))
+		pg->mode = HVX_PAGING_NONE;
+	else if (hvx_long_mode())
+		pg->mode = HVX_PAGING_4LEVEL;
+	else if (cr4 & X86_CR4_PAE)
+		pg->mode = HVX_PAGING_PAE;
+	else
+		pg->mode = HVX_PAGING_32;
+	if (pg->mode == HVX_PAGING_PAE) {
+		pg->pdpte[0] = vmcs_read64(GUEST_PDPTR0);
+		pg->pdpte[1] = vmcs_read64(GUEST_PDPTR1);
+		pg->pdpte[2] = vmcs_read64(GUEST_PDPTR2);
+		pg->pdpte[3] = vmcs_read64(GUEST_PDPTR3);
+	}
+}
+
+/* Segment registers as VMX numbers them in instruction information. */
+enum {
+	HVX_VMX_SEG_ES,
+	HVX_VMX_SEG_CS,
+	HVX_VMX_SEG_SS,
+	HVX_VMX_SEG_DS,
+	HVX_VMX_SEG_FS,
+	HVX_VMX_SEG_GS,
+};
+
+/* The VMCS base field of each segment register, in VMX's numbering. */
+static const u16 hvx_seg_base_field[] = {
+	GUEST_ES_BASE, GUEST_CS_BASE, GUEST_SS_BASE,
+	GUEST_DS_BASE, GUEST_FS_BASE, GUEST_GS_BASE,
+};
+
+/*
+ * Copy the data of a string I/O instruction between guest memory, at
+ * seg:*addr, and the vCPU's I/O data page.  Sleeps: the vCPU is put.
+ * Returns 0, 1 when a #PF was queued, or a negative errno.
+ */
+static int hvx_pio_string_copy(struct hvx_vcpu *vcpu, bool to_guest)
+{
+	struct hvx_pio *pio = &vcpu->pio;
+	int reg = pio->in ? HVX_REG_RDI : HVX_REG_RSI;
+	unsigned long addr_mask = pio->addr_size == 8 ? ~0UL :
+				  GENMASK(pio->addr_size * 8 - 1, 0);
+	bool down = vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_DF;
+	unsigned int bytes = pio->count * pio->size;
+	u64 base = 0, gva, gpa;
+	struct hvx_paging pg;
+	u32 pf_error = 0;
+	bool user = hvx_cpl() == 3;
+	int r;
+
+	if (!hvx_64bit_code() || pio->seg == HVX_VMX_SEG_FS ||
+	    pio->seg == HVX_VMX_SEG_GS)
+		base = __vmcs_readl(hvx_seg_base_field[pio->seg]);
+	gva = base + (vcpu->vmx.regs[reg] & addr_mask);
+	/* Moving down, the elements span [gva - bytes + size, gva + size). */
+	if (down)
+		gva -= bytes - pio->size;
+	if (!hvx_64bit_code())
+		gva = (u32)gva;
+	hvx_get_paging(vcpu, &pg);
+
+	hvx_vcpu_put(vcpu);
+	r = hvx_gva_to_gpa(&pg, gva, to_guest, user, hvx_walk_read,
+			   vcpu->vm, &gpa, &pf_error);
+	if (!r && to_guest) {
+		u8 *data = vcpu->pio_data;
+		unsigned int i;
+
+		/* The data page holds the elements in the order of transfer. */
+		for (i = 0; i < pio->count && !r; i++) {
+			unsigned int e = down ? pio->count - 1 - i : i;
+
+			r = hvx_write_guest(vcpu->vm, gpa + e * pio->size,
+					    data + i * pio->size, pio->size);
+		}
+	} else if (!r) {
+		u8 *data = vcpu->pio_data;
+		unsigned int i;
+
+		for (i = 0; i < pio->count && !r; i++) {
+			unsigned int e = down ? pio->count - 1 - i : i;
+
+			r = hvx_read_guest(vcpu->vm, gpa + e * pio->size,
+					   data + i * pio->size, pio->size);
+		}
+	}
+	hvx_vcpu_load(vcpu);
+
+	if (r == -EFAULT && pf_error) {
+		vcpu->vmx.cr2 = gva;
+		hvx_inject_exception(vcpu, PF_VECTOR, true, pf_error);
+		return 1;
+	}
+	return r;
+}
+
+/* Advance RSI or RDI and RCX past the elements this exit transferred. */
+static void hvx_pio_string_advance(struct hvx_vcpu *vcpu)
+{
+	struct hvx_pio *pio = &vcpu->pio;
+	int reg = pio->in ? HVX_REG_RDI : HVX_REG_RSI;
+	unsigned long mask = pio->addr_size == 8 ? ~0UL :
+			     GENMASK(pio->addr_size * 8 - 1, 0);
+	unsigned long *g = vcpu->vmx.regs;
+	long delta = (long)pio->count * pio->size;
+
+	if (vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_DF)
+		delta = -delta;
+	g[reg] = (g[reg] & ~mask) | ((g[reg] + delta) & mask);
+	if (pio->addr_size == 4)	/* 32-bit writes zero-extend */
+		g[reg] = (u32)g[reg];
+	if (pio->rep) {
+		g[HVX_REG_RCX] = (g[HVX_REG_RCX] & ~mask) |
+				 ((g[HVX_REG_RCX] - pio->count) & mask);
+		if (pio->addr_size == 4)
+			g[HVX_REG_RCX] = (u32)g[HVX_REG_RCX];
+	}
+}
+
+/**
+ * hvx_complete_pio - finish port I/O that went to userspace
+ * @vcpu: the vCPU, loaded
+ *
+ * Called at the start of KVM_RUN.  IN puts the data userspace supplied
+ * into the guest; every form steps past the instruction when it is done
+ * (a REP form with elements left runs again instead, as on hardware).
+ *
+ * Return: 1 to enter the guest, or a negative errno.
+ */
+int hvx_complete_pio(struct hvx_vcpu *vcpu)
+{
+	struct hvx_pio *pio = &vcpu->pio;
+	unsigned long *g = vcpu->vmx.regs;
+	unsigned long mask;
+	int r;
+
+	if (!pio->pending)
+		return 1;
+	pio->pending = false;
+	/*
+	 * The VMM moved the vCPU elsewhere (KVM_SET_REGS) since the exit:
+	 * the instruction is abandoned, as in KVM.
+	 */
+	if (vmcs_readl(GUEST_RIP) != pio->rip)
+		return 1;
+
+	if (!pio->string) {
+		if (pio->in) {
+			u32 val = 0;
+
+			memcpy(&val, vcpu->pio_data, pio->size);
+			if (pio->size == 4)
+				g[HVX_REG_RAX] = val;	/* zero-extends */
+			else
+				g[HVX_REG_RAX] = (g[HVX_REG_RAX] &
+						  ~GENMASK(pio->size * 8 - 1, 0)) | val;
+		}
+		hvx_skip_instruction();
+		return 1;
+	}
+
+	if (pio->in) {
+		r = hvx_pio_string_copy(vcpu, true);
+		if (r)
+			return r < 0 ? r : 1;
+	}
+	hvx_pio_string_advance(vcpu);
+	mask = pio->addr_size == 8 ? ~0UL : GENMASK(pio->addr_size * 8 - 1, 0);
+	if (!pio->rep || !(g[HVX_REG_RCX] & mask))
+		hvx_skip_instruction();
+	return 1;
+}
+
+/*
+ * IN, OUT, INS and OUTS go to userspace as KVM_EXIT_IO, with the data in
+ * the page after struct kvm_run.  A REP string instruction goes in
+ * batches of at most a page of data, none crossing a guest page.
+ */
+static int hvx_handle_io(struct hvx_vcpu *vcpu)
+{
+	unsigned long qual = vcpu->vmx.exit_qual;
+	struct hvx_pio *pio = &vcpu->pio;
+	struct kvm_run *run = vcpu->run;
+	unsigned long *g = vcpu->vmx.regs;
+	int r;
+
+	memset(pio, 0, sizeof(*pio));
+	pio->size = (qual & 7) + 1;
+	pio->in = qual & BIT(3);
+	pio->string = qual & BIT(4);
+	pio->rep = qual & BIT(5);
+	pio->port = qual >> 16;
+	pio->count = 1;
+
+	if (pio->string) {
+		u32 info = vmcs_read32(VMX_INSTRUCTION_INFO);
+		unsigned long mask, count, left;
+		bool down = vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_DF;
+		u64 addr;
+
+		/* Bits 9:7 address size (16/32/64), 17:15 segment (OUTS). */
+		pio->addr_size = 2 << ((info >> 7) & 7);
+		pio->seg = pio->in ? HVX_VMX_SEG_ES : (info >> 15) & 7;
+		if (pio->addr_size > 8 || pio->seg > HVX_VMX_SEG_GS)
+			return hvx_internal_error(vcpu, KVM_INTERNAL_ERROR_EMULATION);
+		mask = pio->addr_size == 8 ? ~0UL :
+		       GENMASK(pio->addr_size * 8 - 1, 0);
+		count = pio->rep ? g[HVX_REG_RCX] & mask : 1;
+		if (!count)
+			return hvx_handle_nop(vcpu);
+		count = min(count, PAGE_SIZE / pio->size);
+		/* Stay within the guest page of the first element. */
+		addr = g[pio->in ? HVX_REG_RDI : HVX_REG_RSI] & mask;
+		left = down ? (addr & ~PAGE_MASK) / pio->size + 1 :
+			      (PAGE_SIZE - (addr & ~PAGE_MASK)) / pio->size;
+		pio->count = max(1UL, min(count, left));
+		if (!pio->in) {
+			r = hvx_pio_string_copy(vcpu, false);
+			if (r)
+				return r < 0 ? r : 1;
+		}
+	} else if (!pio->in) {
+		memcpy(vcpu->pio_data, &g[HVX_REG_RAX], pio->size);
+	}
+
+	pio->pending = true;
+	pio->rip = vmcs_readl(GUEST_RIP);
+	run->exit_reason = KVM_EXIT_IO;
+	run->io.direction = pio->in ? KVM_EXIT_IO_IN : KVM_EXIT_IO_OUT;
+	run->io.size = pio->size;
+	run->io.port = pio->port;
+	run->io.count = pio->count;
+	run->io.data_offset = HVX_PIO_PAGE_OFFSET * PAGE_SIZE;
+	return 0;
+}
+
+static bool hvx_canonical(u64 addr)
+{
+	return (s64)(addr << 16) >> 16 == (s64)addr;
+}
+
+/* PAT entries must be valid memory types: 0, 1, 4, 5, 6, 7. */
+static bool hvx_pat_valid(u64 pat)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		u8 type = pat >> (i * 8);
+
+		if (type > 7 || type == 2 || type == 3)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The MSRs a guest may use.  Everything else raises #GP, as KVM does by
+ * default for MSRs it does not know.
+ */
+static int hvx_get_msr(struct hvx_vcpu *vcpu, u32 index, u64 *val)
+{
+	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
+
+	switch (index) {
+	case MSR_EFER:
+		*val = vmx->efer;
+		break;
+	case MSR_STAR:
+		*val = vmx->star;
+		break;
+	case MSR_LSTAR:
+		*val = vmx->lstar;
+		break;
+	case MSR_CSTAR:
+		*val = vmx->cstar;
+		break;
+	case MSR_SYSCALL_MASK:
+		*val = vmx->sfmask;
+		break;
+	case MSR_KERNEL_GS_BASE:
+		*val = vmx->kernel_gs_base;
+		break;
+	case MSR_FS_BASE:
+		*val = vmcs_readl(GUEST_FS_BASE);
+		break;
+	case MSR_GS_BASE:
+		*val = vmcs_readl(GUEST_GS_BASE);
+		break;
+	case MSR_IA32_SYSENTER_CS:
+		*val = vmcs_read32(GUEST_SYSENTER_CS);
+		break;
+	case MSR_IA32_SYSENTER_ESP:
+		*val = vmcs_readl(GUEST_SYSENTER_ESP);
+		break;
+	case MSR_IA32_SYSENTER_EIP:
+		*val = vmcs_readl(GUEST_SYSENTER_EIP);
+		break;
+	case MSR_IA32_CR_PAT:
+		*val = vmx->pat;
+		break;
+	case MSR_IA32_TSC:
+		*val = rdtsc() + vmcs_read64(TSC_OFFSET);
+		break;
+	case MSR_IA32_APICBASE:
+		*val = APIC_DEFAULT_PHYS_BASE | MSR_IA32_APICBASE_ENABLE |
+		       (vcpu->id ? 0 : MSR_IA32_APICBASE_BSP);
+		break;
+	case MSR_IA32_MISC_ENABLE:
+		*val = vmx->misc_enable;
+		break;
+	default:
+		return 1;
+	}
+	return 0;
+}
+
+static int hvx_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val)
+{
+	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
+
+	switch (index) {
+	case MSR_EFER:
+		return hvx_set_efer(vcpu, val);
+	case MSR_STAR:
+		vmx->star = val;
+		break;
+	case MSR_LSTAR:
+	case MSR_CSTAR:
+	case MSR_KERNEL_GS_BASE:
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+	case MSR_IA32_SYSENTER_ESP:
+	case MSR_IA32_SYSENTER_EIP:
+		if (!hvx_canonical(val))
+			return 1;
+		if (index == MSR_LSTAR)
+			vmx->lstar = val;
+		else if (index == MSR_CSTAR)
+			vmx->cstar = val;
+		else if (index == MSR_KERNEL_GS_BASE)
+			vmx->kernel_gs_base = val;
+		else if (index == MSR_FS_BASE)
+			vmcs_writel(GUEST_FS_BASE, val);
+		else if (index == MSR_GS_BASE)
+			vmcs_writel(GUEST_GS_BASE, val);
+		else if (index == MSR_IA32_SYSENTER_ESP)
+			vmcs_writel(GUEST_SYSENTER_ESP, val);
+		else
+			vmcs_writel(GUEST_SYSENTER_EIP, val);
+		break;
+	case MSR_SYSCALL_MASK:
+		if (val >> 32)
+			return 1;
+		vmx->sfmask = val;
+		break;
+	case MSR_IA32_SYSENTER_CS:
+		vmcs_write32(GUEST_SYSENTER_CS, val);
+		break;
+	case MSR_IA32_CR_PAT:
+		if (!hvx_pat_valid(val))
+			return 1;
+		vmx->pat = val;
+		if (hvx_vmcs_config.vmentry & VM_ENTRY_LOAD_IA32_PAT)
+			vmcs_write64(GUEST_IA32_PAT, val);
+		break;
+	case MSR_IA32_TSC:
+		if (!(hvx_vmcs_config.cpu_based & CPU_BASED_USE_TSC_OFFSETTING))
+			return 1;
+		vmcs_write64(TSC_OFFSET, val - rdtsc());
+		break;
+	case MSR_IA32_APICBASE:
+	{
+		u64 cur;
+
+		/* Without an APIC model, the base cannot move. */
+		hvx_get_msr(vcpu, index, &cur);
+		if (val != cur)
+			return 1;
+		break;
+	}
+	case MSR_IA32_MISC_ENABLE:
+		vmx->misc_enable = val;
+		break;
+	default:
+		return 1;
+	}
+	return 0;
+}
+
+static int hvx_handle_rdmsr(struct hvx_vcpu *vcpu)
+{
+	unsigned long *g = vcpu->vmx.regs;
+	u64 val;
+
+	if (hvx_get_msr(vcpu, g[HVX_REG_RCX], &val))
+		return hvx_inject_gp(vcpu);
+	g[HVX_REG_RAX] = (u32)val;
+	g[HVX_REG_RDX] = val >> 32;
+	hvx_skip_instruction();
+	return 1;
+}
+
+static int hvx_handle_wrmsr(struct hvx_vcpu *vcpu)
+{
+	unsigned long *g = vcpu->vmx.regs;
+	u64 val = (u32)g[HVX_REG_RAX] | ((u64)(u32)g[HVX_REG_RDX] << 32);
+
+	if (hvx_set_msr(vcpu, g[HVX_REG_RCX], val))
+		return hvx_inject_gp(vcpu);
+	hvx_skip_instruction();
+	return 1;
+}
+
+/*
+ * An EPT violation is the guest's first touch of a page hvx has not
+ * mapped yet: map it from the slot that backs it and go again.
+ */
+static int hvx_handle_ept_violation(struct hvx_vcpu *vcpu)
+{
+	u64 gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
+	int r;
+
+	hvx_vcpu_put(vcpu);
+	r = hvx_mmu_fault(vcpu->vm, gpa);
+	hvx_vcpu_load(vcpu);
+	if (!r)
+		return 1;
+	if (r == -ENOENT) {
+		/*
+		 * No slot: an MMIO access.  Emulating it needs the
+		 * instruction decoder, which hvx does not have yet.
+		 */
+		struct kvm_run *run = vcpu->run;
+
+		run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+		run->internal.suberror = KVM_INTERNAL_ERROR_EMULATION;
+		run->internal.ndata = 3;
+		run->internal.data[0] = gpa;
+		run->internal.data[1] = vcpu->vmx.exit_qual;
+		run->internal.data[2] = vmcs_readl(GUEST_RIP);
+		return 0;
+	}
+	return r;
+}
+
+static void hvx_log_failed_entry(struct hvx_vcpu *vcpu)
+{
+	char why[256];
+
+	hvx_explain_invalid_guest_state(why, sizeof(why));
+	pr_err_ratelimited("vCPU %u: VM entry failed, exit reason %#x, qualification %lu: %s\n",
+			   vcpu->id, vcpu->vmx.exit_reason,
+			   vcpu->vmx.exit_qual, why);
+}
+
+/*
+ * A VM entry that failed its checks of the guest state (SDM "Checks on
+ * the Guest State Area"): the VMM set impossible registers.
+ */
+static int hvx_handle_failed_entry(struct hvx_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+
+	hvx_log_failed_entry(vcpu);
+	run->exit_reason = KVM_EXIT_FAIL_ENTRY;
+	run->fail_entry.hardware_entry_failure_reason = vcpu->vmx.exit_reason;
+	run->fail_entry.cpu = smp_processor_id();
+	return 0;
+}
+
+typedef int (*hvx_exit_handler)(struct hvx_vcpu *vcpu);
+
+static const hvx_exit_handler hvx_exit_handlers[] = {
+	[EXIT_REASON_EXCEPTION_NMI]	= hvx_handle_exception,
+	[EXIT_REASON_EXTERNAL_INTERRUPT] = NULL,	/* see below */
+	[EXIT_REASON_TRIPLE_FAULT]	= hvx_handle_triple_fault,
+	[EXIT_REASON_CPUID]		= hvx_handle_cpuid,
+	[EXIT_REASON_HLT]		= hvx_handle_hlt,
+	[EXIT_REASON_INVD]		= hvx_handle_nop,
+	[EXIT_REASON_RDPMC]		= hvx_inject_gp,
+	[EXIT_REASON_VMCALL]		= hvx_handle_vmcall,
+	[EXIT_REASON_VMCLEAR]		= hvx_handle_vmx_instruction,
+	[EXIT_REASON_VMLAUNCH]		= hvx_handle_vmx_instruction,
+	[EXIT_REASON_VMPTRLD]		= hvx_handle_vmx_instruction,
+	[EXIT_REASON_VMPTRST]		= hvx_handle_vmx_instruction,
+	[EXIT_REASON_VMREAD]		= hvx_handle_vmx_instruction,
+	[EXIT_REASON_VMRESUME]		= hvx_handle_vmx_instruction,
+	[EXIT_REASON_VMWRITE]		= hvx_handle_vmx_instruction,
+	[EXIT_REASON_VMOFF]		= hvx_handle_vmx_instruction,
+	[EXIT_REASON_VMON]		= hvx_handle_vmx_instruction,
+	[EXIT_REASON_CR_ACCESS]		= hvx_handle_cr,
+	[EXIT_REASON_DR_ACCESS]		= hvx_handle_dr,
+	[EXIT_REASON_IO_INSTRUCTION]	= hvx_handle_io,
+	[EXIT_REASON_MSR_READ]		= hvx_handle_rdmsr,
+	[EXIT_REASON_MSR_WRITE]		= hvx_handle_wrmsr,
+	[EXIT_REASON_MWAIT_INSTRUCTION]	= hvx_inject_ud,
+	[EXIT_REASON_MONITOR_INSTRUCTION] = hvx_inject_ud,
+	[EXIT_REASON_EPT_VIOLATION]	= hvx_handle_ept_violation,
+	[EXIT_REASON_INVEPT]		= hvx_handle_vmx_instruction,
+	[EXIT_REASON_INVVPID]		= hvx_handle_vmx_instruction,
+	[EXIT_REASON_XSETBV]		= hvx_inject_gp,
+	[EXIT_REASON_VMFUNC]		= hvx_handle_vmx_instruction,
+};
+
+/**
+ * hvx_handle_exit - handle the exit hvx_vmx_run() just took
+ * @vcpu: the vCPU, loaded
+ *
+ * Return: 1 to enter again, 0 to go to userspace, or a negative errno.
+ */
+int hvx_handle_exit(struct hvx_vcpu *vcpu)
+{
+	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
+	u16 reason = vmx->exit_reason;
+	hvx_exit_handler handler = NULL;
+
+	vmx->exit_qual = vmcs_readl(EXIT_QUALIFICATION);
+	if (vmx->exit_reason & VMX_EXIT_REASONS_FAILED_VMENTRY)
+		return hvx_handle_failed_entry(vcpu);
+
+	hvx_requeue_vectoring_event(vcpu);
+
+	/* The interrupt is the host's; it was taken when IRQs came back on. */
+	if (reason == EXIT_REASON_EXTERNAL_INTERRUPT)
+		return 1;
+	if (reason < ARRAY_SIZE(hvx_exit_handlers))
+		handler = hvx_exit_handlers[reason];
+	if (handler)
+		return handler(vcpu);
+
+	pr_warn_ratelimited("vCPU %u: unexpected VM exit, reason %u, qualification %#lx\n",
+			    vcpu->id, reason, vmx->exit_qual);
+	return hvx_internal_error(vcpu, KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON);
+}

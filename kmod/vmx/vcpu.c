@@ -1,0 +1,917 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A vCPU's VMCS: setting it up, keeping it loaded on the right CPU, the
+ * guest's register state, and one trip into the guest.
+ *
+ * A VMCS is "active" on at most one CPU at a time, and the CPU may keep
+ * parts of it cached until VMCLEAR writes it back.  So a vCPU whose thread
+ * moved to another CPU must first be VMCLEARed on the old CPU (by IPI),
+ * then VMPTRLDed here, and its per-CPU host state (TSS, GDT, per-CPU GS
+ * base) rewritten.  hvx_vcpu_load() does that; between it and
+ * hvx_vcpu_put() preemption is off and VMREAD/VMWRITE reach this vCPU's
+ * VMCS.  Code that may sleep puts the vCPU first and loads it again after.
+ */
+#define pr_fmt(fmt) "hvx: " fmt
+
+#include <linux/percpu.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <asm/desc.h>
+#include <asm/fpu/api.h>
+#include <asm/msr.h>
+#include <asm/segment.h>
+#include <asm/special_insns.h>
+#include <asm/tlbflush.h>
+#include <asm/vmx.h>
+
+#include "../vm.h"
+#include "capabilities.h"
+#include "vmx_ops.h"
+
+/*
+ * CR0 bits hvx owns.  Guest writes that change them exit, and the guest
+ * reads them from the read shadow: PG, because turning paging on or off
+ * moves the guest in or out of long mode; NE, which VMX needs set; CD and
+ * NW, which stay clear in the real register (guest memory is write-back,
+ * as in KVM).
+ */
+#define HVX_CR0_HOST_OWNED	(X86_CR0_PG | X86_CR0_NE | X86_CR0_CD |	\
+				 X86_CR0_NW)
+
+/* CR4 bits a guest may set, where the CPU has them. */
+#define HVX_CR4_GUEST_BITS	(X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | \
+				 X86_CR4_DE | X86_CR4_PSE | X86_CR4_PAE |  \
+				 X86_CR4_MCE | X86_CR4_PGE | X86_CR4_PCE | \
+				 X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT |	   \
+				 X86_CR4_FSGSBASE | X86_CR4_SMEP |	   \
+				 X86_CR4_SMAP)
+/* Of those, the ones a guest may change without an exit. */
+#define HVX_CR4_GUEST_OWNED	(X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | \
+				 X86_CR4_DE | X86_CR4_PSE | X86_CR4_PGE |  \
+				 X86_CR4_PCE | X86_CR4_OSFXSR |		   \
+				 X86_CR4_OSXMMEXCPT)
+
+#define HVX_EFER_GUEST_BITS	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)
+
+/*
+ * Exceptions that exit: #DB and #AC, because a guest can make their
+ * delivery fault again forever without the CPU ever exiting (CVE-2015-5307
+ * and CVE-2015-8104); hvx reflects them back into the guest.
+ */
+#define HVX_EXCEPTION_BITMAP	(BIT(DB_VECTOR) | BIT(AC_VECTOR))
+
+/* Every MSR access and every port exits: one page of ones serves all. */
+static void *hvx_all_ones_page;
+
+/* Per CPU: the VMCSs active here, and the one that is current. */
+static DEFINE_PER_CPU(struct list_head, hvx_loaded_vmcss);
+static DEFINE_PER_CPU(struct hvx_vmx_vcpu *, hvx_current_vmcs);
+
+static unsigned long hvx_cr4_guest_bits __ro_after_init;
+
+void hvx_vmread_error(unsigned long field)
+{
+	pr_err_ratelimited("VMREAD of field %#lx failed\n", field);
+}
+
+void hvx_vmwrite_error(unsigned long field, unsigned long value)
+{
+	pr_err_ratelimited("VMWRITE of %#lx to field %#lx failed (VM-instruction error %u)\n",
+			   value, field, vmcs_read32(VM_INSTRUCTION_ERROR));
+}
+
+int hvx_vmx_setup_globals(void)
+{
+	int cpu;
+
+	hvx_all_ones_page = (void *)__get_free_page(GFP_KERNEL);
+	if (!hvx_all_ones_page)
+		return -ENOMEM;
+	memset(hvx_all_ones_page, 0xff, PAGE_SIZE);
+	for_each_possible_cpu(cpu)
+		INIT_LIST_HEAD(per_cpu_ptr(&hvx_loaded_vmcss, cpu));
+	hvx_cr4_guest_bits = HVX_CR4_GUEST_BITS & hvx_vmcs_config.cr4_fixed1;
+	return 0;
+}
+
+void hvx_vmx_free_globals(void)
+{
+	free_page((unsigned long)hvx_all_ones_page);
+}
+
+/* VMCLEAR @vmx on this CPU, where it is active.  Interrupts are off. */
+static void hvx_vmcs_clear_here(struct hvx_vmx_vcpu *vmx)
+{
+	if (vmx->cpu != smp_processor_id())
+		return;
+	WARN_ON_ONCE(hvx_vmclear(vmx->vmcs_pa));
+	if (this_cpu_read(hvx_current_vmcs) == vmx)
+		this_cpu_write(hvx_current_vmcs, NULL);
+	list_del(&vmx->loaded_node);
+	vmx->launched = false;
+	/* Everything above must be visible before the VMCS may move. */
+	smp_wmb();
+	WRITE_ONCE(vmx->cpu, -1);
+}
+
+static void hvx_vmcs_clear_ipi(void *arg)
+{
+	hvx_vmcs_clear_here(arg);
+}
+
+/* Make sure @vmx is active nowhere.  Preemption may be on or off. */
+static void hvx_vmcs_clear(struct hvx_vmx_vcpu *vmx)
+{
+	int cpu = READ_ONCE(vmx->cpu);
+
+	if (cpu < 0)
+		return;
+	smp_call_function_single(cpu, hvx_vmcs_clear_ipi, vmx, 1);
+	/* A CPU that went offline cleared its VMCSs on the way down. */
+	WARN_ON_ONCE(READ_ONCE(vmx->cpu) >= 0);
+}
+
+/**
+ * hvx_vmx_cpu_dying - VMCLEAR every VMCS active on this CPU
+ *
+ * Called on a CPU about to leave VMX operation: VMXOFF does not write
+ * cached VMCS state back to memory.
+ */
+void hvx_vmx_cpu_dying(void)
+{
+	struct hvx_vmx_vcpu *vmx, *tmp;
+
+	list_for_each_entry_safe(vmx, tmp, this_cpu_ptr(&hvx_loaded_vmcss),
+				 loaded_node)
+		hvx_vmcs_clear_here(vmx);
+}
+
+/* The base of the TSS this CPU runs on, from its descriptor in the GDT. */
+static unsigned long hvx_host_tss_base(const struct desc_ptr *gdt)
+{
+	const struct ldttss_desc *d =
+		(const struct ldttss_desc *)(gdt->address +
+					     GDT_ENTRY_TSS * 8);
+
+	return d->base0 | ((unsigned long)d->base1 << 16) |
+	       ((unsigned long)d->base2 << 24) |
+	       ((unsigned long)d->base3 << 32);
+}
+
+/* Host state that differs between CPUs: written when a VMCS moves here. */
+static void hvx_vmcs_set_host_percpu(void)
+{
+	struct desc_ptr gdt, idt;
+	u64 v;
+
+	native_store_gdt(&gdt);
+	store_idt(&idt);
+	vmcs_writel(HOST_GDTR_BASE, gdt.address);
+	vmcs_writel(HOST_IDTR_BASE, idt.address);
+	vmcs_writel(HOST_TR_BASE, hvx_host_tss_base(&gdt));
+	rdmsrl(MSR_GS_BASE, v);
+	vmcs_writel(HOST_GS_BASE, v);
+	rdmsrl(MSR_IA32_SYSENTER_ESP, v);
+	vmcs_writel(HOST_IA32_SYSENTER_ESP, v);
+}
+
+/**
+ * hvx_vcpu_load - make the vCPU's VMCS current on this CPU
+ * @vcpu: the vCPU
+ *
+ * Disables preemption until hvx_vcpu_put().
+ */
+void hvx_vcpu_load(struct hvx_vcpu *vcpu)
+{
+	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
+	int cpu = get_cpu();
+
+	if (READ_ONCE(vmx->cpu) != cpu) {
+		hvx_vmcs_clear(vmx);
+		local_irq_disable();
+		WARN_ON_ONCE(hvx_vmptrld(vmx->vmcs_pa));
+		list_add(&vmx->loaded_node, this_cpu_ptr(&hvx_loaded_vmcss));
+		vmx->cpu = cpu;
+		this_cpu_write(hvx_current_vmcs, vmx);
+		local_irq_enable();
+		hvx_vmcs_set_host_percpu();
+	} else if (this_cpu_read(hvx_current_vmcs) != vmx) {
+		WARN_ON_ONCE(hvx_vmptrld(vmx->vmcs_pa));
+		this_cpu_write(hvx_current_vmcs, vmx);
+	}
+}
+
+void hvx_vcpu_put(struct hvx_vcpu *vcpu)
+{
+	put_cpu();
+}
+
+/* The VMCS fields of each segment, in KVM's VCPU_SREG order. */
+struct hvx_seg_fields {
+	u16 selector;
+	u16 base;
+	u16 limit;
+	u16 ar;
+};
+
+#define SEG(name) { GUEST_##name##_SELECTOR, GUEST_##name##_BASE,	\
+		    GUEST_##name##_LIMIT, GUEST_##name##_AR_BYTES }
+
+enum {
+	HVX_SEG_ES,
+	HVX_SEG_CS,
+	HVX_SEG_SS,
+	HVX_SEG_DS,
+	HVX_SEG_FS,
+	HVX_SEG_GS,
+	HVX_SEG_TR,
+	HVX_SEG_LDTR,
+	HVX_NR_SEGS,
+};
+
+static const struct hvx_seg_fields hvx_seg[HVX_NR_SEGS] = {
+	[HVX_SEG_ES] = SEG(ES),
+	[HVX_SEG_CS] = SEG(CS),
+	[HVX_SEG_SS] = SEG(SS),
+	[HVX_SEG_DS] = SEG(DS),
+	[HVX_SEG_FS] = SEG(FS),
+	[HVX_SEG_GS] = SEG(GS),
+	[HVX_SEG_TR] = SEG(TR),
+	[HVX_SEG_LDTR] = SEG(LDTR),
+};
+
+/* VMX access rights (SDM "Guest Register State") from KVM's segment. */
+static u32 hvx_seg_to_ar(const struct kvm_segment *s)
+{
+	if (s->unusable || !s->present)
+		return VMX_AR_UNUSABLE_MASK;
+	return (s->type & 15) | (s->s & 1) << 4 | (s->dpl & 3) << 5 |
+	       (s->present & 1) << 7 | (s->avl & 1) << 12 |
+	       (s->l & 1) << 13 | (s->db & 1) << 14 | (s->g & 1) << 15;
+}
+
+static void hvx_ar_to_seg(u32 ar, struct kvm_segment *s)
+{
+	s->unusable = !!(ar & VMX_AR_UNUSABLE_MASK);
+	s->type = ar & 15;
+	s->s = (ar >> 4) & 1;
+	s->dpl = (ar >> 5) & 3;
+	/* KVM reports an unusable segment as not present. */
+	s->present = !s->unusable && ((ar >> 7) & 1);
+	s->avl = (ar >> 12) & 1;
+	s->l = (ar >> 13) & 1;
+	s->db = (ar >> 14) & 1;
+	s->g = (ar >> 15) & 1;
+}
+
+static void hvx_set_seg(int seg, const struct kvm_segment *s)
+{
+	const struct hvx_seg_fields *f = &hvx_seg[seg];
+
+	vmcs_write16(f->selector, s->selector);
+	__vmcs_writel(f->base, s->base);
+	vmcs_write32(f->limit, s->limit);
+	vmcs_write32(f->ar, hvx_seg_to_ar(s));
+}
+
+static void hvx_get_seg(int seg, struct kvm_segment *s)
+{
+	const struct hvx_seg_fields *f = &hvx_seg[seg];
+
+	memset(s, 0, sizeof(*s));
+	s->selector = vmcs_read16(f->selector);
+	s->base = __vmcs_readl(f->base);
+	s->limit = vmcs_read32(f->limit);
+	hvx_ar_to_seg(vmcs_read32(f->ar), s);
+}
+
+/* A segment as it is after RESET (SDM "Initialization of the Processor"). */
+static void hvx_reset_seg(int seg, u16 sel, u64 base, u32 ar)
+{
+	const struct hvx_seg_fields *f = &hvx_seg[seg];
+
+	vmcs_write16(f->selector, sel);
+	__vmcs_writel(f->base, base);
+	vmcs_write32(f->limit, 0xffff);
+	vmcs_write32(f->ar, ar);
+}
+
+static bool hvx_guest_paging(void)
+{
+	return vmcs_readl(CR0_READ_SHADOW) & X86_CR0_PG;
+}
+
+static unsigned long hvx_guest_cr0(void)
+{
+	return (vmcs_readl(GUEST_CR0) & ~HVX_CR0_HOST_OWNED) |
+	       (vmcs_readl(CR0_READ_SHADOW) & HVX_CR0_HOST_OWNED);
+}
+
+static unsigned long hvx_guest_cr4(void)
+{
+	unsigned long mask = vmcs_readl(CR4_GUEST_HOST_MASK);
+
+	return (vmcs_readl(GUEST_CR4) & ~mask) |
+	       (vmcs_readl(CR4_READ_SHADOW) & mask);
+}
+
+/* EFER.LMA follows CR0.PG when EFER.LME is set; IA-32e mode follows LMA. */
+static void hvx_update_lma(struct hvx_vmx_vcpu *vmx, bool paging)
+{
+	bool lma = paging && (vmx->efer & EFER_LME);
+	u64 efer = lma ? vmx->efer | EFER_LMA : vmx->efer & ~EFER_LMA;
+
+	vmx->efer = efer;
+	vmcs_write64(GUEST_IA32_EFER, efer);
+	if (lma)
+		vmcs_set_bits32(VM_ENTRY_CONTROLS, VM_ENTRY_IA32E_MODE);
+	else
+		vmcs_clear_bits32(VM_ENTRY_CONTROLS, VM_ENTRY_IA32E_MODE);
+}
+
+/*
+ * PAE paging outside long mode takes its four PDPTEs from the VMCS at VM
+ * entry, not from memory: after a change into that mode that the CPU did
+ * not make itself, hvx reads them from the guest's CR3.  Sleeps: the vCPU
+ * is put and loaded again around the read.
+ */
+static int hvx_load_pdptrs(struct hvx_vcpu *vcpu, unsigned long cr3)
+{
+	u64 pdpte[4];
+	int r;
+
+	hvx_vcpu_put(vcpu);
+	r = hvx_read_guest(vcpu->vm, cr3 & 0xffffffe0UL, pdpte, sizeof(pdpte));
+	hvx_vcpu_load(vcpu);
+	if (r)
+		return r;
+	vmcs_write64(GUEST_PDPTR0, pdpte[0]);
+	vmcs_write64(GUEST_PDPTR1, pdpte[1]);
+	vmcs_write64(GUEST_PDPTR2, pdpte[2]);
+	vmcs_write64(GUEST_PDPTR3, pdpte[3]);
+	return 0;
+}
+
+static bool hvx_pae_paging(unsigned long cr0, unsigned long cr4, u64 efer)
+{
+	return (cr0 & X86_CR0_PG) && (cr4 & X86_CR4_PAE) && !(efer & EFER_LMA);
+}
+
+static bool hvx_cr0_valid(unsigned long cr0)
+{
+	if (cr0 >> 32)
+		return false;
+	if ((cr0 & X86_CR0_PG) && !(cr0 & X86_CR0_PE))
+		return false;
+	if ((cr0 & X86_CR0_NW) && !(cr0 & X86_CR0_CD))
+		return false;
+	return true;
+}
+
+static void hvx_write_cr0(unsigned long cr0)
+{
+	vmcs_writel(CR0_READ_SHADOW, cr0);
+	vmcs_writel(GUEST_CR0, (cr0 & ~(X86_CR0_CD | X86_CR0_NW)) |
+		    X86_CR0_NE);
+}
+
+static void hvx_write_cr4(unsigned long cr4)
+{
+	vmcs_writel(CR4_READ_SHADOW, cr4);
+	vmcs_writel(GUEST_CR4, cr4 | X86_CR4_VMXE);
+}
+
+/**
+ * hvx_set_cr0 - the guest writes CR0 (MOV to CR0 that exited)
+ * @vcpu: the vCPU, loaded
+ * @cr0: the value written
+ *
+ * Return: 0, or 1 when the write must raise #GP in the guest.
+ */
+int hvx_set_cr0(struct hvx_vcpu *vcpu, unsigned long cr0)
+{
+	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
+	unsigned long old = hvx_guest_cr0();
+	unsigned long cr4 = hvx_guest_cr4();
+
+	if (!hvx_cr0_valid(cr0))
+		return 1;
+	if ((cr0 & X86_CR0_PG) && !(old & X86_CR0_PG) &&
+	    (vmx->efer & EFER_LME) && !(cr4 & X86_CR4_PAE))
+		return 1;
+
+	hvx_write_cr0(cr0);
+	if ((cr0 ^ old) & X86_CR0_PG)
+		hvx_update_lma(vmx, cr0 & X86_CR0_PG);
+	if (hvx_pae_paging(cr0, cr4, vmx->efer) &&
+	    !hvx_pae_paging(old, cr4, vmx->efer) &&
+	    hvx_load_pdptrs(vcpu, vmcs_readl(GUEST_CR3)))
+		return 1;
+	return 0;
+}
+
+/**
+ * hvx_set_cr4 - the guest writes CR4 (MOV to CR4 that exited)
+ * @vcpu: the vCPU, loaded
+ * @cr4: the value written
+ *
+ * Return: 0, or 1 when the write must raise #GP in the guest.
+ */
+int hvx_set_cr4(struct hvx_vcpu *vcpu, unsigned long cr4)
+{
+	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
+	unsigned long old = hvx_guest_cr4();
+	unsigned long cr0 = hvx_guest_cr0();
+
+	if (cr4 & ~hvx_cr4_guest_bits)
+		return 1;
+	if ((vmx->efer & EFER_LMA) && !(cr4 & X86_CR4_PAE))
+		return 1;
+
+	hvx_write_cr4(cr4);
+	if (hvx_pae_paging(cr0, cr4, vmx->efer) &&
+	    (cr4 ^ old) & (X86_CR4_PAE | X86_CR4_PSE | X86_CR4_PGE) &&
+	    hvx_load_pdptrs(vcpu, vmcs_readl(GUEST_CR3)))
+		return 1;
+	return 0;
+}
+
+/**
+ * hvx_set_efer - the guest writes IA32_EFER (WRMSR)
+ * @vcpu: the vCPU, loaded
+ * @efer: the value written
+ *
+ * LMA is the CPU's to set: a write leaves it as it is.
+ *
+ * Return: 0, or 1 when the write must raise #GP in the guest.
+ */
+int hvx_set_efer(struct hvx_vcpu *vcpu, u64 efer)
+{
+	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
+
+	if (efer & ~HVX_EFER_GUEST_BITS)
+		return 1;
+	if (hvx_guest_paging() && ((efer ^ vmx->efer) & EFER_LME))
+		return 1;
+	vmx->efer = (efer & ~EFER_LMA) | (vmx->efer & EFER_LMA);
+	vmcs_write64(GUEST_IA32_EFER, vmx->efer);
+	return 0;
+}
+
+/* The guest's state after RESET, as KVM sets it. */
+static void hvx_vmx_reset(struct hvx_vcpu *vcpu)
+{
+	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
+	u32 data_ar = 0x93, code_ar = 0x9b;
+
+	memset(vmx->regs, 0, sizeof(vmx->regs));
+	/* RESET puts the processor's signature in EDX. */
+	vmx->regs[HVX_REG_RDX] = 0x600;
+
+	hvx_reset_seg(HVX_SEG_CS, 0xf000, 0xffff0000, code_ar);
+	hvx_reset_seg(HVX_SEG_DS, 0, 0, data_ar);
+	hvx_reset_seg(HVX_SEG_ES, 0, 0, data_ar);
+	hvx_reset_seg(HVX_SEG_FS, 0, 0, data_ar);
+	hvx_reset_seg(HVX_SEG_GS, 0, 0, data_ar);
+	hvx_reset_seg(HVX_SEG_SS, 0, 0, data_ar);
+	hvx_reset_seg(HVX_SEG_LDTR, 0, 0, 0x82);
+	hvx_reset_seg(HVX_SEG_TR, 0, 0, 0x8b);
+	vmcs_writel(GUEST_GDTR_BASE, 0);
+	vmcs_write32(GUEST_GDTR_LIMIT, 0xffff);
+	vmcs_writel(GUEST_IDTR_BASE, 0);
+	vmcs_write32(GUEST_IDTR_LIMIT, 0xffff);
+
+	vmcs_writel(GUEST_RIP, 0xfff0);
+	vmcs_writel(GUEST_RSP, 0);
+	vmcs_writel(GUEST_RFLAGS, X86_EFLAGS_FIXED);
+
+	vmx->efer = 0;
+	vmcs_write64(GUEST_IA32_EFER, 0);
+	vmcs_clear_bits32(VM_ENTRY_CONTROLS, VM_ENTRY_IA32E_MODE);
+	hvx_write_cr0(X86_CR0_CD | X86_CR0_NW | X86_CR0_ET);
+	hvx_write_cr4(0);
+	vmcs_writel(GUEST_CR3, 0);
+	vmx->cr2 = 0;
+	vmx->cr8 = 0;
+	memset(vmx->db, 0, sizeof(vmx->db));
+	vmx->dr6 = HVX_DR6_ACTIVE_LOW;
+	vmcs_writel(GUEST_DR7, HVX_DR7_FIXED_1);
+	vmcs_write64(GUEST_IA32_DEBUGCTL, 0);
+
+	vmcs_write32(GUEST_SYSENTER_CS, 0);
+	vmcs_writel(GUEST_SYSENTER_ESP, 0);
+	vmcs_writel(GUEST_SYSENTER_EIP, 0);
+	vmx->star = 0;
+	vmx->lstar = 0;
+	vmx->cstar = 0;
+	vmx->sfmask = 0;
+	vmx->kernel_gs_base = 0;
+	vmx->misc_enable = MSR_IA32_MISC_ENABLE_PEBS_UNAVAIL |
+			   MSR_IA32_MISC_ENABLE_BTS_UNAVAIL;
+	vmx->pat = 0x0007040600070406ULL;
+	if (hvx_vmcs_config.vmentry & VM_ENTRY_LOAD_IA32_PAT)
+		vmcs_write64(GUEST_IA32_PAT, vmx->pat);
+
+	vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, 0);
+	vmcs_write32(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
+	vmcs_writel(GUEST_PENDING_DBG_EXCEPTIONS, 0);
+	vmcs_write64(GUEST_PDPTR0, 0);
+	vmcs_write64(GUEST_PDPTR1, 0);
+	vmcs_write64(GUEST_PDPTR2, 0);
+	vmcs_write64(GUEST_PDPTR3, 0);
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
+	vmx->event.pending = false;
+
+	/* FNINIT's x87 state and the default MXCSR. */
+	memset(vmx->fxsave, 0, HVX_FXSAVE_SIZE);
+	*(u16 *)&vmx->fxsave[0] = 0x37f;
+	*(u32 *)&vmx->fxsave[24] = 0x1f80;
+}
+
+/* The controls and host state that never change for a VMCS. */
+static void hvx_vmcs_setup(struct hvx_vcpu *vcpu)
+{
+	const struct hvx_vmcs_config *c = &hvx_vmcs_config;
+	struct desc_ptr gdt;
+	u64 v;
+
+	/* The preemption timer is unused so far. */
+	vmcs_write32(PIN_BASED_VM_EXEC_CONTROL,
+		     c->pin_based & ~PIN_BASED_VMX_PREEMPTION_TIMER);
+	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, c->cpu_based);
+	/*
+	 * No VPID yet (every entry and exit flushes the guest's TLB), and
+	 * RDTSCP and INVPCID raise #UD: CPUID does not offer them.
+	 */
+	vmcs_write32(SECONDARY_VM_EXEC_CONTROL,
+		     c->cpu_based2 & ~(SECONDARY_EXEC_ENABLE_VPID |
+				       SECONDARY_EXEC_ENABLE_RDTSCP |
+				       SECONDARY_EXEC_ENABLE_INVPCID));
+	vmcs_write32(VM_EXIT_CONTROLS, c->vmexit);
+	vmcs_write32(VM_ENTRY_CONTROLS, c->vmentry);
+	vmcs_write32(EXCEPTION_BITMAP, HVX_EXCEPTION_BITMAP);
+	vmcs_write32(PAGE_FAULT_ERROR_CODE_MASK, 0);
+	vmcs_write32(PAGE_FAULT_ERROR_CODE_MATCH, 0);
+	vmcs_write32(CR3_TARGET_COUNT, 0);
+	vmcs_write32(VM_EXIT_MSR_STORE_COUNT, 0);
+	vmcs_write32(VM_EXIT_MSR_LOAD_COUNT, 0);
+	vmcs_write32(VM_ENTRY_MSR_LOAD_COUNT, 0);
+	vmcs_write64(IO_BITMAP_A, __pa(hvx_all_ones_page));
+	vmcs_write64(IO_BITMAP_B, __pa(hvx_all_ones_page));
+	vmcs_write64(MSR_BITMAP, __pa(hvx_all_ones_page));
+	vmcs_write64(VMCS_LINK_POINTER, -1ULL);
+	vmcs_write64(EPT_POINTER, vcpu->vm->eptp);
+	if (c->cpu_based & CPU_BASED_USE_TSC_OFFSETTING)
+		vmcs_write64(TSC_OFFSET, 0);
+	vmcs_writel(CR0_GUEST_HOST_MASK, HVX_CR0_HOST_OWNED);
+	vmcs_writel(CR4_GUEST_HOST_MASK,
+		    ~(HVX_CR4_GUEST_OWNED & hvx_cr4_guest_bits));
+
+	/* Host state: where a VM exit lands. */
+	vmcs_writel(HOST_CR0, read_cr0());
+	vcpu->vmx.host_cr3 = __read_cr3();
+	vmcs_writel(HOST_CR3, vcpu->vmx.host_cr3);
+	vcpu->vmx.host_cr4 = cr4_read_shadow();
+	vmcs_writel(HOST_CR4, vcpu->vmx.host_cr4);
+	vmcs_write16(HOST_CS_SELECTOR, __KERNEL_CS);
+	vmcs_write16(HOST_SS_SELECTOR, __KERNEL_DS);
+	vmcs_write16(HOST_DS_SELECTOR, __KERNEL_DS);
+	vmcs_write16(HOST_ES_SELECTOR, __KERNEL_DS);
+	vmcs_write16(HOST_FS_SELECTOR, 0);
+	vmcs_write16(HOST_GS_SELECTOR, 0);
+	vmcs_write16(HOST_TR_SELECTOR, GDT_ENTRY_TSS * 8);
+	vmcs_writel(HOST_RIP, (unsigned long)hvx_vmexit);
+	rdmsrl(MSR_IA32_SYSENTER_CS, v);
+	vmcs_write32(HOST_IA32_SYSENTER_CS, v);
+	rdmsrl(MSR_IA32_SYSENTER_EIP, v);
+	vmcs_writel(HOST_IA32_SYSENTER_EIP, v);
+	rdmsrl(MSR_EFER, v);
+	vmcs_write64(HOST_IA32_EFER, v);
+	if (c->vmexit & VM_EXIT_LOAD_IA32_PAT) {
+		rdmsrl(MSR_IA32_CR_PAT, v);
+		vmcs_write64(HOST_IA32_PAT, v);
+	}
+	native_store_gdt(&gdt);
+	hvx_vmcs_set_host_percpu();
+}
+
+/**
+ * hvx_vmx_vcpu_init - allocate and set up a vCPU's VMCS
+ * @vcpu: the vCPU, with vcpu->vm set
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int hvx_vmx_vcpu_init(struct hvx_vcpu *vcpu)
+{
+	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
+
+	vmx->fxsave = kzalloc(HVX_FXSAVE_SIZE, GFP_KERNEL_ACCOUNT);
+	if (!vmx->fxsave)
+		return -ENOMEM;
+	vmx->vmcs = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!vmx->vmcs)
+		return -ENOMEM;
+	/* A VMCS starts with the revision identifier, like a VMXON region. */
+	*(u32 *)vmx->vmcs = hvx_vmcs_config.revision_id;
+	vmx->vmcs_pa = __pa(vmx->vmcs);
+	vmx->cpu = -1;
+	INIT_LIST_HEAD(&vmx->loaded_node);
+
+	/* VMCLEAR initialises a VMCS region before its first VMPTRLD. */
+	preempt_disable();
+	WARN_ON_ONCE(hvx_vmclear(vmx->vmcs_pa));
+	preempt_enable();
+
+	hvx_vcpu_load(vcpu);
+	hvx_vmcs_setup(vcpu);
+	hvx_vmx_reset(vcpu);
+	hvx_vcpu_put(vcpu);
+	return 0;
+}
+
+void hvx_vmx_vcpu_free(struct hvx_vcpu *vcpu)
+{
+	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
+
+	kfree(vmx->fxsave);
+	vmx->fxsave = NULL;
+	if (!vmx->vmcs)
+		return;
+	hvx_vmcs_clear(vmx);
+	free_page((unsigned long)vmx->vmcs);
+	vmx->vmcs = NULL;
+}
+
+void hvx_vmx_get_regs(struct hvx_vcpu *vcpu, struct kvm_regs *r)
+{
+	const unsigned long *g = vcpu->vmx.regs;
+
+	r->rax = g[HVX_REG_RAX];
+	r->rbx = g[HVX_REG_RBX];
+	r->rcx = g[HVX_REG_RCX];
+	r->rdx = g[HVX_REG_RDX];
+	r->rsi = g[HVX_REG_RSI];
+	r->rdi = g[HVX_REG_RDI];
+	r->rbp = g[HVX_REG_RBP];
+	r->r8 = g[HVX_REG_R8];
+	r->r9 = g[HVX_REG_R9];
+	r->r10 = g[HVX_REG_R10];
+	r->r11 = g[HVX_REG_R11];
+	r->r12 = g[HVX_REG_R12];
+	r->r13 = g[HVX_REG_R13];
+	r->r14 = g[HVX_REG_R14];
+	r->r15 = g[HVX_REG_R15];
+	hvx_vcpu_load(vcpu);
+	r->rsp = vmcs_readl(GUEST_RSP);
+	r->rip = vmcs_readl(GUEST_RIP);
+	r->rflags = vmcs_readl(GUEST_RFLAGS);
+	hvx_vcpu_put(vcpu);
+}
+
+int hvx_vmx_set_regs(struct hvx_vcpu *vcpu, const struct kvm_regs *r)
+{
+	unsigned long *g = vcpu->vmx.regs;
+
+	g[HVX_REG_RAX] = r->rax;
+	g[HVX_REG_RBX] = r->rbx;
+	g[HVX_REG_RCX] = r->rcx;
+	g[HVX_REG_RDX] = r->rdx;
+	g[HVX_REG_RSI] = r->rsi;
+	g[HVX_REG_RDI] = r->rdi;
+	g[HVX_REG_RBP] = r->rbp;
+	g[HVX_REG_R8] = r->r8;
+	g[HVX_REG_R9] = r->r9;
+	g[HVX_REG_R10] = r->r10;
+	g[HVX_REG_R11] = r->r11;
+	g[HVX_REG_R12] = r->r12;
+	g[HVX_REG_R13] = r->r13;
+	g[HVX_REG_R14] = r->r14;
+	g[HVX_REG_R15] = r->r15;
+	hvx_vcpu_load(vcpu);
+	vmcs_writel(GUEST_RSP, r->rsp);
+	vmcs_writel(GUEST_RIP, r->rip);
+	/* As KVM: bit 1 of RFLAGS is always set; the rest is checked at entry. */
+	vmcs_writel(GUEST_RFLAGS, r->rflags | X86_EFLAGS_FIXED);
+	/* New registers: an exception queued for the old ones is dropped. */
+	vcpu->vmx.event.pending = false;
+	hvx_vcpu_put(vcpu);
+	return 0;
+}
+
+void hvx_vmx_get_sregs(struct hvx_vcpu *vcpu, struct kvm_sregs *s)
+{
+	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
+
+	memset(s, 0, sizeof(*s));
+	hvx_vcpu_load(vcpu);
+	hvx_get_seg(HVX_SEG_CS, &s->cs);
+	hvx_get_seg(HVX_SEG_DS, &s->ds);
+	hvx_get_seg(HVX_SEG_ES, &s->es);
+	hvx_get_seg(HVX_SEG_FS, &s->fs);
+	hvx_get_seg(HVX_SEG_GS, &s->gs);
+	hvx_get_seg(HVX_SEG_SS, &s->ss);
+	hvx_get_seg(HVX_SEG_TR, &s->tr);
+	hvx_get_seg(HVX_SEG_LDTR, &s->ldt);
+	s->gdt.base = vmcs_readl(GUEST_GDTR_BASE);
+	s->gdt.limit = vmcs_read32(GUEST_GDTR_LIMIT);
+	s->idt.base = vmcs_readl(GUEST_IDTR_BASE);
+	s->idt.limit = vmcs_read32(GUEST_IDTR_LIMIT);
+	s->cr0 = hvx_guest_cr0();
+	s->cr3 = vmcs_readl(GUEST_CR3);
+	s->cr4 = hvx_guest_cr4();
+	hvx_vcpu_put(vcpu);
+	s->cr2 = vmx->cr2;
+	s->cr8 = vmx->cr8;
+	s->efer = vmx->efer;
+	s->apic_base = APIC_DEFAULT_PHYS_BASE | MSR_IA32_APICBASE_ENABLE |
+		       (vcpu->id ? 0 : MSR_IA32_APICBASE_BSP);
+}
+
+/*
+ * KVM_SET_SREGS: the whole system state at once.  The combination must be
+ * one a CPU can be in (KVM's rules): long mode needs paging and PAE, and
+ * nothing else may claim long mode.
+ */
+int hvx_vmx_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *s)
+{
+	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
+	bool paging = s->cr0 & X86_CR0_PG;
+	int r = 0;
+
+	if (!hvx_cr0_valid(s->cr0) || (s->cr4 & ~hvx_cr4_guest_bits) ||
+	    (s->efer & ~HVX_EFER_GUEST_BITS))
+		return -EINVAL;
+	if ((s->efer & EFER_LME) && paging) {
+		if (!(s->cr4 & X86_CR4_PAE) || !(s->efer & EFER_LMA))
+			return -EINVAL;
+		if (s->cr3 >> boot_cpu_data.x86_phys_bits)
+			return -EINVAL;
+	} else if ((s->efer & EFER_LMA) || s->cs.l) {
+		return -EINVAL;
+	}
+	/* The interrupt bitmap is for an in-kernel PIC, which hvx lacks. */
+	if (memchr_inv(s->interrupt_bitmap, 0, sizeof(s->interrupt_bitmap)))
+		return -EINVAL;
+
+	hvx_vcpu_load(vcpu);
+	hvx_set_seg(HVX_SEG_CS, &s->cs);
+	hvx_set_seg(HVX_SEG_DS, &s->ds);
+	hvx_set_seg(HVX_SEG_ES, &s->es);
+	hvx_set_seg(HVX_SEG_FS, &s->fs);
+	hvx_set_seg(HVX_SEG_GS, &s->gs);
+	hvx_set_seg(HVX_SEG_SS, &s->ss);
+	hvx_set_seg(HVX_SEG_TR, &s->tr);
+	hvx_set_seg(HVX_SEG_LDTR, &s->ldt);
+	vmcs_writel(GUEST_GDTR_BASE, s->gdt.base);
+	vmcs_write32(GUEST_GDTR_LIMIT, s->gdt.limit);
+	vmcs_writel(GUEST_IDTR_BASE, s->idt.base);
+	vmcs_write32(GUEST_IDTR_LIMIT, s->idt.limit);
+	vmcs_writel(GUEST_CR3, s->cr3);
+	hvx_write_cr0(s->cr0);
+	hvx_write_cr4(s->cr4);
+	vmx->efer = s->efer & ~EFER_LMA;
+	hvx_update_lma(vmx, paging);
+	vmx->cr2 = s->cr2;
+	vmx->cr8 = s->cr8 & 15;
+	if (hvx_pae_paging(s->cr0, s->cr4, vmx->efer))
+		r = hvx_load_pdptrs(vcpu, s->cr3) ? -EFAULT : 0;
+	vmx->event.pending = false;
+	hvx_vcpu_put(vcpu);
+	return r;
+}
+
+static __always_inline void hvx_fxrstor(const void *area)
+{
+	asm volatile("fxrstor64 %0"
+		     : : "m" (*(const u8 (*)[HVX_FXSAVE_SIZE])area));
+}
+
+static __always_inline void hvx_fxsave(void *area)
+{
+	asm volatile("fxsave64 %0" : "=m" (*(u8 (*)[HVX_FXSAVE_SIZE])area));
+}
+
+/**
+ * hvx_vmx_run - enter the guest once and handle the exit
+ * @vcpu: the vCPU, loaded
+ *
+ * Return: 1 to enter again, 0 to return to userspace with vcpu->run
+ * filled in, or a negative errno.
+ */
+int hvx_vmx_run(struct hvx_vcpu *vcpu)
+{
+	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
+	unsigned long cr3 = __read_cr3(), cr4 = cr4_read_shadow();
+	bool syscall_msrs = vmx->star | vmx->lstar | vmx->cstar | vmx->sfmask;
+	u64 host_star = 0, host_lstar = 0, host_cstar = 0, host_sfmask = 0;
+	u64 fs_base, host_kernel_gs_base;
+	u16 ds, es, fs, gs;
+	struct desc_ptr gdt;
+	int fail;
+
+	/* Host state that moves under a running thread. */
+	if (unlikely(cr3 != vmx->host_cr3)) {
+		vmcs_writel(HOST_CR3, cr3);
+		vmx->host_cr3 = cr3;
+	}
+	if (unlikely(cr4 != vmx->host_cr4)) {
+		vmcs_writel(HOST_CR4, cr4);
+		vmx->host_cr4 = cr4;
+	}
+	savesegment(ds, ds);
+	savesegment(es, es);
+	savesegment(fs, fs);
+	savesegment(gs, gs);
+	rdmsrl(MSR_FS_BASE, fs_base);
+	vmcs_writel(HOST_FS_BASE, fs_base);
+
+	if (vmx->event.pending) {
+		vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, vmx->event.info);
+		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE,
+			     vmx->event.error_code);
+		vmcs_write32(VM_ENTRY_INSTRUCTION_LEN, vmx->event.instr_len);
+		vmx->event.pending = false;
+	}
+
+	/*
+	 * The guest gets the FPU registers, with its own x87 and SSE state;
+	 * kernel_fpu_begin() has saved the VMM's, to be restored on its way
+	 * back to userspace.
+	 */
+	kernel_fpu_begin();
+	hvx_fxrstor(vmx->fxsave);
+
+	local_irq_disable();
+	native_store_gdt(&gdt);
+	rdmsrl(MSR_KERNEL_GS_BASE, host_kernel_gs_base);
+	wrmsrl(MSR_KERNEL_GS_BASE, vmx->kernel_gs_base);
+	if (syscall_msrs) {
+		rdmsrl(MSR_STAR, host_star);
+		rdmsrl(MSR_LSTAR, host_lstar);
+		rdmsrl(MSR_CSTAR, host_cstar);
+		rdmsrl(MSR_SYSCALL_MASK, host_sfmask);
+		wrmsrl(MSR_STAR, vmx->star);
+		wrmsrl(MSR_LSTAR, vmx->lstar);
+		wrmsrl(MSR_CSTAR, vmx->cstar);
+		wrmsrl(MSR_SYSCALL_MASK, vmx->sfmask);
+	}
+	if (native_read_cr2() != vmx->cr2)
+		native_write_cr2(vmx->cr2);
+
+	fail = hvx_vmenter(vmx->regs, vmx->launched);
+
+	vmx->cr2 = native_read_cr2();
+	/* A VM exit leaves the GDT limit at 0xffff: put it back. */
+	native_load_gdt(&gdt);
+	rdmsrl(MSR_KERNEL_GS_BASE, vmx->kernel_gs_base);
+	wrmsrl(MSR_KERNEL_GS_BASE, host_kernel_gs_base);
+	if (syscall_msrs) {
+		wrmsrl(MSR_STAR, host_star);
+		wrmsrl(MSR_LSTAR, host_lstar);
+		wrmsrl(MSR_CSTAR, host_cstar);
+		wrmsrl(MSR_SYSCALL_MASK, host_sfmask);
+	}
+	if (!fail) {
+		vmx->launched = true;
+		vmx->exit_reason = vmcs_read32(VM_EXIT_REASON);
+		/*
+		 * An NMI that arrived in the guest made it exit and is still
+		 * the host's to handle: hand it to the host's NMI handler
+		 * before interrupts are on again.
+		 */
+		if ((u16)vmx->exit_reason == EXIT_REASON_EXCEPTION_NMI &&
+		    (vmcs_read32(VM_EXIT_INTR_INFO) &
+		     (INTR_INFO_VALID_MASK | INTR_INFO_INTR_TYPE_MASK)) ==
+		    (INTR_INFO_VALID_MASK | INTR_TYPE_NMI_INTR))
+			asm volatile("int $2");
+	}
+	local_irq_enable();
+
+	hvx_fxsave(vmx->fxsave);
+	kernel_fpu_end();
+
+	if (unlikely(ds | es)) {
+		loadsegment(ds, ds);
+		loadsegment(es, es);
+	}
+	if (unlikely(fs)) {
+		loadsegment(fs, fs);
+		wrmsrl(MSR_FS_BASE, fs_base);
+	}
+	if (unlikely(gs))
+		load_gs_index(gs);
+
+	if (fail) {
+		vmx->exit_reason = VMX_EXIT_REASONS_FAILED_VMENTRY;
+		vcpu->run->exit_reason = KVM_EXIT_FAIL_ENTRY;
+		vcpu->run->fail_entry.hardware_entry_failure_reason =
+			vmcs_read32(VM_INSTRUCTION_ERROR);
+		vcpu->run->fail_entry.cpu = smp_processor_id();
+		pr_err_ratelimited("vCPU %u: VM%s failed, VM-instruction error %u\n",
+				   vcpu->id,
+				   vmx->launched ? "RESUME" : "LAUNCH",
+				   vmcs_read32(VM_INSTRUCTION_ERROR));
+		return 0;
+	}
+	return hvx_handle_exit(vcpu);
+}

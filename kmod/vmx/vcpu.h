@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The VMX side of a vCPU: its VMCS, the guest state the VMCS does not
+ * hold, and the functions that run it.
+ */
+#ifndef HVX_VMX_VCPU_H
+#define HVX_VMX_VCPU_H
+
+#include <linux/kvm.h>
+#include <linux/list.h>
+#include <linux/types.h>
+
+#include "regs.h"
+
+struct hvx_vcpu;
+
+/*
+ * Debug register values (SDM "Debug Registers"): the DR6 bits that read 1
+ * when nothing happened, the ones an exception changes, and DR7's fixed 1.
+ */
+#define HVX_DR6_ACTIVE_LOW	0xffff0ff0UL
+#define HVX_DR6_VOLATILE	0x0001e80fUL
+#define HVX_DR6_FIXED_1		0xfffe0ff0UL
+#define HVX_DR7_FIXED_1		0x00000400UL
+#define HVX_FXSAVE_SIZE		512
+#define HVX_DR7_FIXED_0		0x0000d800UL	/* bits 11, 12, 14, 15 */
+
+/* An exception or event to deliver to the guest on the next entry. */
+struct hvx_vmx_event {
+	bool pending;
+	u32 info;		/* VM-entry interruption-information format */
+	u32 error_code;
+	u32 instr_len;		/* for software interrupts and exceptions */
+};
+
+struct hvx_vmx_vcpu {
+	/* The guest's general-purpose registers, while it is not running. */
+	unsigned long regs[HVX_NR_GPRS];
+
+	void *vmcs;
+	u64 vmcs_pa;
+	/* The CPU the VMCS is active on (-1: clear), and on its list. */
+	int cpu;
+	bool launched;
+	struct list_head loaded_node;
+
+	/* Host state the VMCS holds, to rewrite only when it changes. */
+	unsigned long host_cr3;
+	unsigned long host_cr4;
+
+	/* Guest state the VMCS does not hold. */
+	unsigned long cr2;
+	unsigned long cr8;
+	unsigned long db[4];
+	unsigned long dr6;
+	u64 efer;		/* as the guest set it (LMA follows CR0.PG) */
+	u64 star, lstar, cstar, sfmask, kernel_gs_base;
+	u64 misc_enable;
+	u64 pat;
+	/*
+	 * The guest's x87 and SSE state, in FXSAVE format: 512 bytes from
+	 * kmalloc, which aligns power-of-two sizes naturally, as FXSAVE needs.
+	 */
+	u8 *fxsave;
+
+	/* The last exit. */
+	u32 exit_reason;
+	unsigned long exit_qual;
+	struct hvx_vmx_event event;
+};
+
+int hvx_vmx_setup_globals(void);
+void hvx_vmx_free_globals(void);
+
+int hvx_vmx_vcpu_init(struct hvx_vcpu *vcpu);
+void hvx_vmx_vcpu_free(struct hvx_vcpu *vcpu);
+void hvx_vcpu_load(struct hvx_vcpu *vcpu);
+void hvx_vcpu_put(struct hvx_vcpu *vcpu);
+int hvx_vmx_run(struct hvx_vcpu *vcpu);
+void hvx_vmx_get_regs(struct hvx_vcpu *vcpu, struct kvm_regs *regs);
+int hvx_vmx_set_regs(struct hvx_vcpu *vcpu, const struct kvm_regs *regs);
+void hvx_vmx_get_sregs(struct hvx_vcpu *vcpu, struct kvm_sregs *sregs);
+int hvx_vmx_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *sregs);
+void hvx_vmx_cpu_dying(void);
+
+/* kmod/vmx/exits.c */
+int hvx_handle_exit(struct hvx_vcpu *vcpu);
+int hvx_complete_pio(struct hvx_vcpu *vcpu);
+void hvx_inject_exception(struct hvx_vcpu *vcpu, u8 vector, bool has_error,
+			  u32 error_code);
+int hvx_set_cr0(struct hvx_vcpu *vcpu, unsigned long val);
+int hvx_set_cr4(struct hvx_vcpu *vcpu, unsigned long val);
+int hvx_set_efer(struct hvx_vcpu *vcpu, u64 val);
+
+/* kmod/vmx/vmenter.S */
+int hvx_vmenter(unsigned long *regs, bool launched);
+void hvx_vmexit(void);
+
+#endif /* HVX_VMX_VCPU_H */

@@ -1,0 +1,76 @@
+# Guests in every mode, every mode switch and every exit, each run on hvx
+# and then on kvm_intel in the same boot: the output, the exit status and
+# the final registers must be the same on both.  hvx is loaded with
+# enable_at_load=0 so the two take turns on VMX.
+. /tests/lib.sh
+
+G=/tests/guests
+
+check "insmod hvx enable_at_load=0" insmod $HVX_KO enable_at_load=0
+check "kvm_intel loads" modprobe kvm_intel
+
+# run_both NAME STATUS EXPECTED-LINE VMCTL-ARGS...: run guest NAME on hvx
+# and on KVM; check hvx's status and output, then that KVM agrees.
+run_both() {
+	name=$1 want=$2 line=$3
+	shift 3
+	vmctl run --regs "$@" $G/$name.bin >/tmp/$name.hvx 2>&1
+	st_hvx=$?
+	vmctl run --device /dev/kvm --regs "$@" $G/$name.bin >/tmp/$name.kvm 2>&1
+	st_kvm=$?
+	echo "--- $name on hvx (status $st_hvx)"
+	cat /tmp/$name.hvx
+	check "$name: exits with status $want on hvx" [ "$st_hvx" = "$want" ]
+	check "$name: prints '$line' on hvx" grep -q "$line" /tmp/$name.hvx
+	if [ "$st_kvm" = "$st_hvx" ] && cmp -s /tmp/$name.hvx /tmp/$name.kvm; then
+		ok "$name: KVM gives the same output, status and registers"
+	else
+		not_ok "$name: KVM gives the same output, status and registers"
+		echo "--- $name on KVM (status $st_kvm)"
+		diff /tmp/$name.hvx /tmp/$name.kvm
+	fi
+}
+
+run_both real 0 "real mode: hello" --mode real
+run_both protected 0 "protected mode: hello" --mode protected
+run_both paged 0 "an alias mapping sees the same memory" --mode paged
+run_both long 0 "long mode: hello" --mode long
+run_both modes 0 "modes: real mode again" --mode real
+run_both exits 0 "in: nothing behind port 0x2f0" --mode long
+check "exits: #GP for an unknown MSR" grep -q "exception: #GP" /tmp/exits.hvx
+check "exits: #UD for VMXON" grep -q "exception: #UD" /tmp/exits.hvx
+check "exits: CPUID hides VMX and sets the hypervisor bit" \
+	sh -c 'grep -q "VMX hidden" /tmp/exits.hvx && grep -q "hypervisor bit set" /tmp/exits.hvx'
+check "exits: HLT ended the run with R12 as the guest left it" \
+	grep -q "r12=00000000600dcafe" /tmp/exits.hvx
+run_both triple 125 "exit SHUTDOWN" --mode long
+run_both sparse 0 "every touched page kept its value" --mode long --mem 6G
+
+# Two vCPUs on their own threads run the same guest.
+vmctl run --vcpus 2 $G/long.bin >/tmp/smp.out 2>&1
+st=$?
+cat /tmp/smp.out
+check "two vCPUs: both print and the run succeeds" \
+	sh -c "[ $st = 0 ] && [ \$(grep -c 'long mode: hello' /tmp/smp.out) = 2 ]"
+
+# A long guest loop, interrupted by signals: KVM_RUN returns EINTR each
+# time and the guest carries on where it was.
+vmctl run --stats $G/loop.bin >/tmp/loop.out 2>&1 &
+pid=$!
+check "loop: the guest starts" wait_for 60 grep -q "loop: start" /tmp/loop.out
+n=0
+while kill -0 $pid 2>/dev/null && [ $n -lt 200 ]; do
+	kill -USR1 $pid 2>/dev/null
+	n=$((n + 1))
+	sleep 0.05
+done
+wait $pid
+st=$?
+cat /tmp/loop.out
+check "loop: the guest finishes despite $n signals" \
+	sh -c "[ $st = 0 ] && grep -q 'loop: done' /tmp/loop.out"
+check "loop: KVM_RUN was interrupted by signals and resumed" \
+	sh -c "grep -q 'interrupted [1-9][0-9]* times' /tmp/loop.out"
+
+check "rmmod kvm_intel" rmmod kvm_intel
+check "rmmod hvx" rmmod hvx

@@ -1,0 +1,19 @@
+# The VM and vCPU ioctls (tests/e2e/progs/vm_api_test.c), a failed entry's
+# log line, an unmodified KVM client on /dev/hvx, and VMX released when
+# the last fd of the last VM is closed.
+. /tests/lib.sh
+
+check "insmod hvx enable_at_load=0" insmod $HVX_KO enable_at_load=0
+dmesg -c >/dev/null
+/tests/bin/vm_api_test
+check "the failed entry is explained in the kernel log" \
+	sh -c 'dmesg | grep "VM entry failed" | grep -q "TR"'
+dmesg | grep "VM entry failed"
+check "VMX is off again once the VM's fds are closed" vmx_cpus_are ""
+
+# A KVM client that knows only /dev/kvm, pointed at /dev/hvx.
+check "an unmodified KVM client runs on /dev/hvx through a bind mount" \
+	unshare -m sh -c 'mount --bind /dev/hvx /dev/kvm 2>/dev/null ||
+		{ touch /dev/kvm && mount --bind /dev/hvx /dev/kvm; } &&
+		/tests/bin/kvm_guest --exits 200'
+check "rmmod hvx" rmmod hvx
