@@ -238,14 +238,6 @@ static int hvx_handle_vmx_instruction(struct hvx_vcpu *vcpu)
 	return hvx_inject_ud(vcpu);
 }
 
-static unsigned long hvx_guest_cr0_now(void)
-{
-	unsigned long mask = vmcs_readl(CR0_GUEST_HOST_MASK);
-
-	return (vmcs_readl(GUEST_CR0) & ~mask) |
-	       (vmcs_readl(CR0_READ_SHADOW) & mask);
-}
-
 /* MOV to and from CR0, CR4 and CR8, LMSW and CLTS (SDM table "Exit
  * Qualification for Control-Register Accesses").
  */
@@ -285,12 +277,12 @@ static int hvx_handle_cr(struct hvx_vcpu *vcpu)
 		hvx_reg_write(vcpu, reg, vcpu->vmx.cr8);
 		break;
 	case 2:		/* CLTS */
-		if (hvx_set_cr0(vcpu, hvx_guest_cr0_now() & ~X86_CR0_TS))
+		if (hvx_set_cr0(vcpu, hvx_guest_cr0() & ~X86_CR0_TS))
 			return hvx_inject_gp(vcpu);
 		break;
 	case 3:		/* LMSW: sets PE, MP, EM and TS; cannot clear PE */
 		val = (qual >> 16) & 0xf;
-		val |= hvx_guest_cr0_now() & ~0xeUL;
+		val |= hvx_guest_cr0() & ~0xeUL;
 		if (hvx_set_cr0(vcpu, val))
 			return hvx_inject_gp(vcpu);
 		break;
@@ -312,7 +304,7 @@ static int hvx_handle_dr(struct hvx_vcpu *vcpu)
 	unsigned long val;
 
 	if (dr == 4 || dr == 5) {
-		if (vmcs_readl(CR4_READ_SHADOW) & X86_CR4_DE)
+		if (hvx_guest_cr4() & X86_CR4_DE)
 			return hvx_inject_ud(vcpu);
 		dr += 2;
 	}
@@ -354,8 +346,8 @@ static int hvx_walk_read(void *ctx, u64 gpa, void *val, unsigned int size)
 /* The guest's paging state, for the walker.  The vCPU is loaded. */
 static void hvx_get_paging(struct hvx_vcpu *vcpu, struct hvx_paging *pg)
 {
-	unsigned long cr0 = hvx_guest_cr0_now();
-	unsigned long cr4 = vmcs_readl(CR4_READ_SHADOW);
+	unsigned long cr0 = hvx_guest_cr0();
+	unsigned long cr4 = hvx_guest_cr4();
 
 	memset(pg, 0, sizeof(*pg));
 	pg->cr3 = vmcs_readl(GUEST_CR3);
@@ -412,6 +404,7 @@ static int hvx_pio_string_copy(struct hvx_vcpu *vcpu, bool to_guest)
 	struct hvx_paging pg;
 	u32 pf_error = 0;
 	bool user = hvx_cpl() == 3;
+	unsigned int i;
 	int r;
 
 	if (!hvx_64bit_code() || pio->seg == HVX_VMX_SEG_FS ||
@@ -428,27 +421,14 @@ static int hvx_pio_string_copy(struct hvx_vcpu *vcpu, bool to_guest)
 	hvx_vcpu_put(vcpu);
 	r = hvx_gva_to_gpa(&pg, gva, to_guest, user, hvx_walk_read,
 			   vcpu->vm, &gpa, &pf_error);
-	if (!r && to_guest) {
-		u8 *data = vcpu->pio_data;
-		unsigned int i;
+	/* The data page holds the elements in the order of transfer. */
+	for (i = 0; i < pio->count && !r; i++) {
+		unsigned int e = down ? pio->count - 1 - i : i;
+		u64 at = gpa + e * pio->size;
+		u8 *data = (u8 *)vcpu->pio_data + i * pio->size;
 
-		/* The data page holds the elements in the order of transfer. */
-		for (i = 0; i < pio->count && !r; i++) {
-			unsigned int e = down ? pio->count - 1 - i : i;
-
-			r = hvx_write_guest(vcpu->vm, gpa + e * pio->size,
-					    data + i * pio->size, pio->size);
-		}
-	} else if (!r) {
-		u8 *data = vcpu->pio_data;
-		unsigned int i;
-
-		for (i = 0; i < pio->count && !r; i++) {
-			unsigned int e = down ? pio->count - 1 - i : i;
-
-			r = hvx_read_guest(vcpu->vm, gpa + e * pio->size,
-					   data + i * pio->size, pio->size);
-		}
+		r = to_guest ? hvx_write_guest(vcpu->vm, at, data, pio->size) :
+			       hvx_read_guest(vcpu->vm, at, data, pio->size);
 	}
 	hvx_vcpu_load(vcpu);
 

@@ -301,13 +301,15 @@ static bool hvx_guest_paging(void)
 	return vmcs_readl(CR0_READ_SHADOW) & X86_CR0_PG;
 }
 
-static unsigned long hvx_guest_cr0(void)
+/* The guest's view of CR0: its own bits, and the shadow of hvx's. */
+unsigned long hvx_guest_cr0(void)
 {
 	return (vmcs_readl(GUEST_CR0) & ~HVX_CR0_HOST_OWNED) |
 	       (vmcs_readl(CR0_READ_SHADOW) & HVX_CR0_HOST_OWNED);
 }
 
-static unsigned long hvx_guest_cr4(void)
+/* Likewise for CR4, whose host-owned bits are in CR4_GUEST_HOST_MASK. */
+unsigned long hvx_guest_cr4(void)
 {
 	unsigned long mask = vmcs_readl(CR4_GUEST_HOST_MASK);
 
@@ -532,7 +534,6 @@ static void hvx_vmx_reset(struct hvx_vcpu *vcpu)
 static void hvx_vmcs_setup(struct hvx_vcpu *vcpu)
 {
 	const struct hvx_vmcs_config *c = &hvx_vmcs_config;
-	struct desc_ptr gdt;
 	u64 v;
 
 	/* The preemption timer is unused so far. */
@@ -591,7 +592,6 @@ static void hvx_vmcs_setup(struct hvx_vcpu *vcpu)
 		rdmsrl(MSR_IA32_CR_PAT, v);
 		vmcs_write64(HOST_IA32_PAT, v);
 	}
-	native_store_gdt(&gdt);
 	hvx_vmcs_set_host_percpu();
 }
 

@@ -88,6 +88,8 @@ int hvx_handle_exit(struct hvx_vcpu *vcpu);
 int hvx_complete_pio(struct hvx_vcpu *vcpu);
 void hvx_inject_exception(struct hvx_vcpu *vcpu, u8 vector, bool has_error,
 			  u32 error_code);
+unsigned long hvx_guest_cr0(void);
+unsigned long hvx_guest_cr4(void);
 int hvx_set_cr0(struct hvx_vcpu *vcpu, unsigned long val);
 int hvx_set_cr4(struct hvx_vcpu *vcpu, unsigned long val);
 int hvx_set_efer(struct hvx_vcpu *vcpu, u64 val);
