@@ -20,6 +20,10 @@ void hvx_vmx_cpus(struct cpumask *mask);
 int hvx_vmx_format_flags(char *buf, size_t size);
 u32 hvx_vmx_revision_id(void);
 
+/* kmod/debugfs.c */
+void hvx_debugfs_init(void);
+void hvx_debugfs_exit(void);
+
 /* kmod/vm.c */
 int hvx_create_vm(unsigned long type);
 

@@ -43,6 +43,7 @@ long hvx_check_extension(struct hvx_vm *vm, long ext)
 	case KVM_CAP_SET_IDENTITY_MAP_ADDR:
 	case KVM_CAP_EXT_CPUID:
 	case KVM_CAP_IMMEDIATE_EXIT:
+	case KVM_CAP_READONLY_MEM:
 		return 1;
 	case KVM_CAP_NR_MEMSLOTS:
 		return HVX_MAX_MEMSLOTS;
@@ -207,6 +208,7 @@ static int __init hvx_init(void)
 			goto err_vmx_exit;
 	}
 
+	hvx_debugfs_init();
 	r = misc_register(&hvx_dev);
 	if (r) {
 		pr_err("cannot register /dev/hvx: %d\n", r);
@@ -217,6 +219,7 @@ static int __init hvx_init(void)
 	return 0;
 
 err_vmx_put:
+	hvx_debugfs_exit();
 	if (enable_at_load)
 		hvx_vmx_put();
 err_vmx_exit:
@@ -227,6 +230,7 @@ err_vmx_exit:
 static void __exit hvx_exit(void)
 {
 	misc_deregister(&hvx_dev);
+	hvx_debugfs_exit();
 	if (enable_at_load)
 		hvx_vmx_put();
 	hvx_vmx_exit();

@@ -42,6 +42,8 @@ static int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 
 	hvx_vcpu_load(vcpu);
 	r = hvx_complete_pio(vcpu);
+	if (r > 0)
+		r = hvx_complete_mmio(vcpu);
 	hvx_vcpu_put(vcpu);
 
 	while (r > 0) {

@@ -20,6 +20,7 @@ static void hvx_vm_destroy(struct kref *ref)
 	struct hvx_vm *vm = container_of(ref, struct hvx_vm, ref);
 	unsigned int i;
 
+	hvx_vm_debugfs_remove(vm);
 	for (i = 0; i < HVX_MAX_VCPUS; i++)
 		if (vm->vcpus[i])
 			hvx_vcpu_free(vm->vcpus[i]);
@@ -179,6 +180,7 @@ int hvx_create_vm(unsigned long type)
 		r = PTR_ERR(file);
 		goto err_put_fd;
 	}
+	hvx_vm_debugfs_add(vm, fd);
 	/* The VM is complete: only now may userspace see it. */
 	fd_install(fd, file);
 	return fd;

@@ -25,6 +25,8 @@
 #include "ept/memslot.h"
 #include "vmx/vcpu.h"
 
+struct dentry;
+
 /* KVM_CAP_MAX_VCPUS and KVM_CAP_MAX_VCPU_ID: ids 0 to 63. */
 #define HVX_MAX_VCPUS		64
 
@@ -50,6 +52,9 @@ struct hvx_vm {
 	struct hvx_memslots slots;
 	struct hvx_ept ept;
 	u64 eptp;
+
+	/* /sys/kernel/debug/hvx/<pid>-<fd>/ */
+	struct dentry *debugfs;
 };
 
 /* Port I/O that went to userspace and may need finishing on return. */
@@ -66,6 +71,25 @@ struct hvx_pio {
 	unsigned long rip;	/* of the instruction, to notice a new RIP */
 };
 
+/*
+ * An MMIO load that went to userspace: where its data goes on return (a
+ * register, or for MOVS the destination in guest memory).
+ */
+struct hvx_mmio {
+	bool pending;
+	bool string;		/* MOVS: an element into guest memory */
+	bool sign_extend;
+	bool high_byte;		/* AH, CH, DH or BH */
+	bool rep;
+	u8 reg;
+	u8 size;		/* bytes read */
+	u8 reg_size;		/* bytes of the register written */
+	u8 addr_size;		/* MOVS */
+	u8 len;			/* of the instruction */
+	u64 dst_gpa;		/* MOVS */
+	unsigned long rip;	/* of the instruction, to notice a new RIP */
+};
+
 struct hvx_vcpu {
 	struct hvx_vm *vm;
 	u32 id;
@@ -74,6 +98,7 @@ struct hvx_vcpu {
 	struct kvm_run *run;
 	void *pio_data;
 	struct hvx_pio pio;
+	struct hvx_mmio mmio;
 
 	/* The guest's CPUID table: KVM_SET_CPUID2's, or the default. */
 	struct kvm_cpuid_entry2 *cpuid;
@@ -87,6 +112,10 @@ long hvx_check_extension(struct hvx_vm *vm, long ext);
 
 /* kmod/vm.c */
 void hvx_vm_put(struct hvx_vm *vm);
+
+/* kmod/debugfs.c */
+void hvx_vm_debugfs_add(struct hvx_vm *vm, int fd);
+void hvx_vm_debugfs_remove(struct hvx_vm *vm);
 
 /* kmod/ept/mmu.c */
 int hvx_read_guest(struct hvx_vm *vm, u64 gpa, void *buf, size_t len);
@@ -102,7 +131,7 @@ int hvx_mmu_init(struct hvx_vm *vm);
 void hvx_mmu_destroy(struct hvx_vm *vm);
 int hvx_mmu_set_slot(struct hvx_vm *vm,
 		     const struct hvx_memslot_request *req);
-int hvx_mmu_fault(struct hvx_vm *vm, u64 gpa);
+int hvx_mmu_fault(struct hvx_vm *vm, u64 gpa, bool write);
 
 /* kmod/cpuid.c */
 int hvx_supported_cpuid(struct kvm_cpuid_entry2 *entries, unsigned int max);

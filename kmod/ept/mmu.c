@@ -14,6 +14,10 @@
  * Where the host backs a whole, aligned 2 MiB of a slot with one huge page
  * (transparent huge pages, hugetlbfs), the fault maps all of it with one
  * 2 MiB EPT entry.
+ *
+ * A read-only slot (KVM_MEM_READONLY, a ROM) is mapped readable and
+ * executable only, and its pages are pinned without asking for write
+ * access; the guest's writes to it exit and go to the VMM as MMIO.
  */
 #define pr_fmt(fmt) "hvx: " fmt
 
@@ -71,11 +75,13 @@ static void hvx_zap_release(struct hvx_zap *z)
 		struct page *page = pfn_to_page((e & HVX_EPT_ADDR_MASK) >>
 						PAGE_SHIFT);
 
+		bool dirty = e & HVX_EPT_WRITE;
+
 		if (e & HVX_EPT_LEAF)
 			unpin_user_page_range_dirty_lock(page, HVX_2M_PAGES,
-							 true);
+							 dirty);
 		else
-			unpin_user_pages_dirty_lock(&page, 1, true);
+			unpin_user_pages_dirty_lock(&page, 1, dirty);
 	}
 	z->n = 0;
 }
@@ -155,7 +161,7 @@ int hvx_mmu_set_slot(struct hvx_vm *vm, const struct hvx_memslot_request *req)
 	int r;
 
 	mutex_lock(&vm->mmu_lock);
-	r = hvx_memslot_check(&vm->slots, req, 0);
+	r = hvx_memslot_check(&vm->slots, req, KVM_MEM_READONLY);
 	if (r)
 		goto out;
 	slot = &vm->slots.slot[req->id];
@@ -183,7 +189,8 @@ out:
  * Returns true when the large page is mapped (and @page's pin dropped).
  */
 static bool hvx_mmu_map_2m(struct hvx_vm *vm, const struct hvx_memslot *slot,
-			   u64 gfn, struct page *page)
+			   u64 gfn, struct page *page, unsigned int gup,
+			   u64 prot)
 {
 	u64 first = gfn & ~(u64)(HVX_2M_PAGES - 1);
 	unsigned long hva = hvx_memslot_hva(slot, first);
@@ -204,8 +211,7 @@ static bool hvx_mmu_map_2m(struct hvx_vm *vm, const struct hvx_memslot *slot,
 	pages = kvmalloc_array(HVX_2M_PAGES, sizeof(*pages), GFP_KERNEL);
 	if (!pages)
 		return false;
-	n = pin_user_pages_fast(hva, HVX_2M_PAGES, FOLL_WRITE | FOLL_LONGTERM,
-				pages);
+	n = pin_user_pages_fast(hva, HVX_2M_PAGES, gup, pages);
 	if (n == HVX_2M_PAGES) {
 		ok = true;
 		/* The folio may have been split or replaced meanwhile. */
@@ -213,8 +219,7 @@ static bool hvx_mmu_map_2m(struct hvx_vm *vm, const struct hvx_memslot *slot,
 			ok = page_to_pfn(pages[i]) == head_pfn + i;
 		if (ok)
 			ok = !hvx_ept_map(&vm->ept, first << PAGE_SHIFT,
-					  (u64)head_pfn << PAGE_SHIFT, 2,
-					  HVX_EPT_RWX);
+					  (u64)head_pfn << PAGE_SHIFT, 2, prot);
 	}
 	if (!ok && n > 0)
 		unpin_user_pages(pages, n);
@@ -228,18 +233,22 @@ static bool hvx_mmu_map_2m(struct hvx_vm *vm, const struct hvx_memslot *slot,
  * hvx_mmu_fault - map the page behind a guest-physical address
  * @vm: the VM
  * @gpa: the address whose access made an EPT violation
+ * @write: the access was a write
  *
  * Called in the VMM's context (the vCPU's KVM_RUN), where the slot's
  * userspace address means something.
  *
  * Return: 0 when the page is mapped (perhaps by another vCPU meanwhile),
- * -ENOENT when no slot backs @gpa, -EFAULT when the VMM's memory there
- * cannot be used, -ENOMEM.
+ * -ENOENT when no slot backs @gpa, -EROFS for a write to a read-only
+ * slot (both MMIO to the VMM), -EFAULT when the VMM's memory there cannot
+ * be used, -ENOMEM.
  */
-int hvx_mmu_fault(struct hvx_vm *vm, u64 gpa)
+int hvx_mmu_fault(struct hvx_vm *vm, u64 gpa, bool write)
 {
 	const struct hvx_memslot *slot;
 	u64 gfn = gpa >> PAGE_SHIFT;
+	unsigned int gup = FOLL_LONGTERM;
+	u64 prot = HVX_EPT_RWX;
 	struct page *page;
 	int level, r;
 
@@ -249,19 +258,27 @@ int hvx_mmu_fault(struct hvx_vm *vm, u64 gpa)
 		r = -ENOENT;
 		goto out;
 	}
+	if (slot->flags & KVM_MEM_READONLY) {
+		r = -EROFS;
+		if (write)
+			goto out;
+		prot = HVX_EPT_READ | HVX_EPT_EXEC;
+	} else {
+		gup |= FOLL_WRITE;
+	}
 	r = 0;
 	if (hvx_ept_lookup(&vm->ept, gpa, &level))
 		goto out;
 
-	if (pin_user_pages_fast(hvx_memslot_hva(slot, gfn), 1,
-				FOLL_WRITE | FOLL_LONGTERM, &page) != 1) {
+	if (pin_user_pages_fast(hvx_memslot_hva(slot, gfn), 1, gup,
+				&page) != 1) {
 		r = -EFAULT;
 		goto out;
 	}
-	if (hvx_mmu_map_2m(vm, slot, gfn, page))
+	if (hvx_mmu_map_2m(vm, slot, gfn, page, gup, prot))
 		goto out;
 	r = hvx_ept_map(&vm->ept, gfn << PAGE_SHIFT, page_to_phys(page), 1,
-			HVX_EPT_RWX);
+			prot);
 	if (r)
 		unpin_user_page(page);
 out:
@@ -271,8 +288,9 @@ out:
 
 /*
  * Copy to or from guest-physical memory through the slots, in the VMM's
- * context.  Returns 0, -EFAULT when the VMM's memory faults, or -ENOENT
- * when an address has no slot.
+ * context.  Writes to a read-only slot are dropped, as a ROM drops them.
+ * Returns 0, -EFAULT when the VMM's memory faults, or -ENOENT when an
+ * address has no slot.
  */
 static int hvx_guest_copy(struct hvx_vm *vm, u64 gpa, void *buf, size_t len,
 			  bool write)
@@ -280,18 +298,25 @@ static int hvx_guest_copy(struct hvx_vm *vm, u64 gpa, void *buf, size_t len,
 	while (len) {
 		size_t n = min_t(size_t, len, PAGE_SIZE - (gpa & ~PAGE_MASK));
 		const struct hvx_memslot *slot;
-		unsigned long hva;
+		unsigned long hva = 0;
+		bool rom = false;
 
 		mutex_lock(&vm->mmu_lock);
 		slot = hvx_memslot_find(&vm->slots, gpa >> PAGE_SHIFT);
-		hva = slot ? hvx_memslot_hva(slot, gpa >> PAGE_SHIFT) +
-			     (gpa & ~PAGE_MASK) : 0;
+		if (slot) {
+			hva = hvx_memslot_hva(slot, gpa >> PAGE_SHIFT) +
+			      (gpa & ~PAGE_MASK);
+			rom = slot->flags & KVM_MEM_READONLY;
+		}
 		mutex_unlock(&vm->mmu_lock);
 		if (!slot)
 			return -ENOENT;
-		if (write ? copy_to_user((void __user *)hva, buf, n) :
-			    copy_from_user(buf, (void __user *)hva, n))
+		if (!write) {
+			if (copy_from_user(buf, (void __user *)hva, n))
+				return -EFAULT;
+		} else if (!rom && copy_to_user((void __user *)hva, buf, n)) {
 			return -EFAULT;
+		}
 		gpa += n;
 		buf += n;
 		len -= n;

@@ -21,6 +21,7 @@
 
 #include "../vm.h"
 #include "capabilities.h"
+#include "decode.h"
 #include "entry_check.h"
 #include "paging.h"
 #include "vmx_ops.h"
@@ -371,17 +372,10 @@ static void hvx_get_paging(struct hvx_vcpu *vcpu, struct hvx_paging *pg)
 	}
 }
 
-/* Segment registers as VMX numbers them in instruction information. */
-enum {
-	HVX_VMX_SEG_ES,
-	HVX_VMX_SEG_CS,
-	HVX_VMX_SEG_SS,
-	HVX_VMX_SEG_DS,
-	HVX_VMX_SEG_FS,
-	HVX_VMX_SEG_GS,
-};
-
-/* The VMCS base field of each segment register, in VMX's numbering. */
+/*
+ * The VMCS base field of each segment register, in VMX's numbering (that
+ * of instruction information, and enum hvx_seg).
+ */
 static const u16 hvx_seg_base_field[] = {
 	GUEST_ES_BASE, GUEST_CS_BASE, GUEST_SS_BASE,
 	GUEST_DS_BASE, GUEST_FS_BASE, GUEST_GS_BASE,
@@ -407,8 +401,8 @@ static int hvx_pio_string_copy(struct hvx_vcpu *vcpu, bool to_guest)
 	unsigned int i;
 	int r;
 
-	if (!hvx_64bit_code() || pio->seg == HVX_VMX_SEG_FS ||
-	    pio->seg == HVX_VMX_SEG_GS)
+	if (!hvx_64bit_code() || pio->seg == HVX_SEG_FS ||
+	    pio->seg == HVX_SEG_GS)
 		base = __vmcs_readl(hvx_seg_base_field[pio->seg]);
 	gva = base + (vcpu->vmx.regs[reg] & addr_mask);
 	/* Moving down, the elements span [gva - bytes + size, gva + size). */
@@ -440,27 +434,46 @@ static int hvx_pio_string_copy(struct hvx_vcpu *vcpu, bool to_guest)
 	return r;
 }
 
+/* Add @delta to a string register of @addr_size bytes (rSI, rDI, rCX). */
+static void hvx_string_reg_add(struct hvx_vcpu *vcpu, int reg,
+			       unsigned int addr_size, long delta)
+{
+	unsigned long mask = addr_size == 8 ? ~0UL :
+			     GENMASK(addr_size * 8 - 1, 0);
+	unsigned long *g = vcpu->vmx.regs;
+
+	g[reg] = (g[reg] & ~mask) | ((g[reg] + delta) & mask);
+	if (addr_size == 4)	/* 32-bit writes zero-extend */
+		g[reg] = (u32)g[reg];
+}
+
+/*
+ * Step a string instruction's registers past @count elements of @size
+ * bytes: rSI and/or rDI with EFLAGS.DF, and rCX for a REP form.
+ */
+static void hvx_string_advance(struct hvx_vcpu *vcpu, bool si, bool di,
+			       unsigned int addr_size, unsigned int size,
+			       unsigned int count, bool rep)
+{
+	long delta = (long)count * size;
+
+	if (vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_DF)
+		delta = -delta;
+	if (si)
+		hvx_string_reg_add(vcpu, HVX_REG_RSI, addr_size, delta);
+	if (di)
+		hvx_string_reg_add(vcpu, HVX_REG_RDI, addr_size, delta);
+	if (rep)
+		hvx_string_reg_add(vcpu, HVX_REG_RCX, addr_size, -(long)count);
+}
+
 /* Advance RSI or RDI and RCX past the elements this exit transferred. */
 static void hvx_pio_string_advance(struct hvx_vcpu *vcpu)
 {
 	struct hvx_pio *pio = &vcpu->pio;
-	int reg = pio->in ? HVX_REG_RDI : HVX_REG_RSI;
-	unsigned long mask = pio->addr_size == 8 ? ~0UL :
-			     GENMASK(pio->addr_size * 8 - 1, 0);
-	unsigned long *g = vcpu->vmx.regs;
-	long delta = (long)pio->count * pio->size;
 
-	if (vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_DF)
-		delta = -delta;
-	g[reg] = (g[reg] & ~mask) | ((g[reg] + delta) & mask);
-	if (pio->addr_size == 4)	/* 32-bit writes zero-extend */
-		g[reg] = (u32)g[reg];
-	if (pio->rep) {
-		g[HVX_REG_RCX] = (g[HVX_REG_RCX] & ~mask) |
-				 ((g[HVX_REG_RCX] - pio->count) & mask);
-		if (pio->addr_size == 4)
-			g[HVX_REG_RCX] = (u32)g[HVX_REG_RCX];
-	}
+	hvx_string_advance(vcpu, !pio->in, pio->in, pio->addr_size, pio->size,
+			   pio->count, pio->rep);
 }
 
 /**
@@ -546,8 +559,8 @@ static int hvx_handle_io(struct hvx_vcpu *vcpu)
 
 		/* Bits 9:7 address size (16/32/64), 17:15 segment (OUTS). */
 		pio->addr_size = 2 << ((info >> 7) & 7);
-		pio->seg = pio->in ? HVX_VMX_SEG_ES : (info >> 15) & 7;
-		if (pio->addr_size > 8 || pio->seg > HVX_VMX_SEG_GS)
+		pio->seg = pio->in ? HVX_SEG_ES : (info >> 15) & 7;
+		if (pio->addr_size > 8 || pio->seg > HVX_SEG_GS)
 			return hvx_internal_error(vcpu, KVM_INTERNAL_ERROR_EMULATION);
 		mask = pio->addr_size == 8 ? ~0UL :
 		       GENMASK(pio->addr_size * 8 - 1, 0);
@@ -758,8 +771,321 @@ static int hvx_handle_wrmsr(struct hvx_vcpu *vcpu)
 }
 
 /*
+ * MMIO: a guest access to guest-physical memory that no slot backs.  The
+ * exit gives the address; the instruction, decoded here (decode.c), gives
+ * the rest.  The access goes to the VMM as KVM_EXIT_MMIO.  A store is
+ * complete once it has gone out, so the guest moves on at once; a load
+ * finishes on the next KVM_RUN with the data the VMM left in
+ * run->mmio.data (hvx_complete_mmio()).  This is what KVM does.
+ */
+
+/* The guest's code size: 16, 32 or 64 (CS.L in long mode, else CS.D). */
+static unsigned int hvx_code_size(void)
+{
+	if (hvx_64bit_code())
+		return 64;
+	return vmcs_read32(GUEST_CS_AR_BYTES) & VMX_AR_DB_MASK ? 32 : 16;
+}
+
+/*
+ * Fetch up to HVX_INSN_MAX bytes at the guest's CS:RIP.  Returns how many
+ * could be read: the fetch stops at a page that is not mapped or not
+ * memory, and the decoder refuses an instruction that needs more.
+ */
+static unsigned int hvx_fetch_insn(struct hvx_vcpu *vcpu, u8 *buf)
+{
+	bool wide = hvx_64bit_code(), user = hvx_cpl() == 3;
+	u64 gva = vmcs_readl(GUEST_RIP), gpa;
+	struct hvx_paging pg;
+	unsigned int n = 0, chunk;
+	u32 pf_error;
+
+	if (!wide)
+		gva += vmcs_readl(GUEST_CS_BASE);
+	hvx_get_paging(vcpu, &pg);
+
+	hvx_vcpu_put(vcpu);
+	while (n < HVX_INSN_MAX) {
+		u64 at = wide ? gva + n : (u32)(gva + n);
+
+		chunk = min_t(unsigned int, HVX_INSN_MAX - n,
+			      PAGE_SIZE - (at & ~PAGE_MASK));
+		if (hvx_gva_to_gpa(&pg, at, false, user, hvx_walk_read,
+				   vcpu->vm, &gpa, &pf_error) ||
+		    hvx_read_guest(vcpu->vm, gpa, buf + n, chunk))
+			break;
+		n += chunk;
+	}
+	hvx_vcpu_load(vcpu);
+	return n;
+}
+
+/*
+ * An MMIO access hvx cannot emulate: KVM_INTERNAL_ERROR_EMULATION, with
+ * the instruction's bytes in KVM's emulation_failure layout, then the
+ * address and RIP for whoever reads the exit.
+ */
+static int hvx_mmio_failure(struct hvx_vcpu *vcpu, u64 gpa, const u8 *bytes,
+			    unsigned int n)
+{
+	struct kvm_run *run = vcpu->run;
+
+	run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
+	run->emulation_failure.suberror = KVM_INTERNAL_ERROR_EMULATION;
+	run->emulation_failure.flags =
+		KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES;
+	run->emulation_failure.insn_size = n;
+	memset(run->emulation_failure.insn_bytes, 0,
+	       sizeof(run->emulation_failure.insn_bytes));
+	memcpy(run->emulation_failure.insn_bytes, bytes, n);
+	/* flags, the 16 bytes of insn_size and insn_bytes, gpa, RIP */
+	run->emulation_failure.ndata = 5;
+	run->internal.data[3] = gpa;
+	run->internal.data[4] = vmcs_readl(GUEST_RIP);
+	return 0;
+}
+
+/* Step over an instruction of @len bytes (no exit length to go by). */
+static void hvx_advance_rip(unsigned int len)
+{
+	unsigned long rip = vmcs_readl(GUEST_RIP) + len;
+	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
+
+	vmcs_writel(GUEST_RIP, hvx_64bit_code() ? rip : (u32)rip);
+	if (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
+		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
+			     intr & ~(GUEST_INTR_STATE_STI |
+				      GUEST_INTR_STATE_MOV_SS));
+}
+
+/* Is a REP string instruction with this address size done? */
+static bool hvx_rep_done(struct hvx_vcpu *vcpu, unsigned int addr_size)
+{
+	unsigned long mask = addr_size == 8 ? ~0UL :
+			     GENMASK(addr_size * 8 - 1, 0);
+
+	return !(vcpu->vmx.regs[HVX_REG_RCX] & mask);
+}
+
+/*
+ * The guest-physical address of a string operand, seg:reg, in memory.
+ * Returns 0, or -EFAULT when the guest's translation or the memory is not
+ * there (which this MMIO path does not try to fix up).
+ */
+static int hvx_string_operand(struct hvx_vcpu *vcpu, unsigned int seg,
+			      int reg, unsigned int addr_size, bool write,
+			      u64 *gpa)
+{
+	unsigned long mask = addr_size == 8 ? ~0UL :
+			     GENMASK(addr_size * 8 - 1, 0);
+	bool wide = hvx_64bit_code(), user = hvx_cpl() == 3;
+	u64 gva = vcpu->vmx.regs[reg] & mask;
+	struct hvx_paging pg;
+	u32 pf_error;
+	int r;
+
+	/* In 64-bit code only FS and GS have a base. */
+	if (!wide || seg == HVX_SEG_FS || seg == HVX_SEG_GS)
+		gva += __vmcs_readl(hvx_seg_base_field[seg]);
+	if (!wide)
+		gva = (u32)gva;
+	hvx_get_paging(vcpu, &pg);
+	hvx_vcpu_put(vcpu);
+	r = hvx_gva_to_gpa(&pg, gva, write, user, hvx_walk_read, vcpu->vm,
+			   gpa, &pf_error);
+	hvx_vcpu_load(vcpu);
+	return r ? -EFAULT : 0;
+}
+
+/*
+ * MOVS and STOS with MMIO on one side, one element per exit, as KVM does:
+ * the registers step after each element and RIP only after the last, so
+ * a REP form runs again, and exits again, until rCX reaches zero.  The
+ * exit says which side is MMIO: a write fault is the destination, a read
+ * fault MOVS's source.  MMIO on both sides is not emulated.
+ */
+static int hvx_mmio_string(struct hvx_vcpu *vcpu, u64 gpa,
+			   const struct hvx_insn *insn, const u8 *bytes,
+			   unsigned int n)
+{
+	bool movs = insn->op == HVX_INSN_MOVS;
+	struct hvx_mmio *mmio = &vcpu->mmio;
+	struct kvm_run *run = vcpu->run;
+	u64 other, val = 0;
+	int r;
+
+	if (insn->rep && hvx_rep_done(vcpu, insn->addr_size)) {
+		hvx_advance_rip(insn->len);	/* nothing to move */
+		return 1;
+	}
+
+	if (!(vcpu->vmx.exit_qual & EPT_VIOLATION_ACC_WRITE)) {
+		/* MOVS from MMIO: the element goes to ES:rDI on return. */
+		if (!movs || hvx_string_operand(vcpu, HVX_SEG_ES, HVX_REG_RDI,
+						insn->addr_size, true, &other))
+			return hvx_mmio_failure(vcpu, gpa, bytes, n);
+		hvx_vcpu_put(vcpu);
+		r = hvx_read_guest(vcpu->vm, other, &val, insn->size);
+		hvx_vcpu_load(vcpu);
+		if (r)		/* not memory: MMIO to MMIO */
+			return hvx_mmio_failure(vcpu, gpa, bytes, n);
+		run->mmio.is_write = 0;
+		*mmio = (struct hvx_mmio) {
+			.pending = true, .string = true, .rep = insn->rep,
+			.size = insn->size, .addr_size = insn->addr_size,
+			.len = insn->len, .dst_gpa = other,
+			.rip = vmcs_readl(GUEST_RIP),
+		};
+		return 0;
+	}
+
+	/* To MMIO: the element is rAX's, or MOVS's source in memory. */
+	if (movs) {
+		if (hvx_string_operand(vcpu, insn->seg, HVX_REG_RSI,
+				       insn->addr_size, false, &other))
+			return hvx_mmio_failure(vcpu, gpa, bytes, n);
+		hvx_vcpu_put(vcpu);
+		r = hvx_read_guest(vcpu->vm, other, &val, insn->size);
+		hvx_vcpu_load(vcpu);
+		if (r)
+			return hvx_mmio_failure(vcpu, gpa, bytes, n);
+	} else {
+		val = vcpu->vmx.regs[HVX_REG_RAX];
+	}
+	run->mmio.is_write = 1;
+	memcpy(run->mmio.data, &val, insn->size);
+	hvx_string_advance(vcpu, movs, true, insn->addr_size, insn->size, 1,
+			   insn->rep);
+	if (!insn->rep || hvx_rep_done(vcpu, insn->addr_size))
+		hvx_advance_rip(insn->len);
+	return 0;
+}
+
+static int hvx_handle_mmio(struct hvx_vcpu *vcpu, u64 gpa)
+{
+	unsigned long qual = vcpu->vmx.exit_qual;
+	struct hvx_mmio *mmio = &vcpu->mmio;
+	struct kvm_run *run = vcpu->run;
+	u8 bytes[HVX_INSN_MAX];
+	struct hvx_insn insn;
+	unsigned int n = 0;
+	u64 val;
+
+	/*
+	 * Only a data access to the final address is emulated: not an
+	 * instruction fetch, a guest page-table walk, or an exception's
+	 * delivery (the IDT or a stack in MMIO).
+	 */
+	if ((qual & EPT_VIOLATION_ACC_INSTR) ||
+	    !(qual & EPT_VIOLATION_GVA_IS_VALID) ||
+	    !(qual & EPT_VIOLATION_GVA_TRANSLATED) || vcpu->vmx.event.pending)
+		return hvx_mmio_failure(vcpu, gpa, bytes, 0);
+
+	n = hvx_fetch_insn(vcpu, bytes);
+	if (hvx_decode_insn(bytes, n, hvx_code_size(), &insn))
+		return hvx_mmio_failure(vcpu, gpa, bytes, n);
+	/*
+	 * One access, within one page, starting at the address that exited
+	 * (an access that starts in RAM and runs into MMIO exits on the MMIO
+	 * page, not where it starts).
+	 */
+	if ((gpa & ~PAGE_MASK) + insn.size > PAGE_SIZE ||
+	    (vmcs_readl(GUEST_LINEAR_ADDRESS) & ~PAGE_MASK) != (gpa & ~PAGE_MASK))
+		return hvx_mmio_failure(vcpu, gpa, bytes, n);
+
+	run->exit_reason = KVM_EXIT_MMIO;
+	run->mmio.phys_addr = gpa;
+	run->mmio.len = insn.size;
+	memset(run->mmio.data, 0, sizeof(run->mmio.data));
+	if (insn.op == HVX_INSN_MOVS || insn.op == HVX_INSN_STOS)
+		return hvx_mmio_string(vcpu, gpa, &insn, bytes, n);
+	if (insn.op == HVX_INSN_LOAD) {
+		run->mmio.is_write = 0;
+		*mmio = (struct hvx_mmio) {
+			.pending = true, .sign_extend = insn.sign_extend,
+			.high_byte = insn.high_byte, .reg = insn.reg,
+			.size = insn.size, .reg_size = insn.reg_size,
+			.len = insn.len, .rip = vmcs_readl(GUEST_RIP),
+		};
+		return 0;
+	}
+
+	if (insn.op == HVX_INSN_STORE_IMM)
+		val = insn.imm;
+	else if (insn.high_byte)
+		val = hvx_reg_read(vcpu, insn.reg - 4) >> 8;
+	else
+		val = hvx_reg_read(vcpu, insn.reg);
+	run->mmio.is_write = 1;
+	memcpy(run->mmio.data, &val, insn.size);
+	hvx_advance_rip(insn.len);
+	return 0;
+}
+
+/**
+ * hvx_complete_mmio - finish an MMIO load that went to userspace
+ * @vcpu: the vCPU, loaded
+ *
+ * Called at the start of KVM_RUN: the data in run->mmio.data goes into
+ * the register, extended as the instruction says (or, for MOVS, into
+ * guest memory at ES:rDI), and the guest steps past the instruction (or
+ * the element).  A VMM that moved RIP meanwhile abandons it.
+ *
+ * Return: 1 to enter the guest, or a negative errno.
+ */
+int hvx_complete_mmio(struct hvx_vcpu *vcpu)
+{
+	struct hvx_mmio *mmio = &vcpu->mmio;
+	unsigned long old, val = 0;
+	unsigned int reg = mmio->reg;
+	int r;
+
+	if (!mmio->pending)
+		return 1;
+	mmio->pending = false;
+	if (vmcs_readl(GUEST_RIP) != mmio->rip)
+		return 1;
+
+	memcpy(&val, vcpu->run->mmio.data, mmio->size);
+	if (mmio->string) {
+		hvx_vcpu_put(vcpu);
+		r = hvx_write_guest(vcpu->vm, mmio->dst_gpa, &val, mmio->size);
+		hvx_vcpu_load(vcpu);
+		if (r)		/* the slot went away since the exit */
+			return -EFAULT;
+		hvx_string_advance(vcpu, true, true, mmio->addr_size,
+				   mmio->size, 1, mmio->rep);
+		if (!mmio->rep || hvx_rep_done(vcpu, mmio->addr_size))
+			hvx_advance_rip(mmio->len);
+		return 1;
+	}
+
+	if (mmio->sign_extend)
+		val = mmio->size == 1 ? (long)(s8)val :
+		      mmio->size == 2 ? (long)(s16)val : (long)(s32)val;
+
+	if (mmio->high_byte) {
+		reg -= 4;
+		old = hvx_reg_read(vcpu, reg);
+		val = (old & ~0xff00UL) | ((val & 0xff) << 8);
+	} else if (mmio->reg_size < 4) {
+		/* 8- and 16-bit writes keep the rest of the register. */
+		old = hvx_reg_read(vcpu, reg);
+		val = (old & ~GENMASK(mmio->reg_size * 8 - 1, 0)) |
+		      (val & GENMASK(mmio->reg_size * 8 - 1, 0));
+	} else if (mmio->reg_size == 4) {
+		val = (u32)val;		/* 32-bit writes zero-extend */
+	}
+	hvx_reg_write(vcpu, reg, val);
+	hvx_advance_rip(mmio->len);
+	return 1;
+}
+
+/*
  * An EPT violation is the guest's first touch of a page hvx has not
- * mapped yet: map it from the slot that backs it and go again.
+ * mapped yet: map it from the slot that backs it and go again.  Where no
+ * slot backs the address, or the guest writes to a read-only slot, it is
+ * MMIO.
  */
 static int hvx_handle_ept_violation(struct hvx_vcpu *vcpu)
 {
@@ -767,25 +1093,13 @@ static int hvx_handle_ept_violation(struct hvx_vcpu *vcpu)
 	int r;
 
 	hvx_vcpu_put(vcpu);
-	r = hvx_mmu_fault(vcpu->vm, gpa);
+	r = hvx_mmu_fault(vcpu->vm, gpa,
+			  vcpu->vmx.exit_qual & EPT_VIOLATION_ACC_WRITE);
 	hvx_vcpu_load(vcpu);
 	if (!r)
 		return 1;
-	if (r == -ENOENT) {
-		/*
-		 * No slot: an MMIO access.  Emulating it needs the
-		 * instruction decoder, which hvx does not have yet.
-		 */
-		struct kvm_run *run = vcpu->run;
-
-		run->exit_reason = KVM_EXIT_INTERNAL_ERROR;
-		run->internal.suberror = KVM_INTERNAL_ERROR_EMULATION;
-		run->internal.ndata = 3;
-		run->internal.data[0] = gpa;
-		run->internal.data[1] = vcpu->vmx.exit_qual;
-		run->internal.data[2] = vmcs_readl(GUEST_RIP);
-		return 0;
-	}
+	if (r == -ENOENT || r == -EROFS)
+		return hvx_handle_mmio(vcpu, gpa);
 	return r;
 }
 

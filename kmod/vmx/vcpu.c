@@ -872,8 +872,14 @@ int hvx_vmx_run(struct hvx_vcpu *vcpu)
 		wrmsrl(MSR_SYSCALL_MASK, host_sfmask);
 	}
 	if (!fail) {
-		vmx->launched = true;
 		vmx->exit_reason = vmcs_read32(VM_EXIT_REASON);
+		/*
+		 * An entry that failed on the guest state (exit reason bit
+		 * 31) leaves the VMCS as it was: still clear after a failed
+		 * VMLAUNCH, so the next entry must be VMLAUNCH again.
+		 */
+		if (!(vmx->exit_reason & VMX_EXIT_REASONS_FAILED_VMENTRY))
+			vmx->launched = true;
 		/*
 		 * An NMI that arrived in the guest made it exit and is still
 		 * the host's to handle: hand it to the host's NMI handler

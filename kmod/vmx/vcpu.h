@@ -86,6 +86,7 @@ void hvx_vmx_cpu_dying(void);
 /* kmod/vmx/exits.c */
 int hvx_handle_exit(struct hvx_vcpu *vcpu);
 int hvx_complete_pio(struct hvx_vcpu *vcpu);
+int hvx_complete_mmio(struct hvx_vcpu *vcpu);
 void hvx_inject_exception(struct hvx_vcpu *vcpu, u8 vector, bool has_error,
 			  u32 error_code);
 unsigned long hvx_guest_cr0(void);

@@ -8,8 +8,9 @@ for dir in /sys/kernel/debug/kunit/hvx_*; do
 	suite=${dir##*/}
 	found=1
 	cat "$dir/results"
-	# Test-case lines are indented below the suite's own result line.
-	sed -n 's/^ \{1,\}\(not \)\{0,1\}ok [0-9]\{1,\} \(- \)\{0,1\}\([^ #]*\).*/\1ok - '"$suite"': \3/p' \
+	# Test-case lines are indented four spaces below the suite's own
+	# result line (a parameterised case's own lines, eight).
+	sed -n 's/^ \{4\}\(not \)\{0,1\}ok [0-9]\{1,\} \(- \)\{0,1\}\([^ #]*\).*/\1ok - '"$suite"': \3/p' \
 		"$dir/results"
 	grep -q "^ok [0-9]* $suite" "$dir/results" ||
 		not_ok "$suite: the suite as a whole passes"

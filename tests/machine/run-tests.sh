@@ -21,6 +21,7 @@ for t in /tests/[0-9]*.sh; do
 	*) continue ;;
 	esac
 	echo "=== $name"
+	t0=$(cut -d. -f1 /proc/uptime)
 	rm -f /tmp/rc /tmp/results
 	(timeout -s KILL 900 sh "$t" </dev/null; echo $? >/tmp/rc) 2>&1 |
 	while IFS= read -r line; do
@@ -35,6 +36,7 @@ for t in /tests/[0-9]*.sh; do
 	rc=$(cat /tmp/rc 2>/dev/null || echo killed)
 	[ "$rc" = 0 ] || tap "not ok - $name: the test script ended with status $rc"
 	[ -s /tmp/results ] || tap "not ok - $name: reported no results"
+	echo "=== $name took $(($(cut -d. -f1 /proc/uptime) - t0)) s of machine time"
 	# Leave the next test a clean machine whatever this one did.
 	rmmod hvx 2>/dev/null
 	rmmod kvm_intel kvm irqbypass 2>/dev/null
@@ -42,10 +44,12 @@ for t in /tests/[0-9]*.sh; do
 done
 
 if [ -f /sys/kernel/debug/kmemleak ]; then
+	t0=$(cut -d. -f1 /proc/uptime)
 	echo scan >/sys/kernel/debug/kmemleak
 	sleep 1
 	echo scan >/sys/kernel/debug/kmemleak
 	cat /sys/kernel/debug/kmemleak >/tmp/leaks
+	echo "=== kmemleak scans took $(($(cut -d. -f1 /proc/uptime) - t0)) s of machine time"
 	if [ -s /tmp/leaks ]; then
 		cat /tmp/leaks
 		tap "not ok - kmemleak: $(grep -c unreferenced /tmp/leaks) unreferenced objects (see the serial log)"

@@ -18,7 +18,10 @@
  * the line status register), the debug port 0xe9, and port 0xf4, a write
  * to which ends the run with the value written as vmctl's exit status.
  * HLT ends the run too.  Every other port reads as all ones and ignores
- * writes.
+ * writes.  At 0xd0000000 (where --mem leaves it free) is a 4 KiB scratch
+ * device whose registers read back what was last written to them, for
+ * guests that test MMIO; an access anywhere else outside memory fails the
+ * run.
  */
 #include <elf.h>
 #include <errno.h>
@@ -55,6 +58,9 @@
 #define PORT_DEBUG	0xe9
 #define PORT_EXIT	0xf4
 
+#define MMIO_SCRATCH		0xd0000000ULL
+#define MMIO_SCRATCH_SIZE	4096
+
 enum mode { MODE_REAL, MODE_PROTECTED, MODE_PAGED, MODE_LONG };
 
 static const char *const mode_names[] = {
@@ -71,8 +77,12 @@ struct vm {
 	int nr_vcpus;
 	bool dump_regs;
 	bool quiet;
+	bool trace_mmio;
 	const char *device;
+	/* Guards stdout and the scratch device. */
 	pthread_mutex_t out_lock;
+	uint8_t scratch[MMIO_SCRATCH_SIZE];
+	struct vcpu *vcpus;
 };
 
 struct vcpu {
@@ -413,19 +423,105 @@ static int handle_io(struct vcpu *v)
 	return -1;
 }
 
+/*
+ * MMIO: the scratch device, or nothing.  Returns true to go on.  With
+ * --trace-mmio every access is printed, so that two runs of a guest can
+ * be compared access by access.
+ */
+static bool handle_mmio(struct vcpu *v)
+{
+	struct kvm_run *run = v->run;
+	struct vm *vm = v->vm;
+	uint64_t addr = run->mmio.phys_addr, off = addr - MMIO_SCRATCH;
+	unsigned int len = run->mmio.len;
+	uint64_t val = 0;
+
+	if (addr < MMIO_SCRATCH || len > 8 || off + len > MMIO_SCRATCH_SIZE) {
+		fprintf(stderr, "vmctl run: vcpu%d: MMIO %s of %u bytes at %#llx, where there is no device\n",
+			v->id, run->mmio.is_write ? "write" : "read", len,
+			(unsigned long long)addr);
+		return false;
+	}
+	pthread_mutex_lock(&vm->out_lock);
+	if (run->mmio.is_write)
+		memcpy(vm->scratch + off, run->mmio.data, len);
+	else
+		memcpy(run->mmio.data, vm->scratch + off, len);
+	if (vm->trace_mmio) {
+		memcpy(&val, run->mmio.data, len);
+		printf("mmio: %s %u at %#llx: %#llx\n",
+		       run->mmio.is_write ? "write" : "read", len,
+		       (unsigned long long)addr, (unsigned long long)val);
+		fflush(stdout);
+	}
+	pthread_mutex_unlock(&vm->out_lock);
+	return true;
+}
+
+/* KVM_EXIT_INTERNAL_ERROR, with the instruction bytes when there are some. */
+static void print_internal_error(struct vcpu *v)
+{
+	struct kvm_run *run = v->run;
+	uint32_t i;
+
+	fprintf(stderr, "vmctl run: vcpu%d: exit INTERNAL_ERROR, suberror %u, data",
+		v->id, run->internal.suberror);
+	for (i = 0; i < run->internal.ndata && i < 16; i++)
+		fprintf(stderr, " %#llx", run->internal.data[i]);
+	fprintf(stderr, "\n");
+	if (run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION &&
+	    run->emulation_failure.ndata >= 3 &&
+	    (run->emulation_failure.flags &
+	     KVM_INTERNAL_ERROR_EMULATION_FLAG_INSTRUCTION_BYTES)) {
+		fprintf(stderr, "vmctl run: vcpu%d: could not emulate the instruction:",
+			v->id);
+		for (i = 0; i < run->emulation_failure.insn_size && i < 15; i++)
+			fprintf(stderr, " %02x", run->emulation_failure.insn_bytes[i]);
+		fprintf(stderr, "\n");
+	}
+}
+
+/* Block or unblock the signals that interrupt or stop a run. */
+static void run_signals(int how)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(how, &set, NULL);
+}
+
+/*
+ * A signal meant for the whole run reaches one vCPU thread: interrupt the
+ * others' KVM_RUN too, so that every thread sees the stop.
+ */
+static void kick_others(struct vcpu *v)
+{
+	int i;
+
+	for (i = 0; i < v->vm->nr_vcpus; i++)
+		if (&v->vm->vcpus[i] != v)
+			pthread_kill(v->vm->vcpus[i].thread, SIGUSR1);
+}
+
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *v = arg;
 	struct vm *vm = v->vm;
 
+	run_signals(SIG_UNBLOCK);
 	for (;;) {
 		int r = ioctl(v->fd, KVM_RUN, 0);
 
 		if (r < 0 && errno == EINTR) {
 			v->intr++;
 			if (stop_requested) {
-				fprintf(stderr, "vmctl run: stopped by a signal\n");
+				fprintf(stderr, "vmctl run: vcpu%d stopped by a signal\n",
+					v->id);
 				v->status = STATUS_GUEST_FAILED;
+				kick_others(v);
 				break;
 			}
 			continue;
@@ -462,16 +558,13 @@ static void *vcpu_thread(void *arg)
 				v->run->fail_entry.hardware_entry_failure_reason,
 				v->run->fail_entry.cpu);
 			break;
-		case KVM_EXIT_INTERNAL_ERROR: {
-			uint32_t i;
-
-			fprintf(stderr, "vmctl run: vcpu%d: exit INTERNAL_ERROR, suberror %u, data",
-				v->id, v->run->internal.suberror);
-			for (i = 0; i < v->run->internal.ndata && i < 16; i++)
-				fprintf(stderr, " %#llx", v->run->internal.data[i]);
-			fprintf(stderr, "\n");
+		case KVM_EXIT_MMIO:
+			if (handle_mmio(v))
+				continue;
 			break;
-		}
+		case KVM_EXIT_INTERNAL_ERROR:
+			print_internal_error(v);
+			break;
 		default:
 			fprintf(stderr, "vmctl run: vcpu%d: exit %s (%u)\n", v->id,
 				exit_name(v->run->exit_reason),
@@ -515,8 +608,9 @@ static void run_usage(FILE *out)
 		"  --device PATH   the device to use (default %s; /dev/kvm runs the same\n"
 		"                  guest on KVM)\n"
 		"  --regs          print every vCPU's registers when the run ends\n"
+		"  --trace-mmio    print every access to the MMIO scratch device at %#llx\n"
 		"  --stats         print the number of exits to userspace and signals\n",
-		LOAD_ADDR, STATUS_GUEST_FAILED, HVX_DEVICE);
+		LOAD_ADDR, STATUS_GUEST_FAILED, HVX_DEVICE, MMIO_SCRATCH);
 }
 
 int cmd_run(int argc, char **argv)
@@ -527,6 +621,7 @@ int cmd_run(int argc, char **argv)
 		{ "vcpus", required_argument, NULL, 'n' },
 		{ "device", required_argument, NULL, 'd' },
 		{ "regs", no_argument, NULL, 'r' },
+		{ "trace-mmio", no_argument, NULL, 't' },
 		{ "stats", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -580,6 +675,9 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'r':
 			vm.dump_regs = true;
+			break;
+		case 't':
+			vm.trace_mmio = true;
 			break;
 		case 's':
 			stats = true;
@@ -674,6 +772,13 @@ int cmd_run(int argc, char **argv)
 		}
 	}
 
+	/*
+	 * Signals sent to vmctl must interrupt a KVM_RUN: this thread, which
+	 * only waits, blocks them, so the kernel delivers them to a vCPU
+	 * thread (which unblocks them first thing).
+	 */
+	vm.vcpus = vcpus;
+	run_signals(SIG_BLOCK);
 	for (i = 0; i < vm.nr_vcpus; i++)
 		pthread_create(&vcpus[i].thread, NULL, vcpu_thread, &vcpus[i]);
 	for (i = 0; i < vm.nr_vcpus; i++)

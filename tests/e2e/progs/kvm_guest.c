@@ -44,6 +44,24 @@ static void on_term(int sig)
 	}								\
 } while (0)
 
+/*
+ * Write the exit count to FILE through a rename, so that a reader never
+ * sees the file empty or half written.
+ */
+static void write_progress(const char *file, unsigned long n)
+{
+	char tmp[4096];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", file);
+	f = fopen(tmp, "w");
+	if (!f)
+		return;
+	fprintf(f, "%lu\n", n);
+	if (fclose(f) == 0)
+		rename(tmp, file);
+}
+
 int main(int argc, char **argv)
 {
 	/* 1000: inc ax; out 0x80, al; jmp 1000 */
@@ -138,14 +156,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		n++;
-		if (progress && !(n % 64)) {
-			FILE *f = fopen(progress, "w");
-
-			if (f) {
-				fprintf(f, "%lu\n", n);
-				fclose(f);
-			}
-		}
+		if (progress && !(n % 64))
+			write_progress(progress, n);
 	}
 	printf("kvm_guest: %lu exits, all as expected\n", n);
 	return 0;

@@ -2,8 +2,8 @@
 /*
  * The VM and vCPU ioctls of /dev/hvx: memory slots created, moved,
  * resized, re-backed and deleted while a guest reads through them; the
- * checks on slots and vCPUs; immediate_exit; a failed VM entry; the
- * system ioctls.  Prints TAP.
+ * checks on slots and vCPUs; read-only slots; immediate_exit; a failed
+ * VM entry; the system ioctls.  Prints TAP.
  *
  * The guest is three instructions of 32-bit code at 0x1000:
  *   mov eax, [ADDR]; out 0x10, eax; hlt
@@ -74,6 +74,22 @@ static long guest_reads(uint32_t addr, uint32_t *why)
 	return *(uint32_t *)((uint8_t *)run + run->io.data_offset);
 }
 
+/*
+ * The last exit was the guest's 4-byte MMIO read at @gpa; the VMM's data
+ * then reaches the guest's EAX, which it writes to port 0x10.
+ */
+static int is_mmio_read(uint64_t gpa)
+{
+	const uint32_t data = 0x5eed0000 ^ (uint32_t)gpa;
+
+	if (run->exit_reason != KVM_EXIT_MMIO || run->mmio.phys_addr != gpa ||
+	    run->mmio.len != 4 || run->mmio.is_write)
+		return 0;
+	memcpy(run->mmio.data, &data, 4);
+	return ioctl(vcpu, KVM_RUN, 0) == 0 && run->exit_reason == KVM_EXIT_IO &&
+	       *(uint32_t *)((uint8_t *)run + run->io.data_offset) == data;
+}
+
 static void expect_read(uint32_t addr, uint32_t want, const char *what)
 {
 	uint32_t why = 0;
@@ -105,9 +121,8 @@ static void test_slots(void)
 	expect_read(2 * MB, 0x11110000, "the guest reads slot 1's memory");
 	TAP_EXPECT_RET(set_slot(1, 3 * MB, 4096, a, 0), 0, "moving slot 1 to 3M");
 	expect_read(3 * MB, 0x11110000, "the guest reads slot 1 at its new address");
-	tap_result(guest_reads(2 * MB, &why) == -1 &&
-		   why == KVM_EXIT_INTERNAL_ERROR,
-		   "the old address of slot 1 is no longer memory");
+	tap_result(guest_reads(2 * MB, &why) == -1 && is_mmio_read(2 * MB),
+		   "the old address of slot 1 is no longer memory (an MMIO exit)");
 	TAP_EXPECT_RET(set_slot(1, 3 * MB, 8192, a, 0), 0, "resizing slot 1 to 8K");
 	expect_read(3 * MB + 4096, 0x11110001, "the guest reads the grown part");
 	TAP_EXPECT_RET(set_slot(1, 3 * MB, 8192, b, 0), 0,
@@ -116,9 +131,8 @@ static void test_slots(void)
 	((uint32_t *)b)[0] = 0x33330000;
 	expect_read(3 * MB, 0x33330000, "a VMM write is seen by the guest");
 	TAP_EXPECT_RET(set_slot(1, 0, 0, NULL, 0), 0, "deleting slot 1");
-	tap_result(guest_reads(3 * MB, &why) == -1 &&
-		   why == KVM_EXIT_INTERNAL_ERROR,
-		   "a deleted slot is no longer memory");
+	tap_result(guest_reads(3 * MB, &why) == -1 && is_mmio_read(3 * MB),
+		   "a deleted slot is no longer memory (an MMIO exit)");
 
 	TAP_EXPECT_ERRNO(set_slot(2, MB / 2, MB, b, 0), EINVAL,
 			 "a slot overlapping slot 0");
@@ -141,6 +155,47 @@ static void test_slots(void)
 		set_slot(i, 0, 0, NULL, 0);
 	munmap(a, 8192);
 	munmap(b, 8192);
+}
+
+/*
+ * A read-only slot, backed by memory the VMM itself may only read: the
+ * guest reads it as memory; its write exits as an MMIO write with the
+ * data, and the memory stays as it was.  The guest code here is
+ *   mov dword [ADDR], VAL; mov eax, [ADDR]; out 0x10, eax; hlt
+ */
+static void test_readonly(void)
+{
+	const uint32_t addr = 5 * MB + 8, val = 0x12345678;
+	uint32_t *rom = page_of(0x70700000, 4096);
+
+	TAP_EXPECT_RET(ioctl(vm, KVM_CHECK_EXTENSION, KVM_CAP_READONLY_MEM), 1,
+		       "KVM_CAP_READONLY_MEM");
+	mprotect(rom, 4096, PROT_READ);
+	TAP_EXPECT_RET(set_slot(4, 5 * MB, 4096, rom, KVM_MEM_READONLY), 0,
+		       "a read-only slot over read-only memory");
+	expect_read(addr, 0x70700000, "the guest reads the read-only slot");
+
+	reset_guest(0);
+	low[CODE] = 0xc7;			/* mov dword [disp32], imm32 */
+	low[CODE + 1] = 0x05;
+	memcpy(&low[CODE + 2], &addr, 4);
+	memcpy(&low[CODE + 6], &val, 4);
+	low[CODE + 10] = 0xa1;			/* mov eax, [moffs32] */
+	memcpy(&low[CODE + 11], &addr, 4);
+	low[CODE + 15] = 0xe7;			/* out 0x10, eax */
+	low[CODE + 16] = 0x10;
+	low[CODE + 17] = 0xf4;			/* hlt */
+	tap_result(ioctl(vcpu, KVM_RUN, 0) == 0 &&
+		   run->exit_reason == KVM_EXIT_MMIO && run->mmio.is_write &&
+		   run->mmio.phys_addr == addr && run->mmio.len == 4 &&
+		   !memcmp(run->mmio.data, &val, 4),
+		   "a guest write to it exits as a 4-byte MMIO write of its data");
+	tap_result(ioctl(vcpu, KVM_RUN, 0) == 0 && run->exit_reason == KVM_EXIT_IO &&
+		   *(uint32_t *)((uint8_t *)run + run->io.data_offset) == 0x70700000 &&
+		   rom[2] == 0x70700000,
+		   "the guest goes on past the write, and the memory is unchanged");
+	TAP_EXPECT_RET(set_slot(4, 0, 0, NULL, 0), 0, "deleting the read-only slot");
+	munmap(rom, 4096);
 }
 
 static void test_vcpus(void)
@@ -255,6 +310,7 @@ int main(int argc, char **argv)
 		return 1;
 
 	test_slots();
+	test_readonly();
 	test_vcpus();
 	test_run_controls();
 	test_system();
