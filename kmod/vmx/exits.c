@@ -381,6 +381,18 @@ static const u16 hvx_seg_base_field[] = {
 	GUEST_DS_BASE, GUEST_FS_BASE, GUEST_GS_BASE,
 };
 
+/* The bits of rSI, rDI and rCX a string instruction of @addr_size uses. */
+static unsigned long hvx_addr_mask(unsigned int addr_size)
+{
+	return addr_size == 8 ? ~0UL : GENMASK(addr_size * 8 - 1, 0);
+}
+
+/* Is a REP string instruction with this address size done (rCX zero)? */
+static bool hvx_rep_done(struct hvx_vcpu *vcpu, unsigned int addr_size)
+{
+	return !(vcpu->vmx.regs[HVX_REG_RCX] & hvx_addr_mask(addr_size));
+}
+
 /*
  * Copy the data of a string I/O instruction between guest memory, at
  * seg:*addr, and the vCPU's I/O data page.  Sleeps: the vCPU is put.
@@ -390,8 +402,7 @@ static int hvx_pio_string_copy(struct hvx_vcpu *vcpu, bool to_guest)
 {
 	struct hvx_pio *pio = &vcpu->pio;
 	int reg = pio->in ? HVX_REG_RDI : HVX_REG_RSI;
-	unsigned long addr_mask = pio->addr_size == 8 ? ~0UL :
-				  GENMASK(pio->addr_size * 8 - 1, 0);
+	unsigned long addr_mask = hvx_addr_mask(pio->addr_size);
 	bool down = vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_DF;
 	unsigned int bytes = pio->count * pio->size;
 	u64 base = 0, gva, gpa;
@@ -438,8 +449,7 @@ static int hvx_pio_string_copy(struct hvx_vcpu *vcpu, bool to_guest)
 static void hvx_string_reg_add(struct hvx_vcpu *vcpu, int reg,
 			       unsigned int addr_size, long delta)
 {
-	unsigned long mask = addr_size == 8 ? ~0UL :
-			     GENMASK(addr_size * 8 - 1, 0);
+	unsigned long mask = hvx_addr_mask(addr_size);
 	unsigned long *g = vcpu->vmx.regs;
 
 	g[reg] = (g[reg] & ~mask) | ((g[reg] + delta) & mask);
@@ -490,7 +500,6 @@ int hvx_complete_pio(struct hvx_vcpu *vcpu)
 {
 	struct hvx_pio *pio = &vcpu->pio;
 	unsigned long *g = vcpu->vmx.regs;
-	unsigned long mask;
 	int r;
 
 	if (!pio->pending)
@@ -524,8 +533,7 @@ int hvx_complete_pio(struct hvx_vcpu *vcpu)
 			return r < 0 ? r : 1;
 	}
 	hvx_pio_string_advance(vcpu);
-	mask = pio->addr_size == 8 ? ~0UL : GENMASK(pio->addr_size * 8 - 1, 0);
-	if (!pio->rep || !(g[HVX_REG_RCX] & mask))
+	if (!pio->rep || hvx_rep_done(vcpu, pio->addr_size))
 		hvx_skip_instruction();
 	return 1;
 }
@@ -562,8 +570,7 @@ static int hvx_handle_io(struct hvx_vcpu *vcpu)
 		pio->seg = pio->in ? HVX_SEG_ES : (info >> 15) & 7;
 		if (pio->addr_size > 8 || pio->seg > HVX_SEG_GS)
 			return hvx_internal_error(vcpu, KVM_INTERNAL_ERROR_EMULATION);
-		mask = pio->addr_size == 8 ? ~0UL :
-		       GENMASK(pio->addr_size * 8 - 1, 0);
+		mask = hvx_addr_mask(pio->addr_size);
 		count = pio->rep ? g[HVX_REG_RCX] & mask : 1;
 		if (!count)
 			return hvx_handle_nop(vcpu);
@@ -858,15 +865,6 @@ static void hvx_advance_rip(unsigned int len)
 				      GUEST_INTR_STATE_MOV_SS));
 }
 
-/* Is a REP string instruction with this address size done? */
-static bool hvx_rep_done(struct hvx_vcpu *vcpu, unsigned int addr_size)
-{
-	unsigned long mask = addr_size == 8 ? ~0UL :
-			     GENMASK(addr_size * 8 - 1, 0);
-
-	return !(vcpu->vmx.regs[HVX_REG_RCX] & mask);
-}
-
 /*
  * The guest-physical address of a string operand, seg:reg, in memory.
  * Returns 0, or -EFAULT when the guest's translation or the memory is not
@@ -876,8 +874,7 @@ static int hvx_string_operand(struct hvx_vcpu *vcpu, unsigned int seg,
 			      int reg, unsigned int addr_size, bool write,
 			      u64 *gpa)
 {
-	unsigned long mask = addr_size == 8 ? ~0UL :
-			     GENMASK(addr_size * 8 - 1, 0);
+	unsigned long mask = hvx_addr_mask(addr_size);
 	bool wide = hvx_64bit_code(), user = hvx_cpl() == 3;
 	u64 gva = vcpu->vmx.regs[reg] & mask;
 	struct hvx_paging pg;
