@@ -27,16 +27,6 @@
 	static struct syscore_ops *const name = &(callbacks)
 #define hvx_register_syscore(s)		register_syscore_ops(s)
 #define hvx_unregister_syscore(s)	unregister_syscore_ops(s)
-/*
- * Linux 6.12 renamed kvm_run's immediate_exit inside the kernel (the
- * field itself, and the ABI, are unchanged).
- */
-#ifdef HVX_HAVE_IMMEDIATE_EXIT_UNSAFE
-#define hvx_run_immediate_exit(run)	READ_ONCE((run)->immediate_exit__unsafe)
-#else
-#define hvx_run_immediate_exit(run)	READ_ONCE((run)->immediate_exit)
-#endif
-
 #endif
 
 /*
@@ -47,6 +37,16 @@
 #define hvx_run_immediate_exit(run)	READ_ONCE((run)->immediate_exit__unsafe)
 #else
 #define hvx_run_immediate_exit(run)	READ_ONCE((run)->immediate_exit)
+#endif
+
+/*
+ * A dump's parsed request attributes: Linux 6.6 moved them into a struct
+ * genl_info of the dump's own.
+ */
+#ifdef HVX_HAVE_GENL_INFO_DUMP
+#define hvx_genl_dump_attrs(cb)	(genl_info_dump(cb)->attrs)
+#else
+#define hvx_genl_dump_attrs(cb)	(genl_dumpit_info(cb)->attrs)
 #endif
 
 #endif /* HVX_COMPAT_H */

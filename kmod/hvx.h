@@ -24,6 +24,10 @@ u32 hvx_vmx_revision_id(void);
 void hvx_debugfs_init(void);
 void hvx_debugfs_exit(void);
 
+/* kmod/netlink.c */
+int hvx_netlink_init(void);
+void hvx_netlink_exit(void);
+
 /* kmod/vm.c */
 int hvx_create_vm(unsigned long type);
 

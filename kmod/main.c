@@ -209,16 +209,23 @@ static int __init hvx_init(void)
 	}
 
 	hvx_debugfs_init();
+	r = hvx_netlink_init();
+	if (r) {
+		pr_err("cannot register the generic netlink family: %d\n", r);
+		goto err_debugfs;
+	}
 	r = misc_register(&hvx_dev);
 	if (r) {
 		pr_err("cannot register /dev/hvx: %d\n", r);
-		goto err_vmx_put;
+		goto err_netlink;
 	}
 	pr_info("VMX ready (%s), /dev/hvx registered\n",
 		enable_at_load ? "on at load" : "on while a VM exists");
 	return 0;
 
-err_vmx_put:
+err_netlink:
+	hvx_netlink_exit();
+err_debugfs:
 	hvx_debugfs_exit();
 	if (enable_at_load)
 		hvx_vmx_put();
@@ -230,6 +237,7 @@ err_vmx_exit:
 static void __exit hvx_exit(void)
 {
 	misc_deregister(&hvx_dev);
+	hvx_netlink_exit();
 	hvx_debugfs_exit();
 	if (enable_at_load)
 		hvx_vmx_put();

@@ -40,6 +40,7 @@ static int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 		return -EINTR;
 	}
 
+	WRITE_ONCE(vcpu->state, HVX_VCPU_RUNNING);
 	hvx_vcpu_load(vcpu);
 	r = hvx_complete_pio(vcpu);
 	if (r > 0)
@@ -47,7 +48,9 @@ static int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 	hvx_vcpu_put(vcpu);
 
 	while (r > 0) {
-		if (signal_pending(current)) {
+		/* A paused VM holds its vCPUs here (VM_PAUSE, netlink). */
+		if (signal_pending(current) ||
+		    (READ_ONCE(vcpu->vm->paused) && hvx_vcpu_wait_resume(vcpu))) {
 			run->exit_reason = KVM_EXIT_INTR;
 			r = -EINTR;
 			break;
@@ -57,6 +60,17 @@ static int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 		r = hvx_vmx_run(vcpu);
 		hvx_vcpu_put(vcpu);
 	}
+	WRITE_ONCE(vcpu->state, HVX_VCPU_IDLE);
+
+	/* The exits that say the guest is in trouble are events too. */
+	if (!r && run->exit_reason == KVM_EXIT_FAIL_ENTRY)
+		hvx_notify(HVX_EVENT_FAILED_ENTRY, vcpu->vm, vcpu,
+			   run->fail_entry.hardware_entry_failure_reason);
+	else if (!r && run->exit_reason == KVM_EXIT_SHUTDOWN)
+		hvx_notify(HVX_EVENT_SHUTDOWN, vcpu->vm, vcpu, 0);
+	else if (!r && run->exit_reason == KVM_EXIT_INTERNAL_ERROR)
+		hvx_notify(HVX_EVENT_INTERNAL_ERROR, vcpu->vm, vcpu,
+			   run->internal.suberror);
 	return r;
 }
 
@@ -223,6 +237,7 @@ struct hvx_vcpu *hvx_vcpu_create(struct hvx_vm *vm, u32 id)
 		return ERR_PTR(-ENOMEM);
 	vcpu->vm = vm;
 	vcpu->id = id;
+	vcpu->stats.last_cpu = -1;
 	mutex_init(&vcpu->mutex);
 	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	vcpu->pio_data = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);

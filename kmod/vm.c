@@ -5,27 +5,36 @@
 #define pr_fmt(fmt) "hvx: " fmt
 
 #include <linux/anon_inodes.h>
+#include <linux/cred.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/kvm.h>
+#include <linux/pid.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 
 #include "hvx.h"
 #include "vm.h"
+#include "../uapi/hvx.h"
 
 static void hvx_vm_destroy(struct kref *ref)
 {
 	struct hvx_vm *vm = container_of(ref, struct hvx_vm, ref);
 	unsigned int i;
 
+	/* Out of netlink's sight before anything goes. */
+	hvx_vm_list_del(vm);
 	hvx_vm_debugfs_remove(vm);
 	for (i = 0; i < HVX_MAX_VCPUS; i++)
 		if (vm->vcpus[i])
 			hvx_vcpu_free(vm->vcpus[i]);
 	hvx_mmu_destroy(vm);
 	hvx_vmx_put();
+	put_pid(vm->owner);
 	mmdrop(vm->mm);
 	kfree(vm);
 }
@@ -37,7 +46,8 @@ void hvx_vm_put(struct hvx_vm *vm)
 
 static int hvx_vm_release(struct inode *inode, struct file *filp)
 {
-	hvx_vm_put(filp->private_data);
+	if (filp->private_data)
+		hvx_vm_put(filp->private_data);
 	return 0;
 }
 
@@ -91,7 +101,106 @@ static int hvx_vm_create_vcpu(struct hvx_vm *vm, unsigned long id)
 	vm->nr_vcpus++;
 out:
 	mutex_unlock(&vm->lock);
+	if (fd >= 0)
+		hvx_notify(HVX_EVENT_VCPU_CREATED, vm, vcpu, 0);
 	return fd;
+}
+
+/**
+ * hvx_vcpu_enter_guest_mode - the last check before VM entry
+ * @vcpu: the vCPU, loaded, with interrupts off
+ *
+ * From here until the VM exit, only an interrupt gets the vCPU out of the
+ * guest.  Setting ->mode first and reading ->paused after, with a full
+ * barrier between, pairs with hvx_vm_pause() setting ->paused before it
+ * reads ->mode: either this sees the pause, or the pause sees the vCPU in
+ * the guest and interrupts its CPU.  The interrupt stays pending while
+ * interrupts are off and makes the VM entry exit at once.  Signals and the
+ * scheduler are checked here for the same reason.
+ *
+ * Return: true to enter; false (mode reset) to go back round the run loop.
+ */
+bool hvx_vcpu_enter_guest_mode(struct hvx_vcpu *vcpu)
+{
+	WRITE_ONCE(vcpu->mode, HVX_IN_GUEST);
+	smp_mb();	/* pairs with the one in hvx_vm_pause() */
+	if (READ_ONCE(vcpu->vm->paused) || signal_pending(current) ||
+	    need_resched()) {
+		WRITE_ONCE(vcpu->mode, HVX_OUTSIDE_GUEST);
+		return false;
+	}
+	return true;
+}
+
+/* An interrupt's only job: the VM exit it causes. */
+static void hvx_kick_nop(void *unused)
+{
+}
+
+/**
+ * hvx_vm_pause - VM_PAUSE and VM_RESUME
+ * @vm: the VM
+ * @pause: pause, or resume
+ *
+ * Pausing returns once no vCPU of @vm is in the guest; from then on each
+ * vCPU that comes to enter it waits in hvx_vcpu_wait_resume().  Pausing a
+ * paused VM, or resuming a running one, changes nothing.
+ *
+ * Return: 0.
+ */
+int hvx_vm_pause(struct hvx_vm *vm, bool pause)
+{
+	unsigned int i;
+
+	mutex_lock(&vm->lock);
+	if (vm->paused == pause) {
+		mutex_unlock(&vm->lock);
+		return 0;
+	}
+	WRITE_ONCE(vm->paused, pause);
+	smp_mb();	/* see hvx_vcpu_enter_guest_mode() */
+	if (!pause)
+		wake_up_all(&vm->pause_wq);
+	for (i = 0; pause && i < HVX_MAX_VCPUS; i++) {
+		struct hvx_vcpu *vcpu = vm->vcpus[i];
+		int cpu;
+
+		if (!vcpu || READ_ONCE(vcpu->mode) != HVX_IN_GUEST)
+			continue;
+		/*
+		 * In the guest, the vCPU's VMCS is active on the CPU it runs
+		 * on; any interrupt there is a VM exit.  (If the vCPU left
+		 * meanwhile, its VMCS may have moved or gone: then it is out
+		 * already, and cannot come back in.)
+		 */
+		cpu = READ_ONCE(vcpu->vmx.cpu);
+		if (cpu >= 0)
+			smp_call_function_single(cpu, hvx_kick_nop, NULL, false);
+		while (READ_ONCE(vcpu->mode) == HVX_IN_GUEST)
+			cond_resched();
+	}
+	mutex_unlock(&vm->lock);
+
+	hvx_notify(pause ? HVX_EVENT_VM_PAUSED : HVX_EVENT_VM_RESUMED, vm,
+		   NULL, 0);
+	return 0;
+}
+
+/**
+ * hvx_vcpu_wait_resume - hold a vCPU of a paused VM until it is resumed
+ * @vcpu: the vCPU, in KVM_RUN
+ *
+ * Return: 0 once resumed, -EINTR if a signal came first.
+ */
+int hvx_vcpu_wait_resume(struct hvx_vcpu *vcpu)
+{
+	int r;
+
+	WRITE_ONCE(vcpu->state, HVX_VCPU_PAUSED);
+	r = wait_event_interruptible(vcpu->vm->pause_wq,
+				     !READ_ONCE(vcpu->vm->paused));
+	WRITE_ONCE(vcpu->state, HVX_VCPU_RUNNING);
+	return r ? -EINTR : 0;
 }
 
 static long hvx_vm_ioctl(struct file *filp, unsigned int ioctl,
@@ -160,8 +269,13 @@ int hvx_create_vm(unsigned long type)
 		return -ENOMEM;
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
+	init_waitqueue_head(&vm->pause_wq);
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
+	vm->owner = get_pid(task_tgid(current));
+	vm->uid = current_euid();
+	get_task_comm(vm->comm, current);
+	vm->created_ns = ktime_get_real_ns();
 
 	r = hvx_vmx_get();
 	if (r)
@@ -180,11 +294,18 @@ int hvx_create_vm(unsigned long type)
 		r = PTR_ERR(file);
 		goto err_put_fd;
 	}
+	r = hvx_vm_list_add(vm);
+	if (r)
+		goto err_put_file;
 	hvx_vm_debugfs_add(vm, fd);
 	/* The VM is complete: only now may userspace see it. */
 	fd_install(fd, file);
 	return fd;
 
+err_put_file:
+	/* Its release would put the VM, which is not on the list yet. */
+	file->private_data = NULL;
+	fput(file);
 err_put_fd:
 	put_unused_fd(fd);
 err_mmu:
@@ -192,6 +313,7 @@ err_mmu:
 err_put_vmx:
 	hvx_vmx_put();
 err_free_vm:
+	put_pid(vm->owner);
 	mmdrop(vm->mm);
 	kfree(vm);
 	return r;

@@ -8,6 +8,7 @@
  * VM, as in KVM.
  *
  * Locking, outermost first:
+ *   hvx_vms_lock	the list of VMs the netlink family reads
  *   vcpu->mutex	one ioctl at a time on a vCPU (KVM_RUN holds it)
  *   vm->lock		the vCPU array, vCPU creation
  *   vm->mmu_lock	the memory slots and the EPT
@@ -18,14 +19,23 @@
 
 #include <linux/kref.h>
 #include <linux/kvm.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/sched.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
+#include <linux/wait.h>
 
 #include "ept/ept.h"
 #include "ept/memslot.h"
 #include "vmx/vcpu.h"
+#include "../uapi/hvx.h"
 
 struct dentry;
+struct pid;
+
+/* VM exit reasons counted one by one; the basic reasons end below 80. */
+#define HVX_NR_EXIT_REASONS	80
 
 /* KVM_CAP_MAX_VCPUS and KVM_CAP_MAX_VCPU_ID: ids 0 to 63. */
 #define HVX_MAX_VCPUS		64
@@ -55,6 +65,21 @@ struct hvx_vm {
 
 	/* /sys/kernel/debug/hvx/<pid>-<fd>/ */
 	struct dentry *debugfs;
+
+	/* What the netlink family shows (kmod/netlink.c). */
+	u32 id;			/* never reused while hvx is loaded */
+	struct list_head node;	/* on hvx_vms, under hvx_vms_lock */
+	struct pid *owner;	/* the creator's thread group */
+	kuid_t uid;		/* the creator's effective uid */
+	char comm[TASK_COMM_LEN];
+	u64 created_ns;		/* CLOCK_REALTIME */
+
+	/*
+	 * VM_PAUSE: while set, no vCPU enters the guest; each waits on
+	 * pause_wq in KVM_RUN (see hvx_vm_pause()).
+	 */
+	bool paused;
+	wait_queue_head_t pause_wq;
 };
 
 /* Port I/O that went to userspace and may need finishing on return. */
@@ -90,9 +115,35 @@ struct hvx_mmio {
 	unsigned long rip;	/* of the instruction, to notice a new RIP */
 };
 
+/*
+ * A vCPU's counters.  Only the vCPU's own thread writes them, in KVM_RUN;
+ * netlink readers read them unlocked, as a snapshot that may be an exit
+ * behind.  They live in the vCPU's own allocation, so counting shares no
+ * cache line with another vCPU.
+ */
+struct hvx_vcpu_stats {
+	u64 exits[HVX_NR_EXIT_REASONS];	/* by basic exit reason */
+	u64 guest_tsc;			/* TSC cycles from entry to exit */
+	int last_cpu;			/* -1 until the first entry */
+};
+
+/*
+ * Whether a vCPU is between the last check before VM entry and the VM
+ * exit: there, only an interrupt gets it out, so VM_PAUSE sends one (see
+ * hvx_vcpu_enter_guest_mode()).
+ */
+enum hvx_vcpu_mode {
+	HVX_OUTSIDE_GUEST,
+	HVX_IN_GUEST,
+};
+
 struct hvx_vcpu {
 	struct hvx_vm *vm;
 	u32 id;
+	/* enum hvx_vcpu_state (uapi/hvx.h), for netlink readers. */
+	u32 state;
+	enum hvx_vcpu_mode mode;
+	struct hvx_vcpu_stats stats;
 	/* One ioctl at a time on the vCPU; KVM_RUN holds it throughout. */
 	struct mutex mutex;
 	struct kvm_run *run;
@@ -112,6 +163,16 @@ long hvx_check_extension(struct hvx_vm *vm, long ext);
 
 /* kmod/vm.c */
 void hvx_vm_put(struct hvx_vm *vm);
+bool hvx_vcpu_enter_guest_mode(struct hvx_vcpu *vcpu);
+int hvx_vm_pause(struct hvx_vm *vm, bool pause);
+int hvx_vcpu_wait_resume(struct hvx_vcpu *vcpu);
+
+/* kmod/netlink.c */
+extern struct mutex hvx_vms_lock;
+int hvx_vm_list_add(struct hvx_vm *vm);
+void hvx_vm_list_del(struct hvx_vm *vm);
+void hvx_notify(u32 event, struct hvx_vm *vm, const struct hvx_vcpu *vcpu,
+		u32 reason);
 
 /* kmod/debugfs.c */
 void hvx_vm_debugfs_add(struct hvx_vm *vm, int fd);

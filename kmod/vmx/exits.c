@@ -1172,6 +1172,8 @@ int hvx_handle_exit(struct hvx_vcpu *vcpu)
 	hvx_exit_handler handler = NULL;
 
 	vmx->exit_qual = vmcs_readl(EXIT_QUALIFICATION);
+	if (reason < HVX_NR_EXIT_REASONS)
+		vcpu->stats.exits[reason]++;
 	if (vmx->exit_reason & VMX_EXIT_REASONS_FAILED_VMENTRY)
 		return hvx_handle_failed_entry(vcpu);
 

@@ -804,7 +804,7 @@ int hvx_vmx_run(struct hvx_vcpu *vcpu)
 	unsigned long cr3 = __read_cr3(), cr4 = cr4_read_shadow();
 	bool syscall_msrs = vmx->star | vmx->lstar | vmx->cstar | vmx->sfmask;
 	u64 host_star = 0, host_lstar = 0, host_cstar = 0, host_sfmask = 0;
-	u64 fs_base, host_kernel_gs_base;
+	u64 fs_base, host_kernel_gs_base, tsc;
 	u16 ds, es, fs, gs;
 	struct desc_ptr gdt;
 	int fail;
@@ -842,6 +842,12 @@ int hvx_vmx_run(struct hvx_vcpu *vcpu)
 	hvx_fxrstor(vmx->fxsave);
 
 	local_irq_disable();
+	if (!hvx_vcpu_enter_guest_mode(vcpu)) {
+		/* The event stays in the VMCS for the next entry. */
+		local_irq_enable();
+		kernel_fpu_end();
+		return 1;
+	}
 	native_store_gdt(&gdt);
 	rdmsrl(MSR_KERNEL_GS_BASE, host_kernel_gs_base);
 	wrmsrl(MSR_KERNEL_GS_BASE, vmx->kernel_gs_base);
@@ -858,7 +864,11 @@ int hvx_vmx_run(struct hvx_vcpu *vcpu)
 	if (native_read_cr2() != vmx->cr2)
 		native_write_cr2(vmx->cr2);
 
+	tsc = rdtsc();
 	fail = hvx_vmenter(vmx->regs, vmx->launched);
+	vcpu->stats.guest_tsc += rdtsc() - tsc;
+	WRITE_ONCE(vcpu->mode, HVX_OUTSIDE_GUEST);
+	WRITE_ONCE(vcpu->stats.last_cpu, smp_processor_id());
 
 	vmx->cr2 = native_read_cr2();
 	/* A VM exit leaves the GDT limit at 0xffff: put it back. */

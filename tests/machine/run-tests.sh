@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
-# Inside the test machine: run the end-to-end tests (all, or the one named
-# in $1), send their TAP lines to the second serial port for the host,
-# check for leaks, and leave hvx loaded so the reboot path runs last.
+# Inside the test machine: run the end-to-end tests (all, or those named
+# in $1, separated by commas), send their TAP lines to the second serial
+# port for the host, check for leaks, and leave hvx loaded so the reboot path runs last.
 TAP=/dev/ttyS1
 stty -F $TAP 115200 raw 2>/dev/null
 
@@ -15,9 +15,9 @@ insmod /tests/vmxprobe.ko
 for t in /tests/[0-9]*.sh; do
 	name=${t##*/}
 	name=${name%.sh}
-	case "$1" in
-	all | "") ;;
-	"$name" | "${name#*-}") ;;
+	case ",$1," in
+	,all, | ,,) ;;
+	*",$name,"* | *",${name#*-},"*) ;;
 	*) continue ;;
 	esac
 	echo "=== $name"

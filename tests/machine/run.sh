@@ -6,7 +6,7 @@
 # end-to-end tests, and judge the run.
 #
 #   run.sh                 every test; prints "N passed, N failed"
-#   run.sh --only NAME     one test (tests/e2e/NAME.sh, with or without
+#   run.sh --only NAME[,NAME...]  some tests (tests/e2e/NAME.sh, with or without
 #                          its number), for debugging
 #   run.sh --demo          load hvx and run vmctl in the machine
 #   run.sh --shell         an interactive shell in the machine

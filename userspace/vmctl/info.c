@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
-/* vmctl info: what hvx and the CPUs' VMX offer, and where VMX is on. */
+/*
+ * vmctl info: what hvx and the CPUs' VMX offer, and where VMX is on; from
+ * hvx's netlink family, so any user may ask.
+ */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/kvm.h>
+#include <netlink/attr.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "uapi/hvx.h"
@@ -40,50 +43,72 @@ static void show_attr(const char *label, const char *path)
 	printf("%-22s %s\n", label, r ? strerror(-r) : buf);
 }
 
+struct info {
+	char version[32], vmx_cpus[256], *vmx_flags;
+	uint32_t api, nr_vms;
+};
+
+static int parse_info(uint8_t cmd, struct nlattr **tb, void *arg)
+{
+	struct info *in = arg;
+
+	if (cmd != HVX_CMD_GET_INFO)
+		return 0;
+	if (tb[HVX_A_MODULE_VERSION])
+		snprintf(in->version, sizeof(in->version), "%s",
+			 nla_get_string(tb[HVX_A_MODULE_VERSION]));
+	if (tb[HVX_A_VMX_CPUS])
+		snprintf(in->vmx_cpus, sizeof(in->vmx_cpus), "%s",
+			 nla_get_string(tb[HVX_A_VMX_CPUS]));
+	if (tb[HVX_A_VMX_FLAGS])
+		in->vmx_flags = strdup(nla_get_string(tb[HVX_A_VMX_FLAGS]));
+	if (tb[HVX_A_API_VERSION])
+		in->api = nla_get_u32(tb[HVX_A_API_VERSION]);
+	if (tb[HVX_A_VM_COUNT])
+		in->nr_vms = nla_get_u32(tb[HVX_A_VM_COUNT]);
+	return 0;
+}
+
+static const char info_usage[] =
+	"usage: vmctl info\n\n"
+	"Show hvx's version and KVM API version, the VMCS revision, whether\n"
+	"VMX is on from load, the CPUs in VMX operation, the number of VMs\n"
+	"and the CPUs' VMX features.  Any user may ask.\n";
+
 int cmd_info(int argc, char **argv)
 {
-	char cpus[256], online[256];
-	int fd, api, n_vmx, n_online;
+	struct info in = { .version = "?" };
+	struct hvx_nl_call call = {
+		.what = "info", .cmd = HVX_CMD_GET_INFO,
+		.parse = parse_info, .arg = &in,
+	};
+	char online[256];
+	int n_online;
 
-	(void)argv;
+	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		fputs(info_usage, stdout);
+		return 0;
+	}
 	if (argc > 1) {
-		fprintf(stderr, "vmctl info takes no arguments\n");
+		fputs(info_usage, stderr);
 		return 2;
 	}
-	fd = open(HVX_DEVICE, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			fprintf(stderr, "vmctl: %s: hvx module not loaded: run 'insmod hvx.ko' (or 'make demo')\n",
-				HVX_DEVICE);
-		else
-			fprintf(stderr, "vmctl: %s: %s%s\n", HVX_DEVICE,
-				strerror(errno),
-				errno == EACCES ? " (only root may use hvx)" : "");
+	if (hvx_nl(&call))
 		return 1;
-	}
-	api = ioctl(fd, KVM_GET_API_VERSION, 0);
-	if (api < 0 || ioctl(fd, KVM_CHECK_EXTENSION, HVX_CAP_HVX) != 1) {
-		fprintf(stderr, "vmctl: %s does not answer as hvx\n", HVX_DEVICE);
-		close(fd);
-		return 1;
-	}
-	close(fd);
 
-	printf("%-22s API version %d\n", "device:", api);
-	show_attr("module version:", "/sys/module/hvx/version");
-	show_attr("enable_at_load:", "/sys/module/hvx/parameters/enable_at_load");
+	printf("%-22s %s, API version %u\n", "hvx:", in.version, in.api);
 	show_attr("VMCS revision:", HVX_SYSFS "/vmcs_revision");
-
-	if (read_text_file(HVX_SYSFS "/vmx_cpus", cpus, sizeof(cpus)) ||
-	    read_text_file("/sys/devices/system/cpu/online", online,
-			   sizeof(online))) {
-		fprintf(stderr, "vmctl: cannot read the CPU lists\n");
-		return 1;
-	}
-	n_vmx = cpulist_count(cpus);
-	n_online = cpulist_count(online);
+	show_attr("enable_at_load:", "/sys/module/hvx/parameters/enable_at_load");
+	if (read_text_file("/sys/devices/system/cpu/online", online,
+			   sizeof(online)))
+		n_online = -1;
+	else
+		n_online = cpulist_count(online);
 	printf("%-22s %s (%d of %d online CPUs)\n", "in VMX operation:",
-	       *cpus ? cpus : "none", n_vmx, n_online);
-	show_attr("VMX flags:", HVX_SYSFS "/vmx_flags");
+	       *in.vmx_cpus ? in.vmx_cpus : "none", cpulist_count(in.vmx_cpus),
+	       n_online);
+	printf("%-22s %u\n", "VMs:", in.nr_vms);
+	printf("%-22s %s\n", "VMX flags:", in.vmx_flags ? in.vmx_flags : "?");
+	free(in.vmx_flags);
 	return 0;
 }

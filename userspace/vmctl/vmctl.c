@@ -11,8 +11,18 @@
 static const struct vmctl_cmd commands[] = {
 	{ "info", "", "show hvx's version, the VMX capabilities and the CPUs in VMX operation",
 	  cmd_info },
-	{ "run", "[OPTIONS] FILE", "run a guest image in a new VM (see 'vmctl run --help')",
+	{ "run", "[OPTIONS] FILE", "run a guest image in a new VM",
 	  cmd_run },
+	{ "list", "[--json]", "list the VMs on this host",
+	  cmd_list },
+	{ "stats", "[OPTIONS] VM", "show a VM's exits, their rates and its vCPUs",
+	  cmd_stats },
+	{ "monitor", "[--json]", "print hvx's events as they happen",
+	  cmd_monitor },
+	{ "pause", "VM", "hold a VM's vCPUs out of the guest",
+	  cmd_pause },
+	{ "resume", "VM", "let a paused VM run again",
+	  cmd_resume },
 };
 
 static void usage(FILE *out)
@@ -21,7 +31,7 @@ static void usage(FILE *out)
 
 	fprintf(out, "usage: vmctl COMMAND [ARGS]\n\ncommands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-8s %-12s %s\n", commands[i].name,
+		fprintf(out, "  %-8s %-15s %s\n", commands[i].name,
 			commands[i].args, commands[i].help);
 	fprintf(out, "\n'vmctl COMMAND --help' describes a command.\n");
 }
@@ -39,12 +49,7 @@ int main(int argc, char **argv)
 
 		if (strcmp(argv[1], c->name))
 			continue;
-		if (argc > 2 && c->run != cmd_run &&
-		    (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h"))) {
-			printf("usage: vmctl %s %s\n\n%s\n", c->name, c->args,
-			       c->help);
-			return 0;
-		}
+		/* Each command answers --help itself. */
 		return c->run(argc - 1, argv + 1);
 	}
 	fprintf(stderr, "vmctl: unknown command '%s'\n\n", argv[1]);

@@ -2,7 +2,11 @@
 #ifndef VMCTL_H
 #define VMCTL_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+struct nlattr;
 
 #define HVX_DEVICE	"/dev/hvx"
 #define HVX_SYSFS	"/sys/class/misc/hvx"
@@ -17,6 +21,36 @@ struct vmctl_cmd {
 /* Commands: each returns the process exit status. */
 int cmd_info(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+
+int cmd_list(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
+int cmd_pause(int argc, char **argv);
+int cmd_resume(int argc, char **argv);
+
+/* nl.c: one exchange with hvx's generic netlink family. */
+struct hvx_nl_call {
+	const char *what;	/* names the request in error messages */
+	uint8_t cmd;		/* enum hvx_cmd */
+	bool dump;		/* NLM_F_DUMP */
+	bool listen;		/* join the events group instead of asking */
+	bool has_vm, has_vcpu;
+	uint32_t vm_id, vcpu_id;
+	/*
+	 * Called for each message with its attributes (indexed by enum
+	 * hvx_attr).  Returning non-zero stops the exchange: negative as an
+	 * error hvx_nl() returns, positive as success.
+	 */
+	int (*parse)(uint8_t cmd, struct nlattr **tb, void *arg);
+	/* A dump is about to be asked again from the start. */
+	void (*restart)(void *arg);
+	void *arg;
+};
+int hvx_nl(const struct hvx_nl_call *call);
+
+/* names.c */
+const char *vmx_exit_name(unsigned int reason);
+const char *hvx_event_name(unsigned int event);
 
 /* cpulist.c */
 int cpulist_count(const char *list);
