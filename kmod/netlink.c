@@ -166,7 +166,7 @@ static int hvx_nl_fill_vm(struct sk_buff *msg, struct hvx_vm *vm,
 			  struct netlink_callback *cb)
 {
 	unsigned int i, nr_slots = 0;
-	u64 mem = 0;
+	u64 mem = 0, ept_4k, ept_2m;
 	void *hdr;
 	int r;
 
@@ -184,6 +184,8 @@ static int hvx_nl_fill_vm(struct sk_buff *msg, struct hvx_vm *vm,
 		nr_slots++;
 		mem += vm->slots.slot[i].npages << PAGE_SHIFT;
 	}
+	ept_4k = vm->ept.nr_4k;
+	ept_2m = vm->ept.nr_2m;
 	mutex_unlock(&vm->mmu_lock);
 
 	if (nla_put_u32(msg, HVX_A_VM_ID, vm->id) ||
@@ -195,6 +197,8 @@ static int hvx_nl_fill_vm(struct sk_buff *msg, struct hvx_vm *vm,
 	    nla_put_u32(msg, HVX_A_VM_STATE, hvx_vm_state(vm)) ||
 	    nla_put_u32(msg, HVX_A_VM_NR_SLOTS, nr_slots) ||
 	    nla_put_u64_64bit(msg, HVX_A_VM_MEM_SIZE, mem, HVX_A_PAD) ||
+	    nla_put_u64_64bit(msg, HVX_A_VM_EPT_4K, ept_4k, HVX_A_PAD) ||
+	    nla_put_u64_64bit(msg, HVX_A_VM_EPT_2M, ept_2m, HVX_A_PAD) ||
 	    nla_put_u64_64bit(msg, HVX_A_VM_CREATED, vm->created_ns,
 			      HVX_A_PAD))
 		goto cancel;

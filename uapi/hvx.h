@@ -118,6 +118,10 @@ enum hvx_cmd {
  * @HVX_A_EVENT_REASON: u32, the event's reason: the hardware entry failure
  *	reason for %HVX_EVENT_FAILED_ENTRY, the suberror for
  *	%HVX_EVENT_INTERNAL_ERROR
+ * @HVX_A_VM_EPT_4K: u64, guest memory mapped now with 4 KiB EPT leaves,
+ *	in 4 KiB pages
+ * @HVX_A_VM_EPT_2M: u64, guest memory mapped now with 2 MiB EPT leaves,
+ *	in 2 MiB pages (where the host backs guest memory with huge pages)
  * @__HVX_A_MAX: one past the last attribute
  */
 enum hvx_attr {
@@ -147,6 +151,8 @@ enum hvx_attr {
 	HVX_A_VCPU_LAST_EXIT_QUAL,
 	HVX_A_EVENT,
 	HVX_A_EVENT_REASON,
+	HVX_A_VM_EPT_4K,
+	HVX_A_VM_EPT_2M,
 	__HVX_A_MAX,
 };
 

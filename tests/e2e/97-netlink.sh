@@ -6,7 +6,6 @@
 . /tests/lib.sh
 
 G=/tests/guests
-vm_of() { vmctl list | awk -v p="$1" '$2 == p { print $1 }'; }
 lines() { wc -l <"$1"; }
 has_lines() { [ "$(lines $1)" -ge "$2" ]; }
 

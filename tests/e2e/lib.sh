@@ -51,3 +51,6 @@ wait_for() {
 }
 
 file_has() { grep -q "$2" "$1"; }
+
+# vm_of PID: the id of the VM that process PID created, from `vmctl list`.
+vm_of() { vmctl list | awk -v p="$1" '$2 == p { print $1 }'; }

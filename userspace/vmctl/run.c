@@ -579,6 +579,33 @@ done:
 	return NULL;
 }
 
+/*
+ * Guest memory: anonymous, reserving no swap, so it costs only what the
+ * guest touches.  Placed on a 2 MiB boundary and marked for transparent
+ * huge pages, so that where the host gives it huge pages the hypervisor
+ * can map each 2 MiB of guest memory with one EPT entry (guest-physical 0
+ * and the host address must be aligned alike).  NULL on failure.
+ */
+static uint8_t *map_guest_memory(uint64_t size)
+{
+	const uint64_t align = 2 << 20;
+	uint8_t *p, *mem;
+	uint64_t head;
+
+	p = mmap(NULL, size + align, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	mem = (uint8_t *)(((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1));
+	head = mem - p;
+	if (head)
+		munmap(p, head);
+	munmap(mem + size, align - head);
+	/* Fails harmlessly where the kernel has no transparent huge pages. */
+	madvise(mem, size, MADV_HUGEPAGE);
+	return mem;
+}
+
 static uint64_t parse_size(const char *s)
 {
 	char *end;
@@ -712,15 +739,12 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr, "vmctl run: KVM_CREATE_VM: %s\n", strerror(errno));
 		return STATUS_GUEST_FAILED;
 	}
-	/* Reserve no swap: memory costs only what the guest touches. */
-	vm.mem = mmap(NULL, vm.mem_size, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (vm.mem == MAP_FAILED) {
+	vm.mem = map_guest_memory(vm.mem_size);
+	if (!vm.mem) {
 		fprintf(stderr, "vmctl run: cannot map %llu bytes of guest memory: %s\n",
 			(unsigned long long)vm.mem_size, strerror(errno));
 		return STATUS_GUEST_FAILED;
 	}
-	madvise(vm.mem, vm.mem_size, MADV_HUGEPAGE);
 	region = (struct kvm_userspace_memory_region) {
 		.slot = 0, .guest_phys_addr = 0, .memory_size = vm.mem_size,
 		.userspace_addr = (uintptr_t)vm.mem,

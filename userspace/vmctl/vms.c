@@ -20,7 +20,7 @@
 
 struct vm_info {
 	uint32_t id, pid, uid, state, nr_vcpus, nr_slots;
-	uint64_t mem, created_ns;
+	uint64_t mem, created_ns, ept_4k, ept_2m;
 	char comm[32];
 	uint64_t exits[MAX_REASONS];
 };
@@ -123,6 +123,8 @@ static int parse_vm(uint8_t cmd, struct nlattr **tb, void *arg)
 	vm->nr_slots = get_u32(tb, HVX_A_VM_NR_SLOTS);
 	vm->mem = get_u64(tb, HVX_A_VM_MEM_SIZE);
 	vm->created_ns = get_u64(tb, HVX_A_VM_CREATED);
+	vm->ept_4k = get_u64(tb, HVX_A_VM_EPT_4K);
+	vm->ept_2m = get_u64(tb, HVX_A_VM_EPT_2M);
 	if (tb[HVX_A_VM_COMM])
 		snprintf(vm->comm, sizeof(vm->comm), "%s",
 			 nla_get_string(tb[HVX_A_VM_COMM]));
@@ -236,6 +238,8 @@ static void json_vm(const struct vm_info *vm)
 	       (unsigned long long)vm->mem,
 	       (unsigned long long)vm->created_ns);
 	json_exits(vm->exits);
+	printf(",\"ept_4k_pages\":%llu,\"ept_2m_pages\":%llu",
+	       (unsigned long long)vm->ept_4k, (unsigned long long)vm->ept_2m);
 	putchar('}');
 }
 
@@ -345,8 +349,9 @@ int cmd_list(int argc, char **argv)
 
 static const char stats_usage[] =
 	"usage: vmctl stats [--json] [--watch[=SECONDS]] VM\n\n"
-	"Show a VM's exits by reason, with their rate, and each vCPU's state,\n"
-	"host CPU, time in the guest and last exit.  VM is an id from\n"
+	"Show a VM's memory (and how much of it is mapped now, with 4 KiB\n"
+	"and 2 MiB EPT pages), its exits by reason with their rate, and each\n"
+	"vCPU's state, host CPU, time in the guest and last exit.  VM is an id from\n"
 	"'vmctl list'.  The rate is over the VM's life, or with --watch over\n"
 	"the last interval.\n\n"
 	"  --watch[=SECONDS]  refresh every SECONDS (default 1) until the VM\n"
@@ -386,6 +391,10 @@ static void print_stats(const struct vm_info *vm, const struct vcpu_list *vl,
 	printf("VM %u (%s, pid %u): %s, %u vCPU%s, up %.1f s\n", vm->id,
 	       vm->comm, vm->pid, VM_STATE(vm->state), vm->nr_vcpus,
 	       vm->nr_vcpus == 1 ? "" : "s", age_s(vm));
+	printf("memory: %.1f MiB in %u slot%s, %.1f MiB mapped: %llu 4 KiB pages, %llu 2 MiB pages\n\n",
+	       vm->mem / 1048576.0, vm->nr_slots, vm->nr_slots == 1 ? "" : "s",
+	       (vm->ept_4k * 4096 + vm->ept_2m * 2097152) / 1048576.0,
+	       (unsigned long long)vm->ept_4k, (unsigned long long)vm->ept_2m);
 	printf("%-24s %12s %12s\n", "EXIT REASON", "COUNT", "PER SECOND");
 	for (r = 0; r < MAX_REASONS; r++) {
 		uint64_t delta = vm->exits[r] - (prev ? prev[r] : 0);
