@@ -7,6 +7,7 @@
 #                         sparse and checkpatch --strict
 #   make test             every test: check, userspace unit tests, and the
 #                         emulated VT-x machine (tests/machine)
+#   make bench            hvx against KVM, side by side (bench/results.md)
 #   make demo             build, load and run hvx: here if the CPU has VT-x,
 #                         otherwise inside the emulated machine
 #   make machine-test T=NAME   run one end-to-end test in the machine
@@ -16,7 +17,7 @@
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PWD := $(shell pwd)
 
-.PHONY: all modules vmctl check test demo deps machine-test machine-shell \
+.PHONY: all modules vmctl check test demo bench deps machine-test machine-shell \
 	unit-tests clean
 
 all: modules vmctl
@@ -41,6 +42,9 @@ test: deps
 
 demo: deps
 	tests/machine/demo.sh
+
+bench: deps
+	bench/run.sh
 
 machine-test: deps
 	tests/machine/run.sh --only "$(T)"

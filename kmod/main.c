@@ -56,7 +56,10 @@ long hvx_check_extension(struct hvx_vm *vm, long ext)
 	}
 }
 
-/* The MSRs KVM_GET_MSR_INDEX_LIST names: those hvx lets a guest use. */
+/*
+ * The MSRs KVM_GET_MSR_INDEX_LIST names: those hvx lets a guest use, and
+ * KVM_GET/SET_MSRS reach (hvx_vmx_get_msr(), hvx_vmx_set_msr()).
+ */
 static const u32 hvx_msr_index[] = {
 	MSR_EFER, MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK,
 	MSR_KERNEL_GS_BASE, MSR_FS_BASE, MSR_GS_BASE, MSR_IA32_SYSENTER_CS,

@@ -42,6 +42,7 @@ static int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 
 	WRITE_ONCE(vcpu->state, HVX_VCPU_RUNNING);
 	hvx_vcpu_load(vcpu);
+	hvx_vmx_prepare_run(vcpu);
 	r = hvx_complete_pio(vcpu);
 	if (r > 0)
 		r = hvx_complete_mmio(vcpu);
@@ -71,6 +72,48 @@ static int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 	else if (!r && run->exit_reason == KVM_EXIT_INTERNAL_ERROR)
 		hvx_notify(HVX_EVENT_INTERNAL_ERROR, vcpu->vm, vcpu,
 			   run->internal.suberror);
+	return r;
+}
+
+/* As KVM's MAX_IO_MSRS: a KVM_GET/SET_MSRS of this many is refused. */
+#define HVX_MAX_IO_MSRS	256
+
+/*
+ * KVM_GET_MSRS and KVM_SET_MSRS.  As in KVM, the entries are handled in
+ * order until one is refused (an MSR hvx does not have, or a value it may
+ * not hold: the guest's own WRMSR checks), and the return value says how
+ * many were.  A VMM compares it with nmsrs.
+ */
+static long hvx_vcpu_msrs(struct hvx_vcpu *vcpu, struct kvm_msrs __user *argp,
+			  bool set)
+{
+	struct kvm_msr_entry *e;
+	struct kvm_msrs msrs;
+	long r;
+	u32 i;
+
+	if (copy_from_user(&msrs, argp, sizeof(msrs)))
+		return -EFAULT;
+	if (msrs.nmsrs >= HVX_MAX_IO_MSRS)
+		return -E2BIG;
+	if (!msrs.nmsrs)
+		return 0;
+	e = memdup_user(argp->entries, msrs.nmsrs * sizeof(*e));
+	if (IS_ERR(e))
+		return PTR_ERR(e);
+
+	hvx_vcpu_load(vcpu);
+	for (i = 0; i < msrs.nmsrs; i++) {
+		if (set ? hvx_vmx_set_msr(vcpu, e[i].index, e[i].data) :
+			  hvx_vmx_get_msr(vcpu, e[i].index, &e[i].data))
+			break;
+	}
+	hvx_vcpu_put(vcpu);
+
+	r = i;
+	if (!set && copy_to_user(argp->entries, e, i * sizeof(*e)))
+		r = -EFAULT;
+	kfree(e);
 	return r;
 }
 
@@ -169,6 +212,12 @@ static long hvx_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 	}
 	case KVM_SET_CPUID2:
 		r = hvx_vcpu_set_cpuid2(vcpu, argp);
+		break;
+	case KVM_GET_MSRS:
+		r = hvx_vcpu_msrs(vcpu, argp, false);
+		break;
+	case KVM_SET_MSRS:
+		r = hvx_vcpu_msrs(vcpu, argp, true);
 		break;
 	case KVM_GET_CPUID2:
 		r = hvx_vcpu_get_cpuid(vcpu, argp);

@@ -12,7 +12,8 @@
  *   vcpu->mutex	one ioctl at a time on a vCPU (KVM_RUN holds it)
  *   vm->lock		the vCPU array, vCPU creation
  *   vm->mmu_lock	the memory slots and the EPT
- *   mmap_lock		taken inside mmu_lock when pinning guest memory
+ *   mmap_lock		taken inside mmu_lock when pinning guest memory and when
+ *			copying to or from it (a page fault)
  */
 #ifndef HVX_VM_H
 #define HVX_VM_H
@@ -178,10 +179,13 @@ void hvx_notify(u32 event, struct hvx_vm *vm, const struct hvx_vcpu *vcpu,
 void hvx_vm_debugfs_add(struct hvx_vm *vm, int fd);
 void hvx_vm_debugfs_remove(struct hvx_vm *vm);
 
-/* kmod/ept/mmu.c */
+/* kmod/ept/mmu.c: guest-physical memory, in the VMM's context */
 int hvx_read_guest(struct hvx_vm *vm, u64 gpa, void *buf, size_t len);
 int hvx_write_guest(struct hvx_vm *vm, u64 gpa, const void *buf,
 		    size_t len);
+int __hvx_read_guest(struct hvx_vm *vm, u64 gpa, void *buf, size_t len);
+int __hvx_write_guest(struct hvx_vm *vm, u64 gpa, const void *buf,
+		      size_t len);
 
 /* kmod/vcpu.c */
 struct hvx_vcpu *hvx_vcpu_create(struct hvx_vm *vm, u32 id);

@@ -65,6 +65,31 @@ int hvx_memslot_check(const struct hvx_memslots *slots,
 }
 
 /**
+ * hvx_memslot_set - store a checked slot request
+ * @slots: the VM's slots
+ * @req: a request hvx_memslot_check() accepted; memory_size 0 empties
+ *	the slot
+ *
+ * Keeps @slots->end, one past the highest slot in use, so that lookups
+ * (one per MMIO exit and per EPT violation) scan only what is used.
+ */
+void hvx_memslot_set(struct hvx_memslots *slots,
+		     const struct hvx_memslot_request *req)
+{
+	struct hvx_memslot *slot = &slots->slot[req->id];
+
+	slot->base_gfn = req->guest_phys_addr >> PAGE_SHIFT;
+	slot->npages = req->memory_size >> PAGE_SHIFT;
+	slot->userspace_addr = req->userspace_addr;
+	slot->flags = req->flags;
+	if (slot->npages && req->id >= slots->end)
+		slots->end = req->id + 1;
+	while (slots->end && !slots->slot[slots->end - 1].npages)
+		slots->end--;
+	slots->generation++;
+}
+
+/**
  * hvx_memslot_find - the slot that backs a guest frame
  * @slots: the VM's slots
  * @gfn: the guest frame number
@@ -76,7 +101,7 @@ const struct hvx_memslot *hvx_memslot_find(const struct hvx_memslots *slots,
 {
 	unsigned int i;
 
-	for (i = 0; i < HVX_MAX_MEMSLOTS; i++) {
+	for (i = 0; i < slots->end; i++) {
 		const struct hvx_memslot *s = &slots->slot[i];
 
 		if (s->npages && gfn >= s->base_gfn &&

@@ -28,6 +28,8 @@ struct hvx_memslot {
 
 struct hvx_memslots {
 	struct hvx_memslot slot[HVX_MAX_MEMSLOTS];
+	/* One past the highest slot in use: lookups stop there. */
+	unsigned int end;
 	/* Bumped on every change, so a lookup can tell it went stale. */
 	u64 generation;
 };
@@ -44,6 +46,8 @@ struct hvx_memslot_request {
 int hvx_memslot_check(const struct hvx_memslots *slots,
 		      const struct hvx_memslot_request *req,
 		      u32 allowed_flags);
+void hvx_memslot_set(struct hvx_memslots *slots,
+		     const struct hvx_memslot_request *req);
 const struct hvx_memslot *hvx_memslot_find(const struct hvx_memslots *slots,
 					   u64 gfn);
 

@@ -172,11 +172,7 @@ int hvx_mmu_set_slot(struct hvx_vm *vm, const struct hvx_memslot_request *req)
 		/* Out of the tables, out of every TLB, then unpinned. */
 		hvx_mmu_unmap(vm, start, end);
 	}
-	slot->base_gfn = req->guest_phys_addr >> PAGE_SHIFT;
-	slot->npages = req->memory_size >> PAGE_SHIFT;
-	slot->userspace_addr = req->userspace_addr;
-	slot->flags = req->flags;
-	vm->slots.generation++;
+	hvx_memslot_set(&vm->slots, req);
 out:
 	mutex_unlock(&vm->mmu_lock);
 	return r;
@@ -288,33 +284,38 @@ out:
 
 /*
  * Copy to or from guest-physical memory through the slots, in the VMM's
- * context.  Writes to a read-only slot are dropped, as a ROM drops them.
- * Returns 0, -EFAULT when the VMM's memory faults, or -ENOENT when an
- * address has no slot.
+ * context, with vm->mmu_lock held (so that a walk of the guest's page
+ * tables and the copy it leads to take the lock once).  Writes to a
+ * read-only slot are dropped, as a ROM drops them.  Returns 0, -EFAULT
+ * when the VMM's memory faults, or -ENOENT when an address has no slot.
  */
-static int hvx_guest_copy(struct hvx_vm *vm, u64 gpa, void *buf, size_t len,
-			  bool write)
+static int __hvx_guest_copy(struct hvx_vm *vm, u64 gpa, void *buf,
+			    size_t len, bool write)
 {
+	lockdep_assert_held(&vm->mmu_lock);
 	while (len) {
 		size_t n = min_t(size_t, len, PAGE_SIZE - (gpa & ~PAGE_MASK));
 		const struct hvx_memslot *slot;
-		unsigned long hva = 0;
-		bool rom = false;
+		unsigned long hva;
 
-		mutex_lock(&vm->mmu_lock);
 		slot = hvx_memslot_find(&vm->slots, gpa >> PAGE_SHIFT);
-		if (slot) {
-			hva = hvx_memslot_hva(slot, gpa >> PAGE_SHIFT) +
-			      (gpa & ~PAGE_MASK);
-			rom = slot->flags & KVM_MEM_READONLY;
-		}
-		mutex_unlock(&vm->mmu_lock);
 		if (!slot)
 			return -ENOENT;
-		if (!write) {
+		hva = hvx_memslot_hva(slot, gpa >> PAGE_SHIFT) +
+		      (gpa & ~PAGE_MASK);
+		if (!write && n == sizeof(u64) && IS_ALIGNED(hva, sizeof(u64))) {
+			/* A page-table entry, for the walker: one load. */
+			if (get_user(*(u64 *)buf, (u64 __user *)hva))
+				return -EFAULT;
+		} else if (!write && n == sizeof(u32) &&
+			   IS_ALIGNED(hva, sizeof(u32))) {
+			if (get_user(*(u32 *)buf, (u32 __user *)hva))
+				return -EFAULT;
+		} else if (!write) {
 			if (copy_from_user(buf, (void __user *)hva, n))
 				return -EFAULT;
-		} else if (!rom && copy_to_user((void __user *)hva, buf, n)) {
+		} else if (!(slot->flags & KVM_MEM_READONLY) &&
+			   copy_to_user((void __user *)hva, buf, n)) {
 			return -EFAULT;
 		}
 		gpa += n;
@@ -324,12 +325,35 @@ static int hvx_guest_copy(struct hvx_vm *vm, u64 gpa, void *buf, size_t len,
 	return 0;
 }
 
+/* The caller holds vm->mmu_lock. */
+int __hvx_read_guest(struct hvx_vm *vm, u64 gpa, void *buf, size_t len)
+{
+	return __hvx_guest_copy(vm, gpa, buf, len, false);
+}
+
+/* The caller holds vm->mmu_lock. */
+int __hvx_write_guest(struct hvx_vm *vm, u64 gpa, const void *buf,
+		      size_t len)
+{
+	return __hvx_guest_copy(vm, gpa, (void *)buf, len, true);
+}
+
 int hvx_read_guest(struct hvx_vm *vm, u64 gpa, void *buf, size_t len)
 {
-	return hvx_guest_copy(vm, gpa, buf, len, false);
+	int r;
+
+	mutex_lock(&vm->mmu_lock);
+	r = __hvx_read_guest(vm, gpa, buf, len);
+	mutex_unlock(&vm->mmu_lock);
+	return r;
 }
 
 int hvx_write_guest(struct hvx_vm *vm, u64 gpa, const void *buf, size_t len)
 {
-	return hvx_guest_copy(vm, gpa, (void *)buf, len, true);
+	int r;
+
+	mutex_lock(&vm->mmu_lock);
+	r = __hvx_write_guest(vm, gpa, buf, len);
+	mutex_unlock(&vm->mmu_lock);
+	return r;
 }

@@ -339,9 +339,10 @@ static int hvx_handle_dr(struct hvx_vcpu *vcpu)
 }
 
 /* Reading guest memory for the page-table walker. */
+/* Reads the guest's paging structures; the caller holds vm->mmu_lock. */
 static int hvx_walk_read(void *ctx, u64 gpa, void *val, unsigned int size)
 {
-	return hvx_read_guest(ctx, gpa, val, size);
+	return __hvx_read_guest(ctx, gpa, val, size);
 }
 
 /* The guest's paging state, for the walker.  The vCPU is loaded. */
@@ -424,6 +425,7 @@ static int hvx_pio_string_copy(struct hvx_vcpu *vcpu, bool to_guest)
 	hvx_get_paging(vcpu, &pg);
 
 	hvx_vcpu_put(vcpu);
+	mutex_lock(&vcpu->vm->mmu_lock);
 	r = hvx_gva_to_gpa(&pg, gva, to_guest, user, hvx_walk_read,
 			   vcpu->vm, &gpa, &pf_error);
 	/* The data page holds the elements in the order of transfer. */
@@ -432,9 +434,11 @@ static int hvx_pio_string_copy(struct hvx_vcpu *vcpu, bool to_guest)
 		u64 at = gpa + e * pio->size;
 		u8 *data = (u8 *)vcpu->pio_data + i * pio->size;
 
-		r = to_guest ? hvx_write_guest(vcpu->vm, at, data, pio->size) :
-			       hvx_read_guest(vcpu->vm, at, data, pio->size);
+		r = to_guest ?
+		    __hvx_write_guest(vcpu->vm, at, data, pio->size) :
+		    __hvx_read_guest(vcpu->vm, at, data, pio->size);
 	}
+	mutex_unlock(&vcpu->vm->mmu_lock);
 	hvx_vcpu_load(vcpu);
 
 	if (r == -EFAULT && pf_error) {
@@ -619,11 +623,19 @@ static bool hvx_pat_valid(u64 pat)
 	return true;
 }
 
-/*
- * The MSRs a guest may use.  Everything else raises #GP, as KVM does by
- * default for MSRs it does not know.
+/**
+ * hvx_vmx_get_msr - read one of the MSRs a guest may use
+ * @vcpu: the vCPU, loaded
+ * @index: the MSR
+ * @val: its value
+ *
+ * The guest's RDMSR and KVM_GET_MSRS come here.  KVM_GET_MSR_INDEX_LIST
+ * (kmod/main.c) names the same MSRs.
+ *
+ * Return: 0, or 1 for an MSR hvx does not have (a #GP for the guest, as
+ * KVM gives by default for MSRs it does not know).
  */
-static int hvx_get_msr(struct hvx_vcpu *vcpu, u32 index, u64 *val)
+int hvx_vmx_get_msr(struct hvx_vcpu *vcpu, u32 index, u64 *val)
 {
 	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
 
@@ -680,7 +692,18 @@ static int hvx_get_msr(struct hvx_vcpu *vcpu, u32 index, u64 *val)
 	return 0;
 }
 
-static int hvx_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val)
+/**
+ * hvx_vmx_set_msr - write one of the MSRs a guest may use
+ * @vcpu: the vCPU, loaded
+ * @index: the MSR
+ * @val: the value
+ *
+ * The guest's WRMSR and KVM_SET_MSRS come here, with the same checks.
+ *
+ * Return: 0, or 1 for an MSR hvx does not have or a value it may not
+ * hold (reserved bits, a non-canonical address, an invalid PAT type).
+ */
+int hvx_vmx_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val)
 {
 	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
 
@@ -739,7 +762,7 @@ static int hvx_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val)
 		u64 cur;
 
 		/* Without an APIC model, the base cannot move. */
-		hvx_get_msr(vcpu, index, &cur);
+		hvx_vmx_get_msr(vcpu, index, &cur);
 		if (val != cur)
 			return 1;
 		break;
@@ -758,7 +781,7 @@ static int hvx_handle_rdmsr(struct hvx_vcpu *vcpu)
 	unsigned long *g = vcpu->vmx.regs;
 	u64 val;
 
-	if (hvx_get_msr(vcpu, g[HVX_REG_RCX], &val))
+	if (hvx_vmx_get_msr(vcpu, g[HVX_REG_RCX], &val))
 		return hvx_inject_gp(vcpu);
 	g[HVX_REG_RAX] = (u32)val;
 	g[HVX_REG_RDX] = val >> 32;
@@ -771,7 +794,7 @@ static int hvx_handle_wrmsr(struct hvx_vcpu *vcpu)
 	unsigned long *g = vcpu->vmx.regs;
 	u64 val = (u32)g[HVX_REG_RAX] | ((u64)(u32)g[HVX_REG_RDX] << 32);
 
-	if (hvx_set_msr(vcpu, g[HVX_REG_RCX], val))
+	if (hvx_vmx_set_msr(vcpu, g[HVX_REG_RCX], val))
 		return hvx_inject_gp(vcpu);
 	hvx_skip_instruction();
 	return 1;
@@ -812,6 +835,7 @@ static unsigned int hvx_fetch_insn(struct hvx_vcpu *vcpu, u8 *buf)
 	hvx_get_paging(vcpu, &pg);
 
 	hvx_vcpu_put(vcpu);
+	mutex_lock(&vcpu->vm->mmu_lock);
 	while (n < HVX_INSN_MAX) {
 		u64 at = wide ? gva + n : (u32)(gva + n);
 
@@ -819,10 +843,11 @@ static unsigned int hvx_fetch_insn(struct hvx_vcpu *vcpu, u8 *buf)
 			      PAGE_SIZE - (at & ~PAGE_MASK));
 		if (hvx_gva_to_gpa(&pg, at, false, user, hvx_walk_read,
 				   vcpu->vm, &gpa, &pf_error) ||
-		    hvx_read_guest(vcpu->vm, gpa, buf + n, chunk))
+		    __hvx_read_guest(vcpu->vm, gpa, buf + n, chunk))
 			break;
 		n += chunk;
 	}
+	mutex_unlock(&vcpu->vm->mmu_lock);
 	hvx_vcpu_load(vcpu);
 	return n;
 }
@@ -888,8 +913,10 @@ static int hvx_string_operand(struct hvx_vcpu *vcpu, unsigned int seg,
 		gva = (u32)gva;
 	hvx_get_paging(vcpu, &pg);
 	hvx_vcpu_put(vcpu);
+	mutex_lock(&vcpu->vm->mmu_lock);
 	r = hvx_gva_to_gpa(&pg, gva, write, user, hvx_walk_read, vcpu->vm,
 			   gpa, &pf_error);
+	mutex_unlock(&vcpu->vm->mmu_lock);
 	hvx_vcpu_load(vcpu);
 	return r ? -EFAULT : 0;
 }

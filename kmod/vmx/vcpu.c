@@ -579,6 +579,9 @@ static void hvx_vmcs_setup(struct hvx_vcpu *vcpu)
 	vmcs_write16(HOST_DS_SELECTOR, __KERNEL_DS);
 	vmcs_write16(HOST_ES_SELECTOR, __KERNEL_DS);
 	vmcs_write16(HOST_FS_SELECTOR, 0);
+	/* The VMM thread's, from hvx_vmx_prepare_run() on. */
+	vcpu->vmx.host_fs_base = 0;
+	vmcs_writel(HOST_FS_BASE, 0);
 	vmcs_write16(HOST_GS_SELECTOR, 0);
 	vmcs_write16(HOST_TR_SELECTOR, GDT_ENTRY_TSS * 8);
 	vmcs_writel(HOST_RIP, (unsigned long)hvx_vmexit);
@@ -791,6 +794,27 @@ static __always_inline void hvx_fxsave(void *area)
 	asm volatile("fxsave64 %0" : "=m" (*(u8 (*)[HVX_FXSAVE_SIZE])area));
 }
 
+/*
+ * Once per KVM_RUN, with the vCPU loaded: the host state that belongs to
+ * the VMM thread rather than to the CPU.
+ */
+void hvx_vmx_prepare_run(struct hvx_vcpu *vcpu)
+{
+	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
+	unsigned long fs_base;
+
+	savesegment(ds, vmx->host_ds);
+	savesegment(es, vmx->host_es);
+	savesegment(fs, vmx->host_fs);
+	savesegment(gs, vmx->host_gs);
+	rdmsrl(MSR_FS_BASE, fs_base);
+	/* The same thread runs the vCPU most of the time. */
+	if (unlikely(fs_base != vmx->host_fs_base)) {
+		vmcs_writel(HOST_FS_BASE, fs_base);
+		vmx->host_fs_base = fs_base;
+	}
+}
+
 /**
  * hvx_vmx_run - enter the guest once and handle the exit
  * @vcpu: the vCPU, loaded
@@ -804,8 +828,7 @@ int hvx_vmx_run(struct hvx_vcpu *vcpu)
 	unsigned long cr3 = __read_cr3(), cr4 = cr4_read_shadow();
 	bool syscall_msrs = vmx->star | vmx->lstar | vmx->cstar | vmx->sfmask;
 	u64 host_star = 0, host_lstar = 0, host_cstar = 0, host_sfmask = 0;
-	u64 fs_base, host_kernel_gs_base, tsc;
-	u16 ds, es, fs, gs;
+	u64 host_kernel_gs_base, tsc;
 	struct desc_ptr gdt;
 	int fail;
 
@@ -818,12 +841,6 @@ int hvx_vmx_run(struct hvx_vcpu *vcpu)
 		vmcs_writel(HOST_CR4, cr4);
 		vmx->host_cr4 = cr4;
 	}
-	savesegment(ds, ds);
-	savesegment(es, es);
-	savesegment(fs, fs);
-	savesegment(gs, gs);
-	rdmsrl(MSR_FS_BASE, fs_base);
-	vmcs_writel(HOST_FS_BASE, fs_base);
 
 	if (vmx->event.pending) {
 		vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, vmx->event.info);
@@ -906,16 +923,16 @@ int hvx_vmx_run(struct hvx_vcpu *vcpu)
 	hvx_fxsave(vmx->fxsave);
 	kernel_fpu_end();
 
-	if (unlikely(ds | es)) {
-		loadsegment(ds, ds);
-		loadsegment(es, es);
+	if (unlikely(vmx->host_ds | vmx->host_es)) {
+		loadsegment(ds, vmx->host_ds);
+		loadsegment(es, vmx->host_es);
 	}
-	if (unlikely(fs)) {
-		loadsegment(fs, fs);
-		wrmsrl(MSR_FS_BASE, fs_base);
+	if (unlikely(vmx->host_fs)) {
+		loadsegment(fs, vmx->host_fs);
+		wrmsrl(MSR_FS_BASE, vmx->host_fs_base);
 	}
-	if (unlikely(gs))
-		load_gs_index(gs);
+	if (unlikely(vmx->host_gs))
+		load_gs_index(vmx->host_gs);
 
 	if (fail) {
 		vmx->exit_reason = VMX_EXIT_REASONS_FAILED_VMENTRY;

@@ -47,6 +47,14 @@ struct hvx_vmx_vcpu {
 	/* Host state the VMCS holds, to rewrite only when it changes. */
 	unsigned long host_cr3;
 	unsigned long host_cr4;
+	/*
+	 * The VMM thread's data segment selectors and FS base.  They cannot
+	 * change while the thread is in KVM_RUN, so they are read once per
+	 * KVM_RUN (hvx_vmx_prepare_run()); a VM exit loads null selectors
+	 * and HOST_FS_BASE, and hvx_vmx_run() puts back what was there.
+	 */
+	u16 host_ds, host_es, host_fs, host_gs;
+	unsigned long host_fs_base;
 
 	/* Guest state the VMCS does not hold. */
 	unsigned long cr2;
@@ -76,6 +84,7 @@ int hvx_vmx_vcpu_init(struct hvx_vcpu *vcpu);
 void hvx_vmx_vcpu_free(struct hvx_vcpu *vcpu);
 void hvx_vcpu_load(struct hvx_vcpu *vcpu);
 void hvx_vcpu_put(struct hvx_vcpu *vcpu);
+void hvx_vmx_prepare_run(struct hvx_vcpu *vcpu);
 int hvx_vmx_run(struct hvx_vcpu *vcpu);
 void hvx_vmx_get_regs(struct hvx_vcpu *vcpu, struct kvm_regs *regs);
 int hvx_vmx_set_regs(struct hvx_vcpu *vcpu, const struct kvm_regs *regs);
@@ -94,6 +103,8 @@ unsigned long hvx_guest_cr4(void);
 int hvx_set_cr0(struct hvx_vcpu *vcpu, unsigned long val);
 int hvx_set_cr4(struct hvx_vcpu *vcpu, unsigned long val);
 int hvx_set_efer(struct hvx_vcpu *vcpu, u64 val);
+int hvx_vmx_get_msr(struct hvx_vcpu *vcpu, u32 index, u64 *val);
+int hvx_vmx_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val);
 
 /* kmod/vmx/vmenter.S */
 int hvx_vmenter(unsigned long *regs, bool launched);

@@ -1,6 +1,6 @@
-# The VM and vCPU ioctls (tests/e2e/progs/vm_api_test.c), a failed entry's
-# log line, an unmodified KVM client on /dev/hvx, and VMX released when
-# the last fd of the last VM is closed.
+# The VM and vCPU ioctls (tests/e2e/progs/vm_api_test.c; its MSR part on
+# KVM as well), a failed entry's log line, an unmodified KVM client on
+# /dev/hvx, and VMX released when the last fd of the last VM is closed.
 . /tests/lib.sh
 
 check "insmod hvx enable_at_load=0" insmod $HVX_KO enable_at_load=0
@@ -16,4 +16,12 @@ check "an unmodified KVM client runs on /dev/hvx through a bind mount" \
 	unshare -m sh -c 'mount --bind /dev/hvx /dev/kvm 2>/dev/null ||
 		{ touch /dev/kvm && mount --bind /dev/hvx /dev/kvm; } &&
 		/tests/bin/kvm_guest --exits 200'
+# The mount point made for that is a plain file in the shared /dev: gone,
+# so that kvm_intel's own node can appear there for later tests.
+[ -c /dev/kvm ] || rm -f /dev/kvm
+
+# KVM_GET/SET_MSRS answer as KVM's do, for the same requests.
+check "kvm_intel loads" modprobe kvm_intel
+/tests/bin/vm_api_test /dev/kvm msrs | sed 's/^\(not \)\{0,1\}ok - /&kvm: /'
+check "rmmod kvm_intel" rmmod kvm_intel
 check "rmmod hvx" rmmod hvx

@@ -11,9 +11,12 @@
 
 static void add(struct hvx_memslots *s, u32 id, u64 gpa, u64 size, u64 hva)
 {
-	s->slot[id].base_gfn = gpa >> PAGE_SHIFT;
-	s->slot[id].npages = size >> PAGE_SHIFT;
-	s->slot[id].userspace_addr = hva;
+	struct hvx_memslot_request req = {
+		.id = id, .guest_phys_addr = gpa, .memory_size = size,
+		.userspace_addr = hva,
+	};
+
+	hvx_memslot_set(s, &req);
 }
 
 struct check_case {
@@ -78,9 +81,35 @@ static void memslot_find_picks_the_covering_slot(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, hvx_memslot_find(s, (32 * MB) >> PAGE_SHIFT));
 }
 
+/* Lookups stop at the highest slot in use: deleting it brings that down. */
+static void memslot_end_follows_the_highest_slot(struct kunit *test)
+{
+	struct hvx_memslots *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	KUNIT_EXPECT_EQ(test, s->end, 0u);
+	add(s, 0, MB, MB, 0x7f0000000000);
+	KUNIT_EXPECT_EQ(test, s->end, 1u);
+	add(s, 31, 64 * MB, MB, 0x7f0000100000);
+	KUNIT_EXPECT_EQ(test, s->end, 32u);
+	KUNIT_EXPECT_PTR_EQ(test, hvx_memslot_find(s, 64 * MB >> PAGE_SHIFT),
+			    &s->slot[31]);
+	add(s, 7, 32 * MB, MB, 0x7f0000200000);
+	add(s, 31, 64 * MB, 0, 0);		/* deleted */
+	KUNIT_EXPECT_EQ(test, s->end, 8u);
+	KUNIT_EXPECT_NULL(test, hvx_memslot_find(s, 64 * MB >> PAGE_SHIFT));
+	KUNIT_EXPECT_PTR_EQ(test, hvx_memslot_find(s, 32 * MB >> PAGE_SHIFT),
+			    &s->slot[7]);
+	add(s, 7, 0, 0, 0);
+	add(s, 0, 0, 0, 0);
+	KUNIT_EXPECT_EQ(test, s->end, 0u);
+	KUNIT_EXPECT_NULL(test, hvx_memslot_find(s, MB >> PAGE_SHIFT));
+}
+
 static struct kunit_case memslot_cases[] = {
 	KUNIT_CASE(memslot_check_cases),
 	KUNIT_CASE(memslot_find_picks_the_covering_slot),
+	KUNIT_CASE(memslot_end_follows_the_highest_slot),
 	{}
 };
 

@@ -3,14 +3,20 @@
 #
 # Build (once) the test machine's kernel from Debian's linux-source-6.1 and
 # print the path of the build tree.  The build is cached outside the
-# repository, keyed by the source package version, the config fragment and
+# repository, keyed by the source package version, the config fragments and
 # this script, so a fresh checkout reuses it and any change rebuilds it.
+#
+#   kernel.sh [FRAGMENT]   FRAGMENT is merged over kernel.fragment (the
+#                          benchmarks' kernel: bench/kernel.fragment)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 cache=${HVX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hvx}
 tarball=/usr/src/linux-source-6.1.tar.xz
 fragment=$here/kernel.fragment
+extra=${1:-}
+fragments=$fragment
+[ -n "$extra" ] && fragments="$fragment $extra"
 
 if [ ! -f "$tarball" ]; then
 	echo "kernel.sh: $tarball missing: run tests/machine/deps.sh" >&2
@@ -18,7 +24,8 @@ if [ ! -f "$tarball" ]; then
 fi
 
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
-key=$( { echo "$srcver"; cat "$fragment" "$0"; } | sha256sum | cut -c1-16)
+# shellcheck disable=SC2086
+key=$( { echo "$srcver"; cat $fragments "$0"; } | sha256sum | cut -c1-16)
 dir=$cache/kernel-$key
 
 mkdir -p "$cache"
@@ -31,19 +38,24 @@ if [ -f "$dir/.built" ]; then
 fi
 
 log=$cache/kernel-$key.log
-echo "kernel.sh: building test kernel $key (linux-source $srcver), log in $log" >&2
+echo "kernel.sh: building kernel $key (linux-source $srcver), log in $log" >&2
 rm -rf "$dir" "$dir.tmp"
 mkdir -p "$dir.tmp"
 {
 	tar -C "$dir.tmp" --strip-components=1 -xf "$tarball"
 	cd "$dir.tmp"
 	make tinyconfig
-	scripts/kconfig/merge_config.sh -m .config "$fragment"
+	# shellcheck disable=SC2086
+	scripts/kconfig/merge_config.sh -m .config $fragments
 	make olddefconfig
 } >"$log" 2>&1
 
 # merge_config.sh only warns when Kconfig drops a request; make it fatal so
 # the machine never silently lacks a debug option the harness relies on.
+# With an extra fragment, its own lines are the ones checked: it may turn
+# off what kernel.fragment's other lines depend on.
+check=$fragment
+[ -n "$extra" ] && check=$extra
 missing=0
 while read -r line; do
 	case "$line" in
@@ -53,12 +65,14 @@ while read -r line; do
 			missing=1
 		} ;;
 	"# CONFIG_"*" is not set")
-		grep -qx "$line" "$dir.tmp/.config" || {
+		opt=${line#"# "}
+		opt=${opt%" is not set"}
+		! grep -q "^$opt=" "$dir.tmp/.config" || {
 			echo "kernel.sh: '$line' did not survive olddefconfig" >&2
 			missing=1
 		} ;;
 	esac
-done <"$fragment"
+done <"$check"
 [ "$missing" = 0 ] || exit 1
 
 if ! make -C "$dir.tmp" -j"$(nproc)" bzImage modules >>"$log" 2>&1; then

@@ -9,6 +9,8 @@
 #   run.sh --only NAME[,NAME...]  some tests (tests/e2e/NAME.sh, with or without
 #                          its number), for debugging
 #   run.sh --demo          load hvx and run vmctl in the machine
+#   run.sh --bench         the benchmarks, hvx against KVM, on one CPU
+#                          (bench/run.sh turns their output into tables)
 #   run.sh --shell         an interactive shell in the machine
 #
 # The run fails on any failed test, on an oops, WARN, BUG, lockdep or
@@ -25,14 +27,20 @@ timeout_s=${HVX_MACHINE_TIMEOUT:-1500}
 case "${1:-}" in
 --only) mode=only; only=${2:?run.sh --only NAME} ;;
 --demo) mode=demo ;;
+--bench) mode=bench ;;
 --shell) mode=shell ;;
 "") ;;
-*) echo "usage: run.sh [--only NAME | --demo | --shell]" >&2; exit 2 ;;
+*) echo "usage: run.sh [--only NAME | --demo | --bench | --shell]" >&2; exit 2 ;;
 esac
 
 log() { echo "machine: $*" >&2; }
 
-kdir=$("$repo/tests/machine/kernel.sh")
+# The benchmarks run on a kernel without lock and leak checking.
+if [ "$mode" = bench ]; then
+	kdir=$("$repo/tests/machine/kernel.sh" "$repo/bench/kernel.fragment")
+else
+	kdir=$("$repo/tests/machine/kernel.sh")
+fi
 kver=$(make -s -C "$kdir" kernelrelease)
 
 # Build everything for the machine's kernel in a copy of the sources, so
@@ -61,6 +69,9 @@ mkdir -p "$root/tests/guests"
 make -s -C "$out/src/tests/guests" O="$root/tests/guests" >>"$out/build.log" 2>&1 ||
 	{ cat "$out/build.log" >&2; exit 1; }
 rm -f "$root"/tests/guests/*.o
+make -s -C "$out/src/bench" O="$root/tests/guests" >>"$out/build.log" 2>&1 ||
+	{ cat "$out/build.log" >&2; exit 1; }
+cp "$repo/bench/bench.sh" "$root/tests/bin/"
 for prog in "$repo"/tests/e2e/progs/*.c; do
 	name=$(basename "$prog" .c)
 	gcc -static -O2 -Wall -Werror -o "$root/tests/bin/$name" "$prog"
@@ -80,6 +91,10 @@ cp "$kdir/arch/x86/boot/bzImage" "$iso/bzImage"
 cp "$out/initrd.gz" "$iso/initrd.gz"
 arg=$mode
 [ "$mode" = only ] && arg=$only
+[ "$mode" = bench ] && arg="bench hvxbench=${HVX_BENCH_ROUNDS:-5}"
+# The benchmarks compare path lengths on one CPU: nothing runs beside them.
+cpus=2
+[ "$mode" = bench ] && cpus=1
 # acpi=off: switching the Bochs BIOS's ACPI into ACPI mode stalls the boot
 # for minutes.  clearcpuid=avx512f: corei7_skylake_x reports an XSAVE area
 # size for AVX-512 that disagrees with its own component sizes, which makes
@@ -122,7 +137,7 @@ if [ "$mode" = shell ]; then
 fi
 cat >"$out/bochsrc" <<RC
 megs: 512
-cpu: count=2, ips=$ips, model=corei7_skylake_x, reset_on_triple_fault=0
+cpu: count=$cpus, ips=$ips, model=corei7_skylake_x, reset_on_triple_fault=0
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
 display_library: rfb, options="timeout=0"
@@ -156,6 +171,13 @@ echo c | timeout "$timeout_s" bochs -q -f "$out/bochsrc" >"$out/bochs.out" 2>&1
 brc=$?
 set -e
 log "Bochs ended after $(($(date +%s) - start)) s"
+
+if [ "$mode" = bench ]; then
+	tr -d '\r' <"$tapout" >"$out/bench.raw"
+	grep -q '^bench-machine: done$' "$out/bench.raw" ||
+		{ log "the benchmarks did not finish: see $serial"; exit 1; }
+	exit 0
+fi
 
 if [ "$mode" = demo ]; then
 	tr -d '\r' <"$serial" | sed -n '/^hvx-demo:/,$p' | grep -v '^\[' || true

@@ -23,6 +23,8 @@ static const struct vmctl_cmd commands[] = {
 	  cmd_pause },
 	{ "resume", "VM", "let a paused VM run again",
 	  cmd_resume },
+	{ "bench", "[OPTIONS]", "time VM start-up and VM creation on the host side",
+	  cmd_bench },
 };
 
 static void usage(FILE *out)

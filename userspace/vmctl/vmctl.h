@@ -21,6 +21,7 @@ struct vmctl_cmd {
 /* Commands: each returns the process exit status. */
 int cmd_info(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
 
 int cmd_list(int argc, char **argv);
 int cmd_stats(int argc, char **argv);

@@ -11,6 +11,7 @@
  */
 #include <fcntl.h>
 #include <linux/kvm.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
@@ -288,9 +289,129 @@ static void test_system(void)
 	TAP_EXPECT_RET(ioctl(vm, KVM_SET_TSS_ADDR, 0xfffbd000), 0, "KVM_SET_TSS_ADDR");
 }
 
+#define MSR_STAR		0xc0000081
+#define MSR_LSTAR		0xc0000082
+#define MSR_SYSCALL_MASK	0xc0000084
+#define MSR_KERNEL_GS_BASE	0xc0000102
+#define MSR_SYSENTER_CS		0x174
+#define MSR_PAT			0x277
+
+struct msrs {
+	struct kvm_msrs hdr;
+	struct kvm_msr_entry e[8];
+};
+
+static long set_msrs(const struct kvm_msr_entry *e, unsigned int n)
+{
+	struct msrs m = { .hdr.nmsrs = n };
+
+	memcpy(m.e, e, n * sizeof(*e));
+	return ioctl(vcpu, KVM_SET_MSRS, &m);
+}
+
+static uint64_t get_msr(uint32_t index)
+{
+	struct msrs m = { .hdr.nmsrs = 1, .e[0].index = index };
+
+	return ioctl(vcpu, KVM_GET_MSRS, &m) == 1 ? m.e[0].data : 0xbad;
+}
+
+/* The next exit is the guest's OUT of EAX to port 0x10: its value. */
+static long next_out(void)
+{
+	if (ioctl(vcpu, KVM_RUN, 0) < 0 || run->exit_reason != KVM_EXIT_IO ||
+	    run->io.port != 0x10)
+		return -1;
+	return *(uint32_t *)((uint8_t *)run + run->io.data_offset);
+}
+
+/*
+ * KVM_GET_MSRS and KVM_SET_MSRS, and what the guest sees of them.  Runs
+ * on /dev/kvm too (with "msrs" after the device): the same answers.
+ */
+static void test_msrs(bool own)
+{
+	static const struct kvm_msr_entry good[] = {
+		{ .index = MSR_STAR, .data = 0x0023001000000000ULL },
+		{ .index = MSR_LSTAR, .data = 0xffffffff81000000ULL },
+		{ .index = MSR_SYSCALL_MASK, .data = 0x47700 },
+		{ .index = MSR_KERNEL_GS_BASE, .data = 0x00007f0000001000ULL },
+		{ .index = MSR_SYSENTER_CS, .data = 0x10 },
+		{ .index = MSR_PAT, .data = 0x0007010600070106ULL },
+	};
+	/* mov ecx, STAR; rdmsr; out 0x10, eax; mov eax, edx; out 0x10, eax;
+	 * mov ecx, SFMASK; mov eax, 0x300; xor edx, edx; wrmsr; hlt */
+	static const uint8_t code[] = {
+		0xb9, 0x81, 0x00, 0x00, 0xc0, 0x0f, 0x32, 0xe7, 0x10,
+		0x89, 0xd0, 0xe7, 0x10,
+		0xb9, 0x84, 0x00, 0x00, 0xc0, 0xb8, 0x00, 0x03, 0x00, 0x00,
+		0x31, 0xd2, 0x0f, 0x30, 0xf4,
+	};
+	struct kvm_msr_entry bad[3] = {
+		{ .index = MSR_STAR, .data = 0x0023001000000000ULL },
+		{ .index = 0x12345 },
+		{ .index = MSR_LSTAR, .data = 0xffffffff82000000ULL },
+	};
+	struct msrs m = { .hdr.nmsrs = 256 };
+	unsigned int i, same = 0;
+	long lo, hi;
+
+	TAP_EXPECT_RET(set_msrs(good, 6), 6, "msrs: KVM_SET_MSRS of 6 MSRs");
+	for (i = 0; i < 6; i++)
+		same += get_msr(good[i].index) == good[i].data;
+	tap_result(same == 6, "msrs: KVM_GET_MSRS reads back all 6 (%u)", same);
+	TAP_EXPECT_RET(set_msrs(bad, 3), 1,
+		       "msrs: KVM_SET_MSRS stops at an unknown MSR, after 1");
+	tap_result(get_msr(MSR_LSTAR) == good[1].data,
+		   "msrs: ...and leaves the MSRs after it alone");
+	bad[0].index = MSR_LSTAR;
+	bad[0].data = 0x0000800000000000ULL;
+	TAP_EXPECT_RET(set_msrs(bad, 1), 0,
+		       "msrs: a non-canonical LSTAR is refused");
+	bad[0].index = MSR_PAT;
+	bad[0].data = 0x0000000000000002ULL;
+	TAP_EXPECT_RET(set_msrs(bad, 1), 0,
+		       "msrs: a PAT with a reserved memory type is refused");
+	TAP_EXPECT_ERRNO(ioctl(vcpu, KVM_SET_MSRS, &m), E2BIG,
+			 "msrs: KVM_SET_MSRS of 256 entries");
+	m.hdr.nmsrs = 0;
+	TAP_EXPECT_RET(ioctl(vcpu, KVM_GET_MSRS, &m), 0,
+		       "msrs: KVM_GET_MSRS of none");
+
+	reset_guest(0);
+	memcpy(&low[CODE], code, sizeof(code));
+	lo = next_out();
+	hi = next_out();
+	tap_result(lo == 0 && hi == 0x00230010,
+		   "msrs: the guest's RDMSR sees the STAR the VMM set");
+	if (lo != 0 || hi != 0x00230010)
+		printf("#   read %#lx:%#lx\n", hi, lo);
+	tap_result(ioctl(vcpu, KVM_RUN, 0) == 0 &&
+		   run->exit_reason == KVM_EXIT_HLT &&
+		   get_msr(MSR_SYSCALL_MASK) == 0x300,
+		   "msrs: KVM_GET_MSRS sees the SFMASK the guest's WRMSR set");
+
+	if (own) {
+		struct { struct kvm_msr_list l; uint32_t idx[64]; } list = {
+			.l.nmsrs = 64,
+		};
+		struct { struct kvm_msrs hdr; struct kvm_msr_entry e[64]; } all;
+
+		memset(&all, 0, sizeof(all));
+		if (!ioctl(sys, KVM_GET_MSR_INDEX_LIST, &list)) {
+			all.hdr.nmsrs = list.l.nmsrs;
+			for (i = 0; i < list.l.nmsrs; i++)
+				all.e[i].index = list.l.indices[i];
+		}
+		TAP_EXPECT_RET(ioctl(vcpu, KVM_GET_MSRS, &all), list.l.nmsrs,
+			       "msrs: KVM_GET_MSRS reads every MSR of KVM_GET_MSR_INDEX_LIST");
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const char *dev = argc > 1 ? argv[1] : "/dev/hvx";
+	bool msrs_only = argc > 2 && !strcmp(argv[2], "msrs");
 	long size;
 
 	sys = open(dev, O_RDWR);
@@ -309,6 +430,11 @@ int main(int argc, char **argv)
 	if (vm < 0 || vcpu < 0 || run == MAP_FAILED)
 		return 1;
 
+	if (msrs_only) {
+		test_msrs(false);
+		return tap_failed;
+	}
+	test_msrs(true);
 	test_slots();
 	test_readonly();
 	test_vcpus();

@@ -1,0 +1,152 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn bench.sh's "result DEVICE ROUND NAME VALUE" lines into a table.
+
+    report.py --where WHERE RAW [--md FILE] [--json FILE] [--readme FILE]
+
+Medians over the rounds for each device and benchmark, and hvx's median
+over KVM's.  Writes a Markdown table and a JSON file, and replaces the
+table in the README between its "bench:begin" and "bench:end" markers.
+Fails when a benchmark is missing on a device or a figure is not sane
+(zero, or the no-exit loop not the cheapest guest operation).
+"""
+import argparse
+import datetime
+import json
+import re
+import statistics
+import subprocess
+import sys
+
+# name: (what it measures, unit, lower is better)
+BENCHES = {
+    "loop": ("an ADD in a loop, no exit (baseline)", "ticks/op", True),
+    "cpuid": ("CPUID, in the kernel", "ticks/op", True),
+    "vmcall": ("VMCALL, an unknown hypercall", "ticks/op", True),
+    "rdmsr": ("RDMSR of IA32_STAR, in the kernel", "ticks/op", True),
+    "wrmsr": ("WRMSR of IA32_STAR, in the kernel", "ticks/op", True),
+    "out": ("OUT to a port, to the VMM and back", "ticks/op", True),
+    "in": ("IN from a port, to the VMM and back", "ticks/op", True),
+    "mmio_wr": ("MMIO store, to the VMM and back", "ticks/op", True),
+    "mmio_rd": ("MMIO load, to the VMM and back", "ticks/op", True),
+    "touch": ("first write to a 4 KiB page (EPT violation)", "ticks/page", True),
+    "access": ("the same write, page mapped", "ticks/page", True),
+    "startup_us": ("open() to the guest's first instruction", "us", True),
+    "churn_per_s": ("VMs created and destroyed", "per s", False),
+}
+GUEST_OPS = [n for n, b in BENCHES.items() if b[1].startswith("ticks")]
+DEVICES = ("hvx", "kvm")
+
+
+def parse(path):
+    runs = {}
+    pat = re.compile(r"result (hvx|kvm) (\d+) ([a-z_]+) (\d+)\s*$")
+    with open(path, errors="replace") as f:
+        for line in f:
+            m = pat.search(line)
+            if m:
+                dev, _, name, val = m.groups()
+                runs.setdefault(name, {}).setdefault(dev, []).append(int(val))
+    return runs
+
+
+def check(runs):
+    problems = []
+    for name in BENCHES:
+        for dev in DEVICES:
+            vals = runs.get(name, {}).get(dev)
+            if not vals:
+                problems.append(f"{name}: no figure from {dev}")
+            elif min(vals) <= 0:
+                problems.append(f"{name}: {dev} reported {min(vals)}")
+    for dev in DEVICES:
+        med = {n: statistics.median(runs[n][dev]) for n in GUEST_OPS
+               if runs.get(n, {}).get(dev)}
+        if "loop" in med and any(v <= med["loop"] for n, v in med.items()
+                                 if n not in ("loop", "access")):
+            problems.append(f"{dev}: an exit was no dearer than the no-exit loop")
+    return problems
+
+
+def git_describe():
+    try:
+        return subprocess.run(["git", "describe", "--always", "--dirty"],
+                              capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def fmt(v):
+    return f"{v:,.0f}" if v >= 100 else f"{v:.1f}"
+
+
+def table(rows, meta):
+    out = [f"Measured {meta['date']} at {meta['commit']}, {meta['where']}; "
+           f"medians of {meta['rounds']} rounds, hvx and KVM in turns.",
+           "",
+           "| benchmark | what | unit | hvx | KVM | hvx/KVM |",
+           "|---|---|---|---:|---:|---:|"]
+    for r in rows:
+        out.append(f"| `{r['name']}` | {r['what']} | {r['unit']} | "
+                   f"{fmt(r['hvx'])} | {fmt(r['kvm'])} | {r['ratio']:.2f} |")
+    out.append("")
+    out.append("hvx/KVM below 1 is hvx ahead, except for `churn_per_s`, "
+               "where higher is better.")
+    return "\n".join(out) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("raw")
+    ap.add_argument("--where", required=True)
+    ap.add_argument("--md")
+    ap.add_argument("--json")
+    ap.add_argument("--readme")
+    a = ap.parse_args()
+
+    runs = parse(a.raw)
+    problems = check(runs)
+    for p in problems:
+        print(f"report.py: {p}", file=sys.stderr)
+    if problems:
+        return 1
+
+    meta = {
+        "date": datetime.date.today().isoformat(),
+        "commit": git_describe(),
+        "where": a.where,
+        "rounds": min(len(v) for d in runs.values() for v in d.values()),
+    }
+    rows = []
+    for name, (what, unit, _) in BENCHES.items():
+        h = statistics.median(runs[name]["hvx"])
+        k = statistics.median(runs[name]["kvm"])
+        rows.append({"name": name, "what": what, "unit": unit,
+                     "hvx": h, "kvm": k, "ratio": h / k,
+                     "hvx_runs": runs[name]["hvx"],
+                     "kvm_runs": runs[name]["kvm"]})
+    md = table(rows, meta)
+    print(md)
+    if a.md:
+        with open(a.md, "w") as f:
+            f.write("# hvx against KVM\n\n" + md)
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump({"meta": meta, "results": rows}, f, indent=1)
+            f.write("\n")
+    if a.readme:
+        with open(a.readme) as f:
+            text = f.read()
+        begin, end = "<!-- bench:begin -->\n", "<!-- bench:end -->"
+        i, j = text.find(begin), text.find(end)
+        if i < 0 or j < i:
+            print(f"report.py: no bench markers in {a.readme}", file=sys.stderr)
+            return 1
+        with open(a.readme, "w") as f:
+            f.write(text[:i + len(begin)] + md + text[j:])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
