@@ -69,12 +69,19 @@ def check(runs):
 
 
 def git_describe():
-    try:
-        return subprocess.run(["git", "describe", "--always", "--dirty"],
-                              capture_output=True, text=True,
+    """The commit measured; "-dirty" when sources differ from it (the
+    files this script writes do not count)."""
+    def git(*args):
+        return subprocess.run(["git", *args], capture_output=True, text=True,
                               check=True).stdout.strip()
+    try:
+        commit = git("describe", "--always")
+        changed = git("status", "--porcelain", "--untracked-files=no", "--",
+                      ".", ":!README.md", ":!bench/results.md",
+                      ":!bench/results.json")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+    return commit + ("-dirty" if changed else "")
 
 
 def fmt(v):
