@@ -213,6 +213,27 @@ static long hvx_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 	case KVM_SET_CPUID2:
 		r = hvx_vcpu_set_cpuid2(vcpu, argp);
 		break;
+	case KVM_GET_FPU: {
+		struct kvm_fpu *fpu = kmalloc(sizeof(*fpu), GFP_KERNEL);
+
+		r = -ENOMEM;
+		if (!fpu)
+			break;
+		hvx_vmx_get_fpu(vcpu, fpu);
+		r = copy_to_user(argp, fpu, sizeof(*fpu)) ? -EFAULT : 0;
+		kfree(fpu);
+		break;
+	}
+	case KVM_SET_FPU: {
+		struct kvm_fpu *fpu = memdup_user(argp, sizeof(*fpu));
+
+		r = PTR_ERR_OR_ZERO(fpu);
+		if (r)
+			break;
+		hvx_vmx_set_fpu(vcpu, fpu);
+		kfree(fpu);
+		break;
+	}
 	case KVM_GET_MSRS:
 		r = hvx_vcpu_msrs(vcpu, argp, false);
 		break;

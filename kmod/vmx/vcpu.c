@@ -18,6 +18,7 @@
 #include <linux/slab.h>
 #include <asm/desc.h>
 #include <asm/fpu/api.h>
+#include <asm/fpu/types.h>
 #include <asm/msr.h>
 #include <asm/segment.h>
 #include <asm/special_insns.h>
@@ -78,6 +79,17 @@ void hvx_vmwrite_error(unsigned long field, unsigned long value)
 {
 	pr_err_ratelimited("VMWRITE of %#lx to field %#lx failed (VM-instruction error %u)\n",
 			   value, field, vmcs_read32(VM_INSTRUCTION_ERROR));
+}
+
+static __always_inline void hvx_fxrstor(const void *area)
+{
+	asm volatile("fxrstor64 %0"
+		     : : "m" (*(const u8 (*)[HVX_FXSAVE_SIZE])area));
+}
+
+static __always_inline void hvx_fxsave(void *area)
+{
+	asm volatile("fxsave64 %0" : "=m" (*(u8 (*)[HVX_FXSAVE_SIZE])area));
 }
 
 int hvx_vmx_setup_globals(void)
@@ -783,15 +795,44 @@ int hvx_vmx_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *s)
 	return r;
 }
 
-static __always_inline void hvx_fxrstor(const void *area)
+/*
+ * KVM_GET_FPU and KVM_SET_FPU: the guest's x87 and SSE state, which hvx
+ * keeps in FXSAVE format between entries (struct kvm_fpu holds the same
+ * fields; ftwx is FXSAVE's abridged tag word).  The vCPU's mutex keeps
+ * its run loop away.
+ *
+ * MXCSR is reported but not set: KVM_SET_FPU leaves it alone, as KVM's
+ * does (KVM sets it through KVM_SET_XSAVE only), so that a VMM that fills
+ * in only some fields of struct kvm_fpu gets the same guest on both.
+ */
+void hvx_vmx_get_fpu(struct hvx_vcpu *vcpu, struct kvm_fpu *fpu)
 {
-	asm volatile("fxrstor64 %0"
-		     : : "m" (*(const u8 (*)[HVX_FXSAVE_SIZE])area));
+	const struct fxregs_state *fx = (void *)vcpu->vmx.fxsave;
+
+	memset(fpu, 0, sizeof(*fpu));
+	memcpy(fpu->fpr, fx->st_space, sizeof(fpu->fpr));
+	fpu->fcw = fx->cwd;
+	fpu->fsw = fx->swd;
+	fpu->ftwx = fx->twd;
+	fpu->last_opcode = fx->fop;
+	fpu->last_ip = fx->rip;
+	fpu->last_dp = fx->rdp;
+	memcpy(fpu->xmm, fx->xmm_space, sizeof(fpu->xmm));
+	fpu->mxcsr = fx->mxcsr;
 }
 
-static __always_inline void hvx_fxsave(void *area)
+void hvx_vmx_set_fpu(struct hvx_vcpu *vcpu, const struct kvm_fpu *fpu)
 {
-	asm volatile("fxsave64 %0" : "=m" (*(u8 (*)[HVX_FXSAVE_SIZE])area));
+	struct fxregs_state *fx = (void *)vcpu->vmx.fxsave;
+
+	memcpy(fx->st_space, fpu->fpr, sizeof(fpu->fpr));
+	fx->cwd = fpu->fcw;
+	fx->swd = fpu->fsw;
+	fx->twd = fpu->ftwx;
+	fx->fop = fpu->last_opcode;
+	fx->rip = fpu->last_ip;
+	fx->rdp = fpu->last_dp;
+	memcpy(fx->xmm_space, fpu->xmm, sizeof(fpu->xmm));
 }
 
 /*

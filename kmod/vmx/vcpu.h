@@ -90,6 +90,8 @@ void hvx_vmx_get_regs(struct hvx_vcpu *vcpu, struct kvm_regs *regs);
 int hvx_vmx_set_regs(struct hvx_vcpu *vcpu, const struct kvm_regs *regs);
 void hvx_vmx_get_sregs(struct hvx_vcpu *vcpu, struct kvm_sregs *sregs);
 int hvx_vmx_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *sregs);
+void hvx_vmx_get_fpu(struct hvx_vcpu *vcpu, struct kvm_fpu *fpu);
+void hvx_vmx_set_fpu(struct hvx_vcpu *vcpu, const struct kvm_fpu *fpu);
 void hvx_vmx_cpu_dying(void);
 
 /* kmod/vmx/exits.c */

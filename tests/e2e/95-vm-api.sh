@@ -1,5 +1,5 @@
-# The VM and vCPU ioctls (tests/e2e/progs/vm_api_test.c; its MSR part on
-# KVM as well), a failed entry's log line, an unmodified KVM client on
+# The VM and vCPU ioctls (tests/e2e/progs/vm_api_test.c; its MSR and FPU
+# parts on KVM as well), a failed entry's log line, an unmodified KVM client on
 # /dev/hvx, and VMX released when the last fd of the last VM is closed.
 . /tests/lib.sh
 
@@ -20,8 +20,8 @@ check "an unmodified KVM client runs on /dev/hvx through a bind mount" \
 # so that kvm_intel's own node can appear there for later tests.
 [ -c /dev/kvm ] || rm -f /dev/kvm
 
-# KVM_GET/SET_MSRS answer as KVM's do, for the same requests.
+# KVM_GET/SET_MSRS and KVM_GET/SET_FPU answer as KVM's do.
 check "kvm_intel loads" modprobe kvm_intel
-/tests/bin/vm_api_test /dev/kvm msrs | sed 's/^\(not \)\{0,1\}ok - /&kvm: /'
+/tests/bin/vm_api_test /dev/kvm state | sed 's/^\(not \)\{0,1\}ok - /&kvm: /'
 check "rmmod kvm_intel" rmmod kvm_intel
 check "rmmod hvx" rmmod hvx

@@ -3,7 +3,9 @@
  * The VM and vCPU ioctls of /dev/hvx: memory slots created, moved,
  * resized, re-backed and deleted while a guest reads through them; the
  * checks on slots and vCPUs; read-only slots; immediate_exit; a failed
- * VM entry; the system ioctls.  Prints TAP.
+ * VM entry; the system ioctls; KVM_GET/SET_MSRS and KVM_GET/SET_FPU (also
+ * on /dev/kvm, given as the first argument with "state" after it).
+ * Prints TAP.
  *
  * The guest is three instructions of 32-bit code at 0x1000:
  *   mov eax, [ADDR]; out 0x10, eax; hlt
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -327,7 +330,7 @@ static long next_out(void)
 
 /*
  * KVM_GET_MSRS and KVM_SET_MSRS, and what the guest sees of them.  Runs
- * on /dev/kvm too (with "msrs" after the device): the same answers.
+ * on /dev/kvm too (with "state" after the device): the same answers.
  */
 static void test_msrs(bool own)
 {
@@ -408,10 +411,95 @@ static void test_msrs(bool own)
 	}
 }
 
+/*
+ * KVM_RUN by a raw syscall, with the VMM's XMM7 set to @mark just before
+ * and read just after: the compiler and libc get no chance to touch it.
+ */
+static long run_keeping_xmm7(uint64_t mark, uint64_t *after)
+{
+	long ret;
+
+	asm volatile("movq %[mark], %%xmm7\n\t"
+		     "syscall\n\t"
+		     "movq %%xmm7, %[after]"
+		     : "=a" (ret), [after] "=m" (*after)
+		     : "a" ((long)SYS_ioctl), "D" ((long)vcpu),
+		       "S" ((long)KVM_RUN), "d" (0L), [mark] "r" (mark)
+		     : "rcx", "r11", "memory", "xmm7");
+	return ret;
+}
+
+/*
+ * KVM_GET_FPU and KVM_SET_FPU, what the guest sees of them, and the VMM's
+ * own SSE registers kept apart from the guest's.  Runs on /dev/kvm too.
+ */
+static void test_fpu(bool own)
+{
+	/* movd eax, xmm0; out; stmxcsr [0x2000]; mov eax, [0x2000]; out;
+	 * fnstcw [0x2004]; movzx eax, word [0x2004]; out;
+	 * mov eax, 0xdeadbeef; movd xmm7, eax; hlt */
+	static const uint8_t code[] = {
+		0x66, 0x0f, 0x7e, 0xc0, 0xe7, 0x10,
+		0x0f, 0xae, 0x1d, 0x00, 0x20, 0x00, 0x00,
+		0xa1, 0x00, 0x20, 0x00, 0x00, 0xe7, 0x10,
+		0xd9, 0x3d, 0x04, 0x20, 0x00, 0x00,
+		0x0f, 0xb7, 0x05, 0x04, 0x20, 0x00, 0x00, 0xe7, 0x10,
+		0xb8, 0xef, 0xbe, 0xad, 0xde, 0x66, 0x0f, 0x6e, 0xf8, 0xf4,
+	};
+	const uint64_t mark = 0x1122334455667788ULL;
+	struct kvm_fpu fpu, got;
+	struct kvm_sregs sregs;
+	uint64_t after = 0;
+	uint32_t v;
+	long xmm0, mxcsr, fcw, r;
+
+	memset(&fpu, 0, sizeof(fpu));
+	TAP_EXPECT_RET(ioctl(vcpu, KVM_GET_FPU, &fpu), 0, "fpu: KVM_GET_FPU");
+	tap_result(fpu.fcw == 0x37f, "fpu: a new vCPU has FNINIT's FCW (%#x)",
+		   fpu.fcw);
+	/* KVM does not fill in MXCSR; hvx does. */
+	if (own)
+		tap_result(fpu.mxcsr == 0x1f80,
+			   "fpu: ...and the default MXCSR (%#x)", fpu.mxcsr);
+
+	fpu.fcw = 0x27f;
+	/* Round toward zero: ignored, as KVM ignores it. */
+	fpu.mxcsr = 0x7f80;
+	v = 0x0badcafe;
+	memcpy(fpu.xmm[0], &v, 4);
+	memset(fpu.xmm[7], 0x11, 16);
+	TAP_EXPECT_RET(ioctl(vcpu, KVM_SET_FPU, &fpu), 0, "fpu: KVM_SET_FPU");
+
+	reset_guest(0);
+	memcpy(&low[CODE], code, sizeof(code));
+	ioctl(vcpu, KVM_GET_SREGS, &sregs);
+	sregs.cr4 |= 0x200;		/* OSFXSR: SSE instructions work */
+	ioctl(vcpu, KVM_SET_SREGS, &sregs);
+	xmm0 = next_out();
+	mxcsr = next_out();
+	fcw = next_out();
+	tap_result(xmm0 == 0x0badcafe && fcw == 0x27f,
+		   "fpu: the guest sees the XMM0 and FCW the VMM set");
+	tap_result(mxcsr == 0x1f80,
+		   "fpu: ...and its MXCSR as it was (KVM_SET_FPU leaves it)");
+	if (xmm0 != 0x0badcafe || mxcsr != 0x1f80 || fcw != 0x27f)
+		printf("#   xmm0 %#lx mxcsr %#lx fcw %#lx\n", xmm0, mxcsr, fcw);
+	r = run_keeping_xmm7(mark, &after);
+	tap_result(r == 0 && run->exit_reason == KVM_EXIT_HLT && after == mark,
+		   "fpu: the guest's XMM7 did not reach the VMM's XMM7 (%#llx)",
+		   (unsigned long long)after);
+	memset(&got, 0, sizeof(got));
+	ioctl(vcpu, KVM_GET_FPU, &got);
+	memcpy(&v, got.xmm[7], 4);
+	tap_result(v == 0xdeadbeef && !memcmp(got.xmm[0], fpu.xmm[0], 16) &&
+		   got.fcw == 0x27f,
+		   "fpu: KVM_GET_FPU sees the guest's XMM7 and the rest as set");
+}
+
 int main(int argc, char **argv)
 {
 	const char *dev = argc > 1 ? argv[1] : "/dev/hvx";
-	bool msrs_only = argc > 2 && !strcmp(argv[2], "msrs");
+	bool state_only = argc > 2 && !strcmp(argv[2], "state");
 	long size;
 
 	sys = open(dev, O_RDWR);
@@ -430,11 +518,13 @@ int main(int argc, char **argv)
 	if (vm < 0 || vcpu < 0 || run == MAP_FAILED)
 		return 1;
 
-	if (msrs_only) {
+	if (state_only) {
 		test_msrs(false);
+		test_fpu(false);
 		return tap_failed;
 	}
 	test_msrs(true);
+	test_fpu(true);
 	test_slots();
 	test_readonly();
 	test_vcpus();
