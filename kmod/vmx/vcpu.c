@@ -790,7 +790,14 @@ int hvx_vmx_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *s)
 	vmx->cr8 = s->cr8 & 15;
 	if (hvx_pae_paging(s->cr0, s->cr4, vmx->efer))
 		r = hvx_load_pdptrs(vcpu, s->cr3) ? -EFAULT : 0;
+	/*
+	 * A pending event is cancelled, also where an entry that was given
+	 * it did not happen (a signal came first) and left it in the VMCS:
+	 * one that needs protected mode would fail the next entry in real
+	 * mode.
+	 */
 	vmx->event.pending = false;
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
 	hvx_vcpu_put(vcpu);
 	return r;
 }
@@ -884,7 +891,18 @@ int hvx_vmx_run(struct hvx_vcpu *vcpu)
 	}
 
 	if (vmx->event.pending) {
-		vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, vmx->event.info);
+		u32 info = vmx->event.info;
+
+		/*
+		 * Real mode pushes no error code, and VM entry fails on an
+		 * event that asks for one there (SDM "Checks on VM-Entry
+		 * Control Fields", against the CR0 the guest runs with).  The
+		 * event may have been made in protected mode: an exception
+		 * hvx raised, or one whose delivery an exit interrupted.
+		 */
+		if (!(vmcs_readl(GUEST_CR0) & X86_CR0_PE))
+			info &= ~INTR_INFO_DELIVER_CODE_MASK;
+		vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info);
 		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE,
 			     vmx->event.error_code);
 		vmcs_write32(VM_ENTRY_INSTRUCTION_LEN, vmx->event.instr_len);
@@ -981,10 +999,16 @@ int hvx_vmx_run(struct hvx_vcpu *vcpu)
 		vcpu->run->fail_entry.hardware_entry_failure_reason =
 			vmcs_read32(VM_INSTRUCTION_ERROR);
 		vcpu->run->fail_entry.cpu = smp_processor_id();
-		pr_err_ratelimited("vCPU %u: VM%s failed, VM-instruction error %u\n",
+		/* Error 7, control fields: most often the event being injected. */
+		pr_err_ratelimited("vCPU %u: VM%s failed, VM-instruction error %u (event %#x, error code %#x, length %u; entry controls %#x; CR0 %#lx)\n",
 				   vcpu->id,
 				   vmx->launched ? "RESUME" : "LAUNCH",
-				   vmcs_read32(VM_INSTRUCTION_ERROR));
+				   vmcs_read32(VM_INSTRUCTION_ERROR),
+				   vmcs_read32(VM_ENTRY_INTR_INFO_FIELD),
+				   vmcs_read32(VM_ENTRY_EXCEPTION_ERROR_CODE),
+				   vmcs_read32(VM_ENTRY_INSTRUCTION_LEN),
+				   vmcs_read32(VM_ENTRY_CONTROLS),
+				   vmcs_readl(GUEST_CR0));
 		return 0;
 	}
 	return hvx_handle_exit(vcpu);

@@ -357,7 +357,7 @@ static void test_msrs(bool own)
 	};
 	struct msrs m = { .hdr.nmsrs = 256 };
 	unsigned int i, same = 0;
-	long lo, hi;
+	long lo, hi, v;
 
 	TAP_EXPECT_RET(set_msrs(good, 6), 6, "msrs: KVM_SET_MSRS of 6 MSRs");
 	for (i = 0; i < 6; i++)
@@ -393,6 +393,45 @@ static void test_msrs(bool own)
 		   run->exit_reason == KVM_EXIT_HLT &&
 		   get_msr(MSR_SYSCALL_MASK) == 0x300,
 		   "msrs: KVM_GET_MSRS sees the SFMASK the guest's WRMSR set");
+
+	/*
+	 * RDMSR of an unknown MSR in real mode: #GP through the IVT, with no
+	 * error code (a VM entry that asks for one there fails).
+	 */
+	{
+		/* mov ecx, 0x12345; rdmsr; hlt -- the #GP handler at 0x3000:
+		 * mov al, 13; out 0x10, al; hlt */
+		static const uint8_t rm[] = {
+			0x66, 0xb9, 0x45, 0x23, 0x01, 0x00, 0x0f, 0x32, 0xf4,
+		};
+		static const uint8_t gp[] = { 0xb0, 0x0d, 0xe6, 0x10, 0xf4 };
+		struct kvm_regs regs = { .rip = CODE, .rflags = 2 };
+		struct kvm_sregs sr;
+		uint16_t ivt13[2] = { 0x3000, 0 };
+
+		memcpy(&low[CODE], rm, sizeof(rm));
+		memcpy(&low[0x3000], gp, sizeof(gp));
+		memcpy(&low[13 * 4], ivt13, sizeof(ivt13));
+		ioctl(vcpu, KVM_GET_SREGS, &sr);
+		sr.cs.base = 0; sr.cs.selector = 0; sr.cs.limit = 0xffff;
+		sr.cs.type = 11; sr.cs.s = 1; sr.cs.present = 1;
+		sr.cs.db = 0; sr.cs.g = 0; sr.cs.l = 0;
+		sr.ds = sr.cs; sr.ds.type = 3;
+		sr.es = sr.ss = sr.fs = sr.gs = sr.ds;
+		sr.cr0 = 0x10;
+		sr.cr4 = 0;
+		sr.efer = 0;
+		sr.idt.base = 0;
+		sr.idt.limit = 0x3ff;
+		ioctl(vcpu, KVM_SET_SREGS, &sr);
+		ioctl(vcpu, KVM_SET_REGS, &regs);
+		v = ioctl(vcpu, KVM_RUN, 0);
+		tap_result(v == 0 && run->exit_reason == KVM_EXIT_IO &&
+			   run->io.port == 0x10 &&
+			   *((uint8_t *)run + run->io.data_offset) == 13,
+			   "msrs: RDMSR of an unknown MSR in real mode raises #GP through the IVT (exit %u)",
+			   run->exit_reason);
+	}
 
 	if (own) {
 		struct { struct kvm_msr_list l; uint32_t idx[64]; } list = {

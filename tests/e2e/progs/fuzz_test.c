@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A randomized exerciser of a KVM-style device: for a bounded time, random
+ * ioctls with random arguments on the system, VM and vCPU fds (memory
+ * slots of random size, place, flags and backing, vCPUs with random ids,
+ * mmaps of random size and offset, random registers and segment state,
+ * KVM_RUN of whatever that makes), and every exit answered the way a VMM
+ * would.  The device must survive all of it: the caller checks the
+ * kernel log for an oops, WARN, lockdep or kmemleak report, and that the
+ * module unloads afterwards.  Prints TAP.
+ *
+ *   fuzz_test DEVICE SEED SECONDS
+ *
+ * Guest memory is HLT (0xf4) everywhere but for a few random bytes of code,
+ * and RFLAGS.IF is always set, with CLI, POPF, IRET and INT filtered out of
+ * the code: under Bochs a guest that loops with IF clear never lets the
+ * host's timer through (see TESTBED), which would hang the machine, not
+ * test hvx.  A timer signal every 20 ms ends any KVM_RUN that loops.
+ */
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tap.h"
+
+#define NR_VMS		3
+#define NR_VCPUS	3
+#define NR_BUFS		4
+#define BUF_SIZE	(4 << 20)
+
+static uint64_t rng;
+static const char *device;
+
+static uint64_t rnd(void)
+{
+	/* xorshift64*: enough to pick arguments, and reproducible by seed. */
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return rng * 0x2545f4914f6cdd1dULL;
+}
+
+static uint64_t below(uint64_t n)
+{
+	return n ? rnd() % n : 0;
+}
+
+/* A value that is often interesting: 0, small, a boundary, or random. */
+static uint64_t pick(void)
+{
+	static const uint64_t edge[] = {
+		0, 1, 0xfff, 0x1000, 0x1001, 0x200000, 0xfffff000,
+		0x100000000ULL, 0x7ffffffff000ULL, 0xffff800000000000ULL,
+		~0ULL, ~0ULL << 12, 1ULL << 47, 1ULL << 52,
+	};
+
+	switch (below(4)) {
+	case 0:
+		return edge[below(sizeof(edge) / sizeof(edge[0]))];
+	case 1:
+		return below(0x10000);
+	case 2:
+		return below(64) << (below(40));
+	default:
+		return rnd();
+	}
+}
+
+struct vcpu {
+	int fd;
+	struct kvm_run *run;
+	long run_size;
+};
+
+struct vm {
+	int fd;
+	struct vcpu vcpus[NR_VCPUS];
+};
+
+static int sys_fd = -1;
+static struct vm vms[NR_VMS];
+static uint8_t *bufs[NR_BUFS];
+static long mmap_size;
+static unsigned long ops, runs, exits[64];
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static void close_vcpu(struct vcpu *v)
+{
+	if (v->run)
+		munmap(v->run, v->run_size);
+	if (v->fd >= 0)
+		close(v->fd);
+	v->fd = -1;
+	v->run = NULL;
+}
+
+static void close_vm(struct vm *vm)
+{
+	int i;
+
+	for (i = 0; i < NR_VCPUS; i++)
+		close_vcpu(&vm->vcpus[i]);
+	if (vm->fd >= 0)
+		close(vm->fd);
+	vm->fd = -1;
+}
+
+/*
+ * Random bytes of code, at most 16, with CLI, POPF, IRET and the INT forms
+ * out; put back to HLT after the runs, so that there is never more than
+ * one such stretch for a stray jump to land in.
+ */
+static size_t random_code(uint8_t *mem, size_t size)
+{
+	size_t at = below(size - 16), n = below(17), i;
+
+	for (i = 0; i < n; i++) {
+		uint8_t b = rnd();
+
+		if (b == 0xfa || b == 0x9d || b == 0xcf || b == 0xcd ||
+		    b == 0xcc || b == 0xce)
+			b = 0x90;
+		mem[at + i] = b;
+	}
+	return at;
+}
+
+static void set_slot(struct vm *vm)
+{
+	struct kvm_userspace_memory_region r = {
+		.slot = below(40),
+		.flags = below(4) ? 0 : (uint32_t)rnd(),
+		.guest_phys_addr = below(2) ? below(64) << 20 : pick(),
+		.memory_size = below(3) ? (below(1024) + 1) << 12 : pick(),
+	};
+	uint8_t *buf = bufs[below(NR_BUFS)];
+
+	if (below(8))
+		r.userspace_addr = (uintptr_t)buf + (below(4) ? 0 : pick() % BUF_SIZE);
+	else
+		r.userspace_addr = pick();
+	if (below(8) == 0)
+		r.flags = KVM_MEM_READONLY;
+	ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &r);
+}
+
+/* A vCPU, and its kvm_run mapped when the mmap asked for was the right one. */
+static void new_vcpu(struct vm *vm)
+{
+	struct vcpu *v = &vm->vcpus[below(NR_VCPUS)];
+	long size = below(4) ? mmap_size : (long)(below(4) + 1) << 12;
+	off_t off = below(4) ? 0 : (off_t)below(4) << 12;
+	void *p;
+
+	close_vcpu(v);
+	v->fd = ioctl(vm->fd, KVM_CREATE_VCPU, below(4) ? below(4) : pick());
+	if (v->fd < 0)
+		return;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, off);
+	if (p == MAP_FAILED)
+		return;
+	if (size < mmap_size || off) {
+		munmap(p, size);
+		return;
+	}
+	v->run = p;
+	v->run_size = size;
+}
+
+static void mutate_regs(struct vcpu *v)
+{
+	struct kvm_regs regs;
+	uint64_t *r = (uint64_t *)&regs;
+
+	if (ioctl(v->fd, KVM_GET_REGS, &regs))
+		return;
+	r[below(sizeof(regs) / 8)] = pick();
+	if (below(2))
+		regs.rip = below(0x100000);
+	regs.rflags |= 0x200;		/* IF: see the top of this file */
+	ioctl(v->fd, KVM_SET_REGS, &regs);
+}
+
+static void mutate_sregs(struct vcpu *v)
+{
+	struct kvm_sregs s;
+	uint8_t *p = (uint8_t *)&s;
+	unsigned int i, n = below(4) + 1;
+
+	if (ioctl(v->fd, KVM_GET_SREGS, &s))
+		return;
+	for (i = 0; i < n; i++) {
+		switch (below(6)) {
+		case 0:
+			s.cr0 ^= 1ULL << below(64);
+			break;
+		case 1:
+			s.cr4 ^= 1ULL << below(64);
+			break;
+		case 2:
+			s.efer ^= 1ULL << below(64);
+			break;
+		case 3:
+			s.cr3 = pick();
+			break;
+		default:
+			/* Any byte of the segments, tables and the rest. */
+			p[below(sizeof(s))] = rnd();
+			break;
+		}
+	}
+	ioctl(v->fd, KVM_SET_SREGS, &s);
+}
+
+/* KVM_RUN a few times, answering each exit as a VMM would. */
+static void run_vcpu(struct vcpu *v)
+{
+	int i;
+
+	if (!v->run)
+		return;
+	for (i = 0; i < 8; i++) {
+		v->run->immediate_exit = below(16) == 0;
+		runs++;
+		if (ioctl(v->fd, KVM_RUN, 0) < 0)
+			return;
+		exits[v->run->exit_reason & 63]++;
+		switch (v->run->exit_reason) {
+		case KVM_EXIT_IO:
+			/* IN data: whatever is in the page already. */
+			break;
+		case KVM_EXIT_MMIO:
+			if (!v->run->mmio.is_write)
+				memcpy(v->run->mmio.data, &rng, 8);
+			break;
+		case KVM_EXIT_HLT:
+			if (below(2))
+				mutate_regs(v);
+			break;
+		default:
+			return;
+		}
+	}
+}
+
+/*
+ * What the kernel may write back through a junk argument: an ioctl's size
+ * field allows 16 KiB, and counts in junk are kept below 64 Ki entries.
+ */
+static uint8_t junk[1 << 22];
+
+/* A VM, usually with 4 MiB of memory at 0, so that guests have somewhere to run. */
+static void new_vm(struct vm *vm)
+{
+	struct kvm_userspace_memory_region r = {
+		.memory_size = BUF_SIZE,
+		.userspace_addr = (uintptr_t)bufs[below(NR_BUFS)],
+	};
+
+	close_vm(vm);
+	vm->fd = ioctl(sys_fd, KVM_CREATE_VM, below(8) ? 0 : pick());
+	if (vm->fd >= 0 && below(8))
+		ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &r);
+}
+
+static void one_op(void)
+{
+	struct vm *vm = &vms[below(NR_VMS)];
+	struct vcpu *v = &vm->vcpus[below(NR_VCPUS)];
+	unsigned long garbage = pick();
+	unsigned int op = below(32);
+
+	ops++;
+	/* The rarer, destructive operations first; then the common ones. */
+	if (op == 0 && below(2))
+		op = 17;			/* recreate a VM */
+	else if (op == 0)
+		op = 15;			/* close a vCPU */
+	else if (op == 1 && below(4) == 0)
+		op = 16;			/* reopen the system fd */
+	else
+		op = op % 15;
+	if (vm->fd < 0 && op != 16)
+		op = 17;
+	switch (op) {
+	case 17:
+		new_vm(vm);
+		break;
+	case 0:
+		/* Counts in the first word stay below 64 Ki. */
+		for (unsigned int i = 0; i < 4096; i++)
+			junk[i] = rnd();
+		junk[2] = junk[3] = 0;
+		break;
+	case 2:
+		if (vm->fd >= 0)
+			set_slot(vm);
+		break;
+	case 3:
+	case 13:
+		if (vm->fd >= 0)
+			new_vcpu(vm);
+		break;
+	case 4:
+		if (v->fd >= 0)
+			mutate_regs(v);
+		break;
+	case 5:
+		if (v->fd >= 0)
+			mutate_sregs(v);
+		break;
+	case 6:
+	case 7:
+	case 8: {
+		uint8_t *buf = bufs[below(NR_BUFS)];
+		size_t at = random_code(buf, BUF_SIZE);
+
+		run_vcpu(v);
+		memset(buf + at, 0xf4, 16);
+		break;
+	}
+	case 9: {
+		/* A known ioctl on the wrong kind of fd, with junk. */
+		static const unsigned long known[] = {
+			KVM_RUN, KVM_GET_REGS, KVM_SET_REGS, KVM_GET_SREGS,
+			KVM_SET_SREGS, KVM_CREATE_VCPU, KVM_CREATE_VM,
+			KVM_SET_USER_MEMORY_REGION, KVM_GET_MSRS, KVM_SET_MSRS,
+			KVM_GET_FPU, KVM_SET_FPU, KVM_SET_CPUID2,
+			KVM_GET_CPUID2, KVM_GET_SUPPORTED_CPUID,
+			KVM_GET_MSR_INDEX_LIST, KVM_CHECK_EXTENSION,
+			KVM_SET_TSS_ADDR, KVM_SET_IDENTITY_MAP_ADDR,
+		};
+		int fds[] = { sys_fd, vm->fd, v->fd };
+		unsigned long nr = known[below(sizeof(known) / sizeof(known[0]))];
+
+		ioctl(fds[below(3)], nr, below(4) ? (unsigned long)junk : garbage);
+		break;
+	}
+	case 10:
+		/* An ioctl number nobody defined, on any fd. */
+		ioctl(below(2) ? vm->fd : v->fd, (unsigned long)rnd() & 0xffffffff,
+		      junk);
+		break;
+	case 11:
+		if (v->fd >= 0) {
+			struct { struct kvm_msrs h; struct kvm_msr_entry e[4]; } m;
+
+			m.h.nmsrs = below(8) ? below(5) : (uint32_t)pick();
+			for (unsigned int i = 0; i < 4; i++) {
+				m.e[i].index = below(2) ? 0xc0000080 + below(5) :
+							  (uint32_t)pick();
+				m.e[i].data = pick();
+			}
+			ioctl(v->fd, below(2) ? KVM_SET_MSRS : KVM_GET_MSRS, &m);
+		}
+		break;
+	case 12:
+		if (v->fd >= 0) {
+			struct kvm_fpu f;
+
+			for (unsigned int i = 0; i < sizeof(f); i++)
+				((uint8_t *)&f)[i] = rnd();
+			ioctl(v->fd, KVM_SET_FPU, &f);
+		}
+		break;
+	case 1:
+		if (v->fd >= 0) {
+			struct { struct kvm_cpuid2 c; struct kvm_cpuid_entry2 e[8]; } c;
+
+			for (unsigned int i = 0; i < sizeof(c); i++)
+				((uint8_t *)&c)[i] = rnd();
+			c.c.nent = below(4) ? below(9) : (uint32_t)pick();
+			ioctl(v->fd, KVM_SET_CPUID2, &c);
+		}
+		break;
+	case 14:
+		if (v->fd >= 0)
+			run_vcpu(v);
+		break;
+	case 15:
+		close_vcpu(v);
+		break;
+	default:
+		/* A fresh system fd now and then. */
+		close(sys_fd);
+		sys_fd = open(device, O_RDWR);
+		break;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct itimerval tick = { { 0, 20000 }, { 0, 20000 } };
+	time_t end;
+	int i, j;
+
+	if (argc != 4) {
+		fprintf(stderr, "usage: fuzz_test DEVICE SEED SECONDS\n");
+		return 2;
+	}
+	device = argv[1];
+	rng = strtoull(argv[2], NULL, 0) * 0x9e3779b97f4a7c15ULL + 1;
+	end = time(NULL) + atoi(argv[3]);
+
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &tick, NULL);
+	sys_fd = open(device, O_RDWR);
+	if (sys_fd < 0) {
+		tap_result(0, "open %s", device);
+		return 1;
+	}
+	mmap_size = ioctl(sys_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	for (i = 0; i < NR_BUFS; i++) {
+		bufs[i] = mmap(NULL, BUF_SIZE, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		memset(bufs[i], 0xf4, BUF_SIZE);
+	}
+	for (i = 0; i < NR_VMS; i++) {
+		vms[i].fd = -1;
+		for (j = 0; j < NR_VCPUS; j++)
+			vms[i].vcpus[j].fd = -1;
+	}
+	while (time(NULL) < end)
+		one_op();
+	for (i = 0; i < NR_VMS; i++)
+		close_vm(&vms[i]);
+	close(sys_fd);
+
+	printf("# %lu operations, %lu KVM_RUNs; exits:", ops, runs);
+	for (i = 0; i < 64; i++)
+		if (exits[i])
+			printf(" %d:%lu", i, exits[i]);
+	printf("\n");
+	tap_result(ops > 0 && runs > 0,
+		   "fuzz %s seed %s: %lu random operations, %lu KVM_RUNs, and the process is still here",
+		   device, argv[2], ops, runs);
+	return tap_failed;
+}
