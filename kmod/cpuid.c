@@ -4,12 +4,22 @@
  * a vCPU answers from (KVM_SET_CPUID2), and the answer to a guest's CPUID.
  *
  * The supported set is the host's CPUID with every feature hvx does not
- * virtualise taken out: VMX itself, XSAVE and the AVX family (the guest's
- * XCR0 is not switched yet), PCID, the local APIC's x2APIC and TSC
+ * virtualise taken out: VMX itself, PCID, the local APIC's x2APIC and TSC
  * deadline modes (no APIC model yet), MONITOR/MWAIT, RDTSCP and INVPCID
- * (their VM-execution controls stay off), performance monitoring, and the
- * host's topology.  Feature words are filtered through allow-lists, so a
- * feature hvx has never heard of is never offered.
+ * (their VM-execution controls stay off), performance monitoring, the
+ * host's topology, and of the XSAVE family everything beyond AVX state
+ * and XSAVEOPT (vmx/fpu.c says why).  XSAVE, AVX, AVX2, FMA and F16C are
+ * offered where the host has enabled AVX state for itself.  Feature words
+ * are filtered through allow-lists, so a feature hvx has never heard of is
+ * never offered.
+ *
+ * A table from KVM_SET_CPUID2 is the guest's answer as it stands, with the
+ * same features masked out; what the table leaves out the guest cannot
+ * turn on either (CR4.OSXSAVE, SMEP, SMAP and FSGSBASE, EFER.LME and NX,
+ * XCR0's bits), as with KVM.
+ * Two answers follow the guest's state, as on a CPU: CPUID.1:ECX.OSXSAVE
+ * mirrors CR4.OSXSAVE, and CPUID.(0DH,0):EBX is the XSAVE area size for
+ * the current XCR0.
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
@@ -18,6 +28,8 @@
 #include <asm/processor.h>
 
 #include "vm.h"
+#include "vmx/fpu.h"
+#include "vmx/vcpu.h"
 
 #define F(x)	BIT(X86_FEATURE_##x & 31)
 
@@ -37,6 +49,11 @@
 /* CPUID.80000001H:EDX and ECX */
 #define HVX_8_1_EDX	(F(SYSCALL) | F(NX) | F(GBPAGES) | F(LM))
 #define HVX_8_1_ECX	(F(LAHF_LM) | F(ABM) | F(3DNOWPREFETCH))
+/* Offered with AVX state in XCR0: CPUID.1:ECX and CPUID.(7,0):EBX. */
+#define HVX_1_ECX_AVX	(F(AVX) | F(FMA) | F(F16C))
+#define HVX_7_EBX_AVX	F(AVX2)
+/* CPUID.(0DH,1):EAX */
+#define HVX_D_1_EAX	F(XSAVEOPT)
 
 #define HVX_MAX_BASIC_LEAF	0xd
 #define HVX_MAX_EXT_LEAF	0x80000008
@@ -71,6 +88,53 @@ static void hvx_cpuid_zero(struct kvm_cpuid_entry2 *e)
 	e->edx = 0;
 }
 
+/* The XSAVE family's bits, where the host lets guests have them. */
+static u32 hvx_1_ecx_xsave(void)
+{
+	u32 ecx = 0;
+
+	if (hvx_xcr0_supported)
+		ecx |= F(XSAVE);
+	if (hvx_xcr0_supported & XFEATURE_MASK_YMM)
+		ecx |= HVX_1_ECX_AVX;
+	return ecx;
+}
+
+static u32 hvx_7_ebx_xsave(void)
+{
+	return hvx_xcr0_supported & XFEATURE_MASK_YMM ? HVX_7_EBX_AVX : 0;
+}
+
+/*
+ * Leaf 0DH: subleaf 0 lists the XCR0 bits and the area's size, subleaf 1
+ * the XSAVE variants, subleaf 2 where AVX state sits in the area.
+ */
+static void hvx_cpuid_filter_xsave(struct kvm_cpuid_entry2 *e)
+{
+	if (!hvx_xcr0_supported) {
+		hvx_cpuid_zero(e);
+		return;
+	}
+	switch (e->index) {
+	case 0:
+		e->eax = lower_32_bits(hvx_xcr0_supported);
+		e->ebx = hvx_xsave_size(XFEATURE_MASK_FP | XFEATURE_MASK_SSE);
+		e->ecx = hvx_xsave_size(hvx_xcr0_supported);
+		e->edx = upper_32_bits(hvx_xcr0_supported);
+		break;
+	case 1:
+		e->eax &= HVX_D_1_EAX;
+		e->ebx = 0;
+		e->ecx = 0;
+		e->edx = 0;
+		break;
+	default:
+		if (!(hvx_xcr0_supported & BIT_ULL(e->index)))
+			hvx_cpuid_zero(e);
+		break;
+	}
+}
+
 static void hvx_cpuid_filter(struct kvm_cpuid_entry2 *e)
 {
 	switch (e->function) {
@@ -80,7 +144,7 @@ static void hvx_cpuid_filter(struct kvm_cpuid_entry2 *e)
 	case 1:
 		/* The APIC ID is the VMM's to fill in, per vCPU. */
 		e->ebx &= 0x00ffffff;
-		e->ecx = (e->ecx & HVX_1_ECX) | BIT(31);
+		e->ecx = (e->ecx & (HVX_1_ECX | hvx_1_ecx_xsave())) | BIT(31);
 		e->edx &= HVX_1_EDX;
 		break;
 	case 2:
@@ -94,12 +158,15 @@ static void hvx_cpuid_filter(struct kvm_cpuid_entry2 *e)
 	case 7:
 		if (e->index == 0) {
 			e->eax = 0;
-			e->ebx &= HVX_7_EBX;
+			e->ebx &= HVX_7_EBX | hvx_7_ebx_xsave();
 			e->ecx = 0;
 			e->edx = 0;
 		} else {
 			hvx_cpuid_zero(e);
 		}
+		break;
+	case 0xd:
+		hvx_cpuid_filter_xsave(e);
 		break;
 	case 0x80000000:
 		e->eax = min_t(u32, e->eax, HVX_MAX_EXT_LEAF);
@@ -145,8 +212,15 @@ int hvx_supported_cpuid(struct kvm_cpuid_entry2 *entries, unsigned int max)
 				if (f == 7 || !(e->eax & 0x1f))
 					break;
 			}
-		} else if (f == 0xb || f == 0xd) {
+		} else if (f == 0xb) {
 			e = hvx_cpuid_add(&b, f, 0, true);
+		} else if (f == 0xd) {
+			/* The area, the XSAVE variants, then AVX state. */
+			for (i = 0; i <= XFEATURE_YMM; i++) {
+				e = hvx_cpuid_add(&b, f, i, true);
+				if (!e)
+					return -E2BIG;
+			}
 		} else {
 			e = hvx_cpuid_add(&b, f, 0, false);
 		}
@@ -165,45 +239,25 @@ int hvx_supported_cpuid(struct kvm_cpuid_entry2 *entries, unsigned int max)
 /* What hvx cannot give a guest, whatever the VMM asks for. */
 static void hvx_cpuid_mask(struct kvm_cpuid_entry2 *e)
 {
+	u32 no_xsave = ~hvx_1_ecx_xsave() & (F(XSAVE) | HVX_1_ECX_AVX);
+
 	if (e->function == 1) {
-		e->ecx &= ~(F(VMX) | F(SMX) | F(XSAVE) | F(OSXSAVE) | F(AVX) |
-			    F(FMA) | F(F16C) | F(PCID) | F(X2APIC) |
-			    F(TSC_DEADLINE_TIMER) | F(MWAIT));
+		/* OSXSAVE follows the guest's CR4 (hvx_cpuid_lookup()). */
+		e->ecx &= ~(F(VMX) | F(SMX) | F(OSXSAVE) | F(PCID) |
+			    F(X2APIC) | F(TSC_DEADLINE_TIMER) | F(MWAIT) |
+			    no_xsave);
 	} else if (e->function == 7 && e->index == 0) {
-		e->ebx &= ~(F(INVPCID) | F(AVX2) | F(AVX512F));
+		e->ebx &= ~(F(INVPCID) | F(AVX512F) |
+			    (~hvx_7_ebx_xsave() & HVX_7_EBX_AVX));
 		e->ecx &= ~F(PKU);
+	} else if (e->function == 0xd && e->index == 0) {
+		e->eax &= lower_32_bits(hvx_xcr0_supported);
+		e->edx &= upper_32_bits(hvx_xcr0_supported);
+	} else if (e->function == 0xd && e->index == 1) {
+		e->eax &= HVX_D_1_EAX;
 	} else if (e->function == 0x80000001) {
 		e->edx &= ~F(RDTSCP);
 	}
-}
-
-/**
- * hvx_vcpu_set_cpuid - give a vCPU its CPUID table
- * @vcpu: the vCPU
- * @entries: the table
- * @nent: its length, at most HVX_MAX_CPUID_ENTRIES
- *
- * Return: 0, -E2BIG, or -ENOMEM.
- */
-int hvx_vcpu_set_cpuid(struct hvx_vcpu *vcpu,
-		       const struct kvm_cpuid_entry2 *entries,
-		       unsigned int nent)
-{
-	struct kvm_cpuid_entry2 *copy;
-	unsigned int i;
-
-	if (nent > HVX_MAX_CPUID_ENTRIES)
-		return -E2BIG;
-	copy = kmemdup(entries, nent * sizeof(*entries) ?: 1,
-		       GFP_KERNEL_ACCOUNT);
-	if (!copy)
-		return -ENOMEM;
-	for (i = 0; i < nent; i++)
-		hvx_cpuid_mask(&copy[i]);
-	kfree(vcpu->cpuid);
-	vcpu->cpuid = copy;
-	vcpu->cpuid_nent = nent;
-	return 0;
 }
 
 static const struct kvm_cpuid_entry2 *
@@ -220,6 +274,101 @@ hvx_cpuid_find(const struct hvx_vcpu *vcpu, u32 function, u32 index)
 			return e;
 	}
 	return NULL;
+}
+
+/* What a vCPU's table lets the guest turn on. */
+static void hvx_cpuid_limits(struct hvx_vcpu *vcpu)
+{
+	const struct kvm_cpuid_entry2 *e1 = hvx_cpuid_find(vcpu, 1, 0);
+	const struct kvm_cpuid_entry2 *e7 = hvx_cpuid_find(vcpu, 7, 0);
+	const struct kvm_cpuid_entry2 *ed = hvx_cpuid_find(vcpu, 0xd, 0);
+	const struct kvm_cpuid_entry2 *e81 = hvx_cpuid_find(vcpu, 0x80000001, 0);
+	u32 ebx7 = e7 ? e7->ebx : 0, edx81 = e81 ? e81->edx : 0;
+	unsigned long reserved = 0;
+
+	vcpu->xcr0_allowed = 0;
+	if (e1 && (e1->ecx & F(XSAVE)) && ed)
+		vcpu->xcr0_allowed = (ed->eax | (u64)ed->edx << 32) &
+				     hvx_xcr0_supported;
+	/* XSAVE without x87 state in XCR0 is not XSAVE. */
+	if (!(vcpu->xcr0_allowed & XFEATURE_MASK_FP))
+		vcpu->xcr0_allowed = 0;
+	if (!vcpu->xcr0_allowed)
+		reserved |= X86_CR4_OSXSAVE;
+	if (!(ebx7 & F(FSGSBASE)))
+		reserved |= X86_CR4_FSGSBASE;
+	if (!(ebx7 & F(SMEP)))
+		reserved |= X86_CR4_SMEP;
+	if (!(ebx7 & F(SMAP)))
+		reserved |= X86_CR4_SMAP;
+	vcpu->cr4_reserved = reserved;
+
+	vcpu->efer_reserved = 0;
+	if (!(edx81 & F(LM)))
+		vcpu->efer_reserved |= EFER_LME | EFER_LMA;
+	if (!(edx81 & F(NX)))
+		vcpu->efer_reserved |= EFER_NX;
+}
+
+/* Is @copy the vCPU's table, entry for entry (padding aside)? */
+static bool hvx_cpuid_same(const struct hvx_vcpu *vcpu,
+			   const struct kvm_cpuid_entry2 *copy,
+			   unsigned int nent)
+{
+	unsigned int i;
+
+	if (nent != vcpu->cpuid_nent)
+		return false;
+	for (i = 0; i < nent; i++) {
+		const struct kvm_cpuid_entry2 *a = &copy[i], *b = &vcpu->cpuid[i];
+
+		if (a->function != b->function || a->index != b->index ||
+		    a->flags != b->flags || a->eax != b->eax ||
+		    a->ebx != b->ebx || a->ecx != b->ecx || a->edx != b->edx)
+			return false;
+	}
+	return true;
+}
+
+/**
+ * hvx_vcpu_set_cpuid - give a vCPU its CPUID table
+ * @vcpu: the vCPU
+ * @entries: the table
+ * @nent: its length, at most HVX_MAX_CPUID_ENTRIES
+ *
+ * Once the vCPU has run, its table stays: a guest that has looked at its
+ * features and turned some on must not see them vanish.  Setting the same
+ * table again is allowed (VMMs do, when they restore a vCPU); another is
+ * -EINVAL, as in KVM.
+ *
+ * Return: 0, -E2BIG, -EINVAL or -ENOMEM.
+ */
+int hvx_vcpu_set_cpuid(struct hvx_vcpu *vcpu,
+		       const struct kvm_cpuid_entry2 *entries,
+		       unsigned int nent)
+{
+	struct kvm_cpuid_entry2 *copy;
+	unsigned int i;
+
+	if (nent > HVX_MAX_CPUID_ENTRIES)
+		return -E2BIG;
+	copy = kmemdup(entries, nent * sizeof(*entries) ?: 1,
+		       GFP_KERNEL_ACCOUNT);
+	if (!copy)
+		return -ENOMEM;
+	for (i = 0; i < nent; i++)
+		hvx_cpuid_mask(&copy[i]);
+	if (READ_ONCE(vcpu->stats.last_cpu) >= 0) {
+		bool same = hvx_cpuid_same(vcpu, copy, nent);
+
+		kfree(copy);
+		return same ? 0 : -EINVAL;
+	}
+	kfree(vcpu->cpuid);
+	vcpu->cpuid = copy;
+	vcpu->cpuid_nent = nent;
+	hvx_cpuid_limits(vcpu);
+	return 0;
 }
 
 /**
@@ -260,5 +409,11 @@ void hvx_cpuid_lookup(struct hvx_vcpu *vcpu, u32 function, u32 index,
 		*ebx = 0;
 		*ecx = 0;
 		*edx = 0;
+		return;
 	}
+	if (e->function == 1 && (e->ecx & F(XSAVE)) &&
+	    (hvx_guest_cr4() & X86_CR4_OSXSAVE))
+		*ecx |= F(OSXSAVE);
+	else if (e->function == 0xd && e->index == 0 && vcpu->xcr0_allowed)
+		*ebx = hvx_xsave_size(vcpu->vmx.xcr0);
 }

@@ -19,6 +19,7 @@
 
 #include "hvx.h"
 #include "vm.h"
+#include "vmx/fpu.h"
 #include "../uapi/hvx.h"
 
 static bool enable_at_load = true;
@@ -44,7 +45,10 @@ long hvx_check_extension(struct hvx_vm *vm, long ext)
 	case KVM_CAP_EXT_CPUID:
 	case KVM_CAP_IMMEDIATE_EXIT:
 	case KVM_CAP_READONLY_MEM:
+	case KVM_CAP_XSAVE:
 		return 1;
+	case KVM_CAP_XCRS:
+		return !!hvx_xcr0_supported;
 	case KVM_CAP_NR_MEMSLOTS:
 		return HVX_MAX_MEMSLOTS;
 	case KVM_CAP_NR_VCPUS:

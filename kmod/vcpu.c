@@ -234,6 +234,43 @@ static long hvx_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 		kfree(fpu);
 		break;
 	}
+	case KVM_GET_XSAVE: {
+		struct kvm_xsave *xsave = kmalloc(sizeof(*xsave), GFP_KERNEL);
+
+		r = -ENOMEM;
+		if (!xsave)
+			break;
+		hvx_vmx_get_xsave(vcpu, xsave);
+		r = copy_to_user(argp, xsave, sizeof(*xsave)) ? -EFAULT : 0;
+		kfree(xsave);
+		break;
+	}
+	case KVM_SET_XSAVE: {
+		struct kvm_xsave *xsave = memdup_user(argp, sizeof(*xsave));
+
+		r = PTR_ERR_OR_ZERO(xsave);
+		if (r)
+			break;
+		r = hvx_vmx_set_xsave(vcpu, xsave);
+		kfree(xsave);
+		break;
+	}
+	case KVM_GET_XCRS: {
+		struct kvm_xcrs xcrs;
+
+		hvx_vmx_get_xcrs(vcpu, &xcrs);
+		r = copy_to_user(argp, &xcrs, sizeof(xcrs)) ? -EFAULT : 0;
+		break;
+	}
+	case KVM_SET_XCRS: {
+		struct kvm_xcrs xcrs;
+
+		r = -EFAULT;
+		if (copy_from_user(&xcrs, argp, sizeof(xcrs)))
+			break;
+		r = hvx_vmx_set_xcrs(vcpu, &xcrs);
+		break;
+	}
 	case KVM_GET_MSRS:
 		r = hvx_vcpu_msrs(vcpu, argp, false);
 		break;

@@ -155,6 +155,14 @@ struct hvx_vcpu {
 	/* The guest's CPUID table: KVM_SET_CPUID2's, or the default. */
 	struct kvm_cpuid_entry2 *cpuid;
 	unsigned int cpuid_nent;
+	/*
+	 * What the table allows: CR4 and EFER bits of features it does not
+	 * offer (reserved for this guest, as on a CPU without them), and the
+	 * XCR0 bits XSETBV may set (0: no XSAVE).
+	 */
+	unsigned long cr4_reserved;
+	u64 efer_reserved;
+	u64 xcr0_allowed;
 
 	struct hvx_vmx_vcpu vmx;
 };

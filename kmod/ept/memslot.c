@@ -20,7 +20,8 @@
  * other slot.  The slot's own old range does not count as an overlap:
  * changing a slot replaces it as a whole.
  *
- * Return: 0 when the request is acceptable, -EINVAL otherwise.
+ * Return: 0 when the request is acceptable, -EEXIST when it overlaps
+ * another slot (KVM's errno for that), -EINVAL otherwise.
  */
 int hvx_memslot_check(const struct hvx_memslots *slots,
 		      const struct hvx_memslot_request *req,
@@ -38,8 +39,9 @@ int hvx_memslot_check(const struct hvx_memslots *slots,
 	    !PAGE_ALIGNED(req->memory_size) ||
 	    !PAGE_ALIGNED(req->userspace_addr))
 		return -EINVAL;
+	/* Deleting a slot that is not there is a mistake, as in KVM. */
 	if (!req->memory_size)
-		return 0;
+		return slots->slot[req->id].npages ? 0 : -EINVAL;
 	if (req->guest_phys_addr + req->memory_size < req->guest_phys_addr ||
 	    req->userspace_addr + req->memory_size < req->userspace_addr)
 		return -EINVAL;
@@ -59,7 +61,7 @@ int hvx_memslot_check(const struct hvx_memslots *slots,
 			continue;
 		if (base_gfn < s->base_gfn + s->npages &&
 		    s->base_gfn < base_gfn + npages)
-			return -EINVAL;
+			return -EEXIST;
 	}
 	return 0;
 }

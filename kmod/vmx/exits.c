@@ -23,6 +23,7 @@
 #include "capabilities.h"
 #include "decode.h"
 #include "entry_check.h"
+#include "fpu.h"
 #include "paging.h"
 #include "vmx_ops.h"
 
@@ -229,6 +230,23 @@ static int hvx_handle_vmcall(struct hvx_vcpu *vcpu)
 	if (!hvx_64bit_code())
 		ret = (u32)ret;
 	vcpu->vmx.regs[HVX_REG_RAX] = ret;
+	hvx_skip_instruction();
+	return 1;
+}
+
+/*
+ * XSETBV exits whatever it writes.  #UD for CR4.OSXSAVE clear came before
+ * the exit; the rest of the instruction's checks are hvx's: CPL 0, XCR0
+ * the only register, a value hvx_set_xcr0() accepts.
+ */
+static int hvx_handle_xsetbv(struct hvx_vcpu *vcpu)
+{
+	unsigned long *g = vcpu->vmx.regs;
+	u64 val = (u64)(u32)g[HVX_REG_RDX] << 32 | (u32)g[HVX_REG_RAX];
+
+	if (hvx_cpl() || (u32)g[HVX_REG_RCX] != XCR_XFEATURE_ENABLED_MASK ||
+	    hvx_set_xcr0(vcpu, val))
+		return hvx_inject_gp(vcpu);
 	hvx_skip_instruction();
 	return 1;
 }
@@ -810,8 +828,15 @@ static int hvx_handle_wrmsr(struct hvx_vcpu *vcpu)
 {
 	unsigned long *g = vcpu->vmx.regs;
 	u64 val = (u32)g[HVX_REG_RAX] | ((u64)(u32)g[HVX_REG_RDX] << 32);
+	u32 index = g[HVX_REG_RCX];
 
-	if (hvx_set_msr(vcpu, g[HVX_REG_RCX], val))
+	/*
+	 * EFER bits of features the guest's CPUID leaves out are reserved
+	 * for the guest; the VMM (KVM_SET_MSRS) may set them, as in KVM.
+	 */
+	if (index == MSR_EFER && (val & vcpu->efer_reserved))
+		return hvx_inject_gp(vcpu);
+	if (hvx_set_msr(vcpu, index, val))
 		return hvx_inject_gp(vcpu);
 	hvx_skip_instruction();
 	return 1;
@@ -1009,20 +1034,21 @@ static int hvx_handle_mmio(struct hvx_vcpu *vcpu, u64 gpa)
 	struct kvm_run *run = vcpu->run;
 	u8 bytes[HVX_INSN_MAX];
 	struct hvx_insn insn;
-	unsigned int n = 0;
+	unsigned int n;
 	u64 val;
 
 	/*
 	 * Only a data access to the final address is emulated: not an
-	 * instruction fetch, a guest page-table walk, or an exception's
-	 * delivery (the IDT or a stack in MMIO).
+	 * instruction fetch (the bytes before the MMIO page, if any, go in
+	 * the report), a guest page-table walk, or an exception's delivery
+	 * (the IDT or a stack in MMIO).
 	 */
+	n = hvx_fetch_insn(vcpu, bytes);
 	if ((qual & EPT_VIOLATION_ACC_INSTR) ||
 	    !(qual & EPT_VIOLATION_GVA_IS_VALID) ||
 	    !(qual & EPT_VIOLATION_GVA_TRANSLATED) || vcpu->vmx.event.pending)
-		return hvx_mmio_failure(vcpu, gpa, bytes, 0);
+		return hvx_mmio_failure(vcpu, gpa, bytes, n);
 
-	n = hvx_fetch_insn(vcpu, bytes);
 	if (hvx_decode_insn(bytes, n, hvx_code_size(), &insn))
 		return hvx_mmio_failure(vcpu, gpa, bytes, n);
 	/*
@@ -1199,7 +1225,7 @@ static const hvx_exit_handler hvx_exit_handlers[] = {
 	[EXIT_REASON_EPT_VIOLATION]	= hvx_handle_ept_violation,
 	[EXIT_REASON_INVEPT]		= hvx_handle_vmx_instruction,
 	[EXIT_REASON_INVVPID]		= hvx_handle_vmx_instruction,
-	[EXIT_REASON_XSETBV]		= hvx_inject_gp,
+	[EXIT_REASON_XSETBV]		= hvx_handle_xsetbv,
 	[EXIT_REASON_VMFUNC]		= hvx_handle_vmx_instruction,
 };
 

@@ -27,6 +27,7 @@
 
 #include "../vm.h"
 #include "capabilities.h"
+#include "fpu.h"
 #include "vmx_ops.h"
 
 /*
@@ -45,7 +46,7 @@
 				 X86_CR4_MCE | X86_CR4_PGE | X86_CR4_PCE | \
 				 X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT |	   \
 				 X86_CR4_FSGSBASE | X86_CR4_SMEP |	   \
-				 X86_CR4_SMAP)
+				 X86_CR4_SMAP | X86_CR4_OSXSAVE)
 /* Of those, the ones a guest may change without an exit. */
 #define HVX_CR4_GUEST_OWNED	(X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | \
 				 X86_CR4_DE | X86_CR4_PSE | X86_CR4_PGE |  \
@@ -61,8 +62,39 @@
  */
 #define HVX_EXCEPTION_BITMAP	(BIT(DB_VECTOR) | BIT(AC_VECTOR))
 
-/* Every MSR access and every port exits: one page of ones serves all. */
+/* Every port exits: one page of ones serves both I/O bitmaps. */
 static void *hvx_all_ones_page;
+
+/*
+ * MSRs the guest reads and writes without an exit: those the VMCS loads
+ * on every entry and saves on every exit (FS and GS base, the SYSENTER
+ * MSRs), and KERNEL_GS_BASE, which hvx_vmx_run() swaps around every
+ * entry.  The CPU makes its own checks on them (a non-canonical base is
+ * #GP).  Every other MSR exits.
+ */
+static const u32 hvx_passthrough_msrs[] = {
+	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE,
+	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
+};
+
+static void *hvx_msr_bitmap;
+
+/*
+ * Clear @msr's read and write bits (SDM "MSR-Bitmap Address"): 1 KiB of
+ * read bits for MSRs 0-1FFFH, 1 KiB for C0000000H-C0001FFFH, then the
+ * same two for writes.
+ */
+static void hvx_msr_passthrough(void *bitmap, u32 msr)
+{
+	unsigned int half = 0;
+
+	if (msr >= 0xc0000000 && msr <= 0xc0001fff)
+		half = 1024;
+	else if (WARN_ON_ONCE(msr > 0x1fff))
+		return;
+	__clear_bit(msr & 0x1fff, bitmap + half);
+	__clear_bit(msr & 0x1fff, bitmap + 2048 + half);
+}
 
 /* Per CPU: the VMCSs active here, and the one that is current. */
 static DEFINE_PER_CPU(struct list_head, hvx_loaded_vmcss);
@@ -81,34 +113,40 @@ void hvx_vmwrite_error(unsigned long field, unsigned long value)
 			   value, field, vmcs_read32(VM_INSTRUCTION_ERROR));
 }
 
-static __always_inline void hvx_fxrstor(const void *area)
+void hvx_vmx_free_globals(void)
 {
-	asm volatile("fxrstor64 %0"
-		     : : "m" (*(const u8 (*)[HVX_FXSAVE_SIZE])area));
-}
-
-static __always_inline void hvx_fxsave(void *area)
-{
-	asm volatile("fxsave64 %0" : "=m" (*(u8 (*)[HVX_FXSAVE_SIZE])area));
+	free_page((unsigned long)hvx_all_ones_page);
+	free_page((unsigned long)hvx_msr_bitmap);
+	hvx_all_ones_page = NULL;
+	hvx_msr_bitmap = NULL;
 }
 
 int hvx_vmx_setup_globals(void)
 {
-	int cpu;
+	unsigned int i;
+	int cpu, r;
 
 	hvx_all_ones_page = (void *)__get_free_page(GFP_KERNEL);
-	if (!hvx_all_ones_page)
+	hvx_msr_bitmap = (void *)__get_free_page(GFP_KERNEL);
+	if (!hvx_all_ones_page || !hvx_msr_bitmap) {
+		hvx_vmx_free_globals();
 		return -ENOMEM;
+	}
 	memset(hvx_all_ones_page, 0xff, PAGE_SIZE);
+	memset(hvx_msr_bitmap, 0xff, PAGE_SIZE);
+	for (i = 0; i < ARRAY_SIZE(hvx_passthrough_msrs); i++)
+		hvx_msr_passthrough(hvx_msr_bitmap, hvx_passthrough_msrs[i]);
 	for_each_possible_cpu(cpu)
 		INIT_LIST_HEAD(per_cpu_ptr(&hvx_loaded_vmcss, cpu));
+	r = hvx_fpu_setup();
+	if (r) {
+		hvx_vmx_free_globals();
+		return r;
+	}
 	hvx_cr4_guest_bits = HVX_CR4_GUEST_BITS & hvx_vmcs_config.cr4_fixed1;
+	if (!hvx_xcr0_supported)
+		hvx_cr4_guest_bits &= ~X86_CR4_OSXSAVE;
 	return 0;
-}
-
-void hvx_vmx_free_globals(void)
-{
-	free_page((unsigned long)hvx_all_ones_page);
 }
 
 /* VMCLEAR @vmx on this CPU, where it is active.  Interrupts are off. */
@@ -407,11 +445,19 @@ int hvx_set_cr0(struct hvx_vcpu *vcpu, unsigned long cr0)
 	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
 	unsigned long old = hvx_guest_cr0();
 	unsigned long cr4 = hvx_guest_cr4();
+	bool cs_l = vmcs_read32(GUEST_CS_AR_BYTES) & VMX_AR_L_MASK;
 
 	if (!hvx_cr0_valid(cr0))
 		return 1;
+	/*
+	 * IA-32e mode is entered and left only from code whose CS.L is 0
+	 * (SDM "Initializing IA-32e Mode"; MOV to CR0's #GP conditions).
+	 */
 	if ((cr0 & X86_CR0_PG) && !(old & X86_CR0_PG) &&
-	    (vmx->efer & EFER_LME) && !(cr4 & X86_CR4_PAE))
+	    (vmx->efer & EFER_LME) && (!(cr4 & X86_CR4_PAE) || cs_l))
+		return 1;
+	if (!(cr0 & X86_CR0_PG) && (old & X86_CR0_PG) &&
+	    (vmx->efer & EFER_LMA) && cs_l)
 		return 1;
 
 	hvx_write_cr0(cr0);
@@ -437,7 +483,7 @@ int hvx_set_cr4(struct hvx_vcpu *vcpu, unsigned long cr4)
 	unsigned long old = hvx_guest_cr4();
 	unsigned long cr0 = hvx_guest_cr0();
 
-	if (cr4 & ~hvx_cr4_guest_bits)
+	if ((cr4 & ~hvx_cr4_guest_bits) || (cr4 & vcpu->cr4_reserved))
 		return 1;
 	if ((vmx->efer & EFER_LMA) && !(cr4 & X86_CR4_PAE))
 		return 1;
@@ -536,10 +582,7 @@ static void hvx_vmx_reset(struct hvx_vcpu *vcpu)
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
 	vmx->event.pending = false;
 
-	/* FNINIT's x87 state and the default MXCSR. */
-	memset(vmx->fxsave, 0, HVX_FXSAVE_SIZE);
-	*(u16 *)&vmx->fxsave[0] = 0x37f;
-	*(u32 *)&vmx->fxsave[24] = 0x1f80;
+	hvx_fpu_reset(vmx);
 }
 
 /* The controls and host state that never change for a VMCS. */
@@ -571,7 +614,7 @@ static void hvx_vmcs_setup(struct hvx_vcpu *vcpu)
 	vmcs_write32(VM_ENTRY_MSR_LOAD_COUNT, 0);
 	vmcs_write64(IO_BITMAP_A, __pa(hvx_all_ones_page));
 	vmcs_write64(IO_BITMAP_B, __pa(hvx_all_ones_page));
-	vmcs_write64(MSR_BITMAP, __pa(hvx_all_ones_page));
+	vmcs_write64(MSR_BITMAP, __pa(hvx_msr_bitmap));
 	vmcs_write64(VMCS_LINK_POINTER, -1ULL);
 	vmcs_write64(EPT_POINTER, vcpu->vm->eptp);
 	if (c->cpu_based & CPU_BASED_USE_TSC_OFFSETTING)
@@ -620,8 +663,8 @@ int hvx_vmx_vcpu_init(struct hvx_vcpu *vcpu)
 {
 	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
 
-	vmx->fxsave = kzalloc(HVX_FXSAVE_SIZE, GFP_KERNEL_ACCOUNT);
-	if (!vmx->fxsave)
+	vmx->fpu = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!vmx->fpu)
 		return -ENOMEM;
 	vmx->vmcs = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	if (!vmx->vmcs)
@@ -648,8 +691,8 @@ void hvx_vmx_vcpu_free(struct hvx_vcpu *vcpu)
 {
 	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
 
-	kfree(vmx->fxsave);
-	vmx->fxsave = NULL;
+	free_page((unsigned long)vmx->fpu);
+	vmx->fpu = NULL;
 	if (!vmx->vmcs)
 		return;
 	hvx_vmcs_clear(vmx);
@@ -754,7 +797,7 @@ int hvx_vmx_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *s)
 	int r = 0;
 
 	if (!hvx_cr0_valid(s->cr0) || (s->cr4 & ~hvx_cr4_guest_bits) ||
-	    (s->efer & ~HVX_EFER_GUEST_BITS))
+	    (s->cr4 & vcpu->cr4_reserved) || (s->efer & ~HVX_EFER_GUEST_BITS))
 		return -EINVAL;
 	if ((s->efer & EFER_LME) && paging) {
 		if (!(s->cr4 & X86_CR4_PAE) || !(s->efer & EFER_LMA))
@@ -803,46 +846,6 @@ int hvx_vmx_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *s)
 }
 
 /*
- * KVM_GET_FPU and KVM_SET_FPU: the guest's x87 and SSE state, which hvx
- * keeps in FXSAVE format between entries (struct kvm_fpu holds the same
- * fields; ftwx is FXSAVE's abridged tag word).  The vCPU's mutex keeps
- * its run loop away.
- *
- * MXCSR is reported but not set: KVM_SET_FPU leaves it alone, as KVM's
- * does (KVM sets it through KVM_SET_XSAVE only), so that a VMM that fills
- * in only some fields of struct kvm_fpu gets the same guest on both.
- */
-void hvx_vmx_get_fpu(struct hvx_vcpu *vcpu, struct kvm_fpu *fpu)
-{
-	const struct fxregs_state *fx = (void *)vcpu->vmx.fxsave;
-
-	memset(fpu, 0, sizeof(*fpu));
-	memcpy(fpu->fpr, fx->st_space, sizeof(fpu->fpr));
-	fpu->fcw = fx->cwd;
-	fpu->fsw = fx->swd;
-	fpu->ftwx = fx->twd;
-	fpu->last_opcode = fx->fop;
-	fpu->last_ip = fx->rip;
-	fpu->last_dp = fx->rdp;
-	memcpy(fpu->xmm, fx->xmm_space, sizeof(fpu->xmm));
-	fpu->mxcsr = fx->mxcsr;
-}
-
-void hvx_vmx_set_fpu(struct hvx_vcpu *vcpu, const struct kvm_fpu *fpu)
-{
-	struct fxregs_state *fx = (void *)vcpu->vmx.fxsave;
-
-	memcpy(fx->st_space, fpu->fpr, sizeof(fpu->fpr));
-	fx->cwd = fpu->fcw;
-	fx->swd = fpu->fsw;
-	fx->twd = fpu->ftwx;
-	fx->fop = fpu->last_opcode;
-	fx->rip = fpu->last_ip;
-	fx->rdp = fpu->last_dp;
-	memcpy(fx->xmm_space, fpu->xmm, sizeof(fpu->xmm));
-}
-
-/*
  * Once per KVM_RUN, with the vCPU loaded: the host state that belongs to
  * the VMM thread rather than to the CPU.
  */
@@ -876,7 +879,7 @@ int hvx_vmx_run(struct hvx_vcpu *vcpu)
 	unsigned long cr3 = __read_cr3(), cr4 = cr4_read_shadow();
 	bool syscall_msrs = vmx->star | vmx->lstar | vmx->cstar | vmx->sfmask;
 	u64 host_star = 0, host_lstar = 0, host_cstar = 0, host_sfmask = 0;
-	u64 host_kernel_gs_base, tsc;
+	u64 host_kernel_gs_base, tsc, xcr0;
 	struct desc_ptr gdt;
 	int fail;
 
@@ -910,12 +913,12 @@ int hvx_vmx_run(struct hvx_vcpu *vcpu)
 	}
 
 	/*
-	 * The guest gets the FPU registers, with its own x87 and SSE state;
+	 * The guest gets the FPU registers, with its own state in them;
 	 * kernel_fpu_begin() has saved the VMM's, to be restored on its way
 	 * back to userspace.
 	 */
 	kernel_fpu_begin();
-	hvx_fxrstor(vmx->fxsave);
+	hvx_fpu_load(vmx);
 
 	local_irq_disable();
 	if (!hvx_vcpu_enter_guest_mode(vcpu)) {
@@ -940,9 +943,14 @@ int hvx_vmx_run(struct hvx_vcpu *vcpu)
 	if (native_read_cr2() != vmx->cr2)
 		native_write_cr2(vmx->cr2);
 
+	xcr0 = hvx_guest_xcr0(vmx);
+	hvx_xcr0_load(xcr0);
+
 	tsc = rdtsc();
 	fail = hvx_vmenter(vmx->regs, vmx->launched);
 	vcpu->stats.guest_tsc += rdtsc() - tsc;
+
+	hvx_xcr0_put(xcr0);
 	WRITE_ONCE(vcpu->mode, HVX_OUTSIDE_GUEST);
 	WRITE_ONCE(vcpu->stats.last_cpu, smp_processor_id());
 
@@ -979,7 +987,7 @@ int hvx_vmx_run(struct hvx_vcpu *vcpu)
 	}
 	local_irq_enable();
 
-	hvx_fxsave(vmx->fxsave);
+	hvx_fpu_save(vmx);
 	kernel_fpu_end();
 
 	if (unlikely(vmx->host_ds | vmx->host_es)) {

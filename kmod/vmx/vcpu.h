@@ -22,7 +22,6 @@ struct hvx_vcpu;
 #define HVX_DR6_VOLATILE	0x0001e80fUL
 #define HVX_DR6_FIXED_1		0xfffe0ff0UL
 #define HVX_DR7_FIXED_1		0x00000400UL
-#define HVX_FXSAVE_SIZE		512
 #define HVX_DR7_FIXED_0		0x0000d800UL	/* bits 11, 12, 14, 15 */
 
 /* An exception or event to deliver to the guest on the next entry. */
@@ -66,10 +65,12 @@ struct hvx_vmx_vcpu {
 	u64 misc_enable;
 	u64 pat;
 	/*
-	 * The guest's x87 and SSE state, in FXSAVE format: 512 bytes from
-	 * kmalloc, which aligns power-of-two sizes naturally, as FXSAVE needs.
+	 * The guest's x87, SSE and AVX registers, in a page in XSAVE's
+	 * standard format (FXSAVE's for the first 512 bytes), and its XCR0
+	 * (0 where the host has no XSAVE).  See fpu.c.
 	 */
-	u8 *fxsave;
+	void *fpu;
+	u64 xcr0;
 
 	/* The last exit. */
 	u32 exit_reason;
@@ -92,6 +93,10 @@ void hvx_vmx_get_sregs(struct hvx_vcpu *vcpu, struct kvm_sregs *sregs);
 int hvx_vmx_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *sregs);
 void hvx_vmx_get_fpu(struct hvx_vcpu *vcpu, struct kvm_fpu *fpu);
 void hvx_vmx_set_fpu(struct hvx_vcpu *vcpu, const struct kvm_fpu *fpu);
+void hvx_vmx_get_xsave(struct hvx_vcpu *vcpu, struct kvm_xsave *xsave);
+int hvx_vmx_set_xsave(struct hvx_vcpu *vcpu, const struct kvm_xsave *xsave);
+void hvx_vmx_get_xcrs(struct hvx_vcpu *vcpu, struct kvm_xcrs *xcrs);
+int hvx_vmx_set_xcrs(struct hvx_vcpu *vcpu, const struct kvm_xcrs *xcrs);
 void hvx_vmx_cpu_dying(void);
 
 /* kmod/vmx/exits.c */

@@ -23,5 +23,17 @@ check "an unmodified KVM client runs on /dev/hvx through a bind mount" \
 # KVM_GET/SET_MSRS and KVM_GET/SET_FPU answer as KVM's do.
 check "kvm_intel loads" modprobe kvm_intel
 /tests/bin/vm_api_test /dev/kvm state | sed 's/^\(not \)\{0,1\}ok - /&kvm: /'
+
+# The guest's AVX state and XCR0, and bad calls to every ioctl, on hvx and
+# then KVM: the same checks (a program's status also catches a crash
+# before its last line).
+for prog in xsave_test api_errors_test; do
+	for dev in hvx kvm; do
+		/tests/bin/$prog /dev/$dev >/tmp/$prog.tap
+		st=$?
+		sed "s/^\(not \)\{0,1\}ok - /&$dev: /" /tmp/$prog.tap
+		check "$prog on $dev: every check passed" [ $st = 0 ]
+	done
+done
 check "rmmod kvm_intel" rmmod kvm_intel
 check "rmmod hvx" rmmod hvx

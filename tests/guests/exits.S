@@ -7,16 +7,11 @@
  * resume at the address in `recover`.
  */
 #include "uart.h"
+#include "idt64.h"
 	.code64
 	.globl _start
 _start:
-	lea	ud_handler(%rip), %rax
-	mov	$6, %ecx
-	call	set_gate
-	lea	gp_handler(%rip), %rax
-	mov	$13, %ecx
-	call	set_gate
-	lidt	idt_desc(%rip)
+	IDT64_LOAD
 
 	/* CPUID: the vendor, VMX hidden, the hypervisor bit set. */
 	xor	%eax, %eax
@@ -118,40 +113,10 @@ _start:
 fail:
 	EXIT 1
 
-/* Install an interrupt gate for vector ECX pointing at RAX. */
-set_gate:
-	lea	idt(%rip), %rdi
-	shl	$4, %ecx
-	add	%rcx, %rdi
-	mov	%ax, (%rdi)
-	movw	$0x18, 2(%rdi)
-	movw	$0x8e00, 4(%rdi)
-	shr	$16, %rax
-	mov	%ax, 6(%rdi)
-	shr	$16, %rax
-	mov	%eax, 8(%rdi)
-	movl	$0, 12(%rdi)
-	ret
-
-gp_handler:
-	add	$8, %rsp		/* the error code */
-	lea	m_gp(%rip), %rsi
-	jmp	resume
-ud_handler:
-	lea	m_ud(%rip), %rsi
-resume:
-	PUTS 64
-	mov	recover(%rip), %rax
-	mov	%rax, (%rsp)
-	iretq
+	IDT64_CODE
 
 	.data
-	.p2align 4
-idt:	.fill	64, 8, 0
-idt_desc:
-	.word	32 * 16 - 1
-	.quad	idt
-recover: .quad	0
+	IDT64_DATA
 vendor:	.fill	13, 1, 0
 buf:	.fill	16, 1, 0
 	.p2align 12
@@ -163,8 +128,6 @@ m_vmx_shown:	.asciz "cpuid: VMX shown\n"
 m_hv:		.asciz "cpuid: hypervisor bit set\n"
 m_nohv:		.asciz "cpuid: hypervisor bit clear\n"
 m_msr:		.asciz "msr: STAR round trip\n"
-m_gp:		.asciz "exception: #GP\n"
-m_ud:		.asciz "exception: #UD\n"
 m_vmcall:	.asciz "vmcall: no such hypercall\n"
 m_outs:		.ascii "outs: rep outsb to port 0xe9\n"
 m_outs_end:

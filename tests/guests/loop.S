@@ -8,6 +8,7 @@
  * SSE registers survive each return to userspace intact.
  */
 #include "uart.h"
+#include "idt64.h"
 /*
  * Interrupts on (STI): the guest has no IDT and needs none, since every
  * host interrupt exits to the host; but Bochs only turns a pending host
@@ -50,24 +51,7 @@ round:
 	PUTS 64
 	jmp	round
 
-/* Print R13 as 16 hex digits and a space; clobbers RAX, RBX, RDX, RSI, R14. */
-puthex:
-	lea	buf(%rip), %rsi
-	mov	$16, %r14
-2:	rol	$4, %r13
-	mov	%r13, %rax
-	and	$15, %rax
-	lea	digits(%rip), %rbx
-	mov	(%rbx,%rax), %al
-	mov	%al, (%rsi)
-	inc	%rsi
-	dec	%r14
-	jnz	2b
-	lea	buf(%rip), %rsi
-	PUTS 64
-	ret
+	PUTHEX64
 
 m_start: .asciz "loop: start\n"
 m_nl:	.asciz "\n"
-digits:	.ascii "0123456789abcdef"
-buf:	.asciz "0123456789abcdef "

@@ -3,11 +3,11 @@
  * A randomized exerciser of a KVM-style device: for a bounded time, random
  * ioctls with random arguments on the system, VM and vCPU fds (memory
  * slots of random size, place, flags and backing, vCPUs with random ids,
- * mmaps of random size and offset, random registers and segment state,
- * KVM_RUN of whatever that makes), and every exit answered the way a VMM
- * would.  The device must survive all of it: the caller checks the
- * kernel log for an oops, WARN, lockdep or kmemleak report, and that the
- * module unloads afterwards.  Prints TAP.
+ * mmaps of random size and offset, random registers, segment, FPU and
+ * XSAVE state and XCR0, KVM_RUN of whatever that makes), and every exit
+ * answered the way a VMM would.  The device must survive all of it: the
+ * caller checks the kernel log for an oops, WARN, lockdep or kmemleak
+ * report, and that the module unloads afterwards.  Prints TAP.
  *
  *   fuzz_test DEVICE SEED SECONDS
  *
@@ -340,6 +340,8 @@ static void one_op(void)
 			KVM_GET_CPUID2, KVM_GET_SUPPORTED_CPUID,
 			KVM_GET_MSR_INDEX_LIST, KVM_CHECK_EXTENSION,
 			KVM_SET_TSS_ADDR, KVM_SET_IDENTITY_MAP_ADDR,
+			KVM_GET_XSAVE, KVM_SET_XSAVE, KVM_GET_XCRS,
+			KVM_SET_XCRS,
 		};
 		int fds[] = { sys_fd, vm->fd, v->fd };
 		unsigned long nr = known[below(sizeof(known) / sizeof(known[0]))];
@@ -366,12 +368,37 @@ static void one_op(void)
 		}
 		break;
 	case 12:
-		if (v->fd >= 0) {
+		/*
+		 * FPU state: struct kvm_fpu, struct kvm_xsave and XCR0, in
+		 * bytes that are random but for the header fields XRSTOR
+		 * checks, which are plausible more often than not.
+		 */
+		if (v->fd >= 0 && below(3) == 0) {
 			struct kvm_fpu f;
 
 			for (unsigned int i = 0; i < sizeof(f); i++)
 				((uint8_t *)&f)[i] = rnd();
 			ioctl(v->fd, KVM_SET_FPU, &f);
+		} else if (v->fd >= 0 && below(2)) {
+			static struct kvm_xsave x;
+			uint64_t *hdr = (uint64_t *)&x.region[128];
+
+			for (unsigned int i = 0; i < sizeof(x) / 4; i++)
+				x.region[i] = rnd();
+			if (below(4))
+				x.region[6] = below(2) ? 0x1f80 : rnd() & 0xffff;
+			if (below(4)) {
+				hdr[0] = below(2) ? below(8) : pick();
+				hdr[1] = below(8) ? 0 : pick();
+				memset(&hdr[2], 0, below(4) ? 48 : 0);
+			}
+			ioctl(v->fd, KVM_SET_XSAVE, &x);
+		} else if (v->fd >= 0) {
+			struct kvm_xcrs x = { .nr_xcrs = below(4) ? 1 : below(20) };
+
+			x.xcrs[0].xcr = below(4) ? 0 : pick();
+			x.xcrs[0].value = below(4) ? below(8) : pick();
+			ioctl(v->fd, KVM_SET_XCRS, &x);
 		}
 		break;
 	case 1:

@@ -1,0 +1,300 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Bad calls to every ioctl of the device, a VM and a vCPU, run on /dev/hvx
+ * and on /dev/kvm (the first argument): ioctls on the wrong kind of fd,
+ * bad pointers, impossible sizes and ids, overlapping and malformed slots,
+ * a wrong mmap, and vCPU state no CPU can be in.  Each row says what hvx
+ * answers and what KVM answers; where they differ the row says why.  A bad
+ * state may be refused up front (EINVAL) or accepted and then fail the
+ * entry (KVM_EXIT_FAIL_ENTRY): both are right, a host problem is not.
+ * Prints TAP; the lines are the same on both devices.
+ */
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "tap.h"
+
+#define MB	(1UL << 20)
+#define BAD_PTR	((void *)8)	/* never mapped */
+
+static int sys, vm, vcpu;
+static bool on_hvx;
+static uint8_t *mem;
+static struct kvm_sregs s0;	/* real mode at 0, as after RESET */
+static struct kvm_regs r0;
+
+enum fd_kind { SYS, VM, VCPU };
+
+struct errno_case {
+	const char *what;
+	enum fd_kind fd;
+	unsigned long req;
+	void *arg;
+	int hvx;		/* errno on hvx */
+	int kvm;		/* errno on KVM */
+};
+
+/*
+ * Unknown ioctls: hvx says ENOTTY, the errno for "not an ioctl of this
+ * file"; KVM's x86 code says EINVAL for the system and vCPU fds.
+ */
+static const struct errno_case fd_cases[] = {
+	{ "KVM_CREATE_VCPU on the system fd", SYS, KVM_CREATE_VCPU, 0, ENOTTY, EINVAL },
+	{ "KVM_SET_USER_MEMORY_REGION on the system fd", SYS,
+	  KVM_SET_USER_MEMORY_REGION, 0, ENOTTY, EINVAL },
+	{ "KVM_RUN on the system fd", SYS, KVM_RUN, 0, ENOTTY, EINVAL },
+	{ "KVM_GET_REGS on the VM fd", VM, KVM_GET_REGS, 0, ENOTTY, ENOTTY },
+	{ "KVM_CREATE_VM on the vCPU fd", VCPU, KVM_CREATE_VM, 0, ENOTTY, EINVAL },
+	{ "KVM_CREATE_VCPU on the vCPU fd", VCPU, KVM_CREATE_VCPU, 0, ENOTTY, EINVAL },
+	{ "KVM_SET_USER_MEMORY_REGION on the vCPU fd", VCPU,
+	  KVM_SET_USER_MEMORY_REGION, 0, ENOTTY, EINVAL },
+};
+
+/* Every ioctl that takes a pointer, given one that is not mapped. */
+static const struct errno_case fault_cases[] = {
+	{ "KVM_GET_SUPPORTED_CPUID", SYS, KVM_GET_SUPPORTED_CPUID, BAD_PTR, EFAULT, EFAULT },
+	{ "KVM_GET_MSR_INDEX_LIST", SYS, KVM_GET_MSR_INDEX_LIST, BAD_PTR, EFAULT, EFAULT },
+	{ "KVM_SET_USER_MEMORY_REGION", VM, KVM_SET_USER_MEMORY_REGION, BAD_PTR, EFAULT, EFAULT },
+	{ "KVM_GET_REGS", VCPU, KVM_GET_REGS, BAD_PTR, EFAULT, EFAULT },
+	{ "KVM_SET_REGS", VCPU, KVM_SET_REGS, BAD_PTR, EFAULT, EFAULT },
+	{ "KVM_GET_SREGS", VCPU, KVM_GET_SREGS, BAD_PTR, EFAULT, EFAULT },
+	{ "KVM_SET_SREGS", VCPU, KVM_SET_SREGS, BAD_PTR, EFAULT, EFAULT },
+	{ "KVM_GET_CPUID2", VCPU, KVM_GET_CPUID2, BAD_PTR, EFAULT, EFAULT },
+	{ "KVM_SET_CPUID2", VCPU, KVM_SET_CPUID2, BAD_PTR, EFAULT, EFAULT },
+	{ "KVM_GET_MSRS", VCPU, KVM_GET_MSRS, BAD_PTR, EFAULT, EFAULT },
+	{ "KVM_SET_MSRS", VCPU, KVM_SET_MSRS, BAD_PTR, EFAULT, EFAULT },
+	{ "KVM_GET_FPU", VCPU, KVM_GET_FPU, BAD_PTR, EFAULT, EFAULT },
+	{ "KVM_SET_FPU", VCPU, KVM_SET_FPU, BAD_PTR, EFAULT, EFAULT },
+	{ "KVM_GET_XSAVE", VCPU, KVM_GET_XSAVE, BAD_PTR, EFAULT, EFAULT },
+	{ "KVM_SET_XSAVE", VCPU, KVM_SET_XSAVE, BAD_PTR, EFAULT, EFAULT },
+	{ "KVM_GET_XCRS", VCPU, KVM_GET_XCRS, BAD_PTR, EFAULT, EFAULT },
+	{ "KVM_SET_XCRS", VCPU, KVM_SET_XCRS, BAD_PTR, EFAULT, EFAULT },
+};
+
+static int fd_of(enum fd_kind k)
+{
+	return k == SYS ? sys : k == VM ? vm : vcpu;
+}
+
+static void expect_errnos(const struct errno_case *c, unsigned int n,
+			  const char *suffix)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		int want = on_hvx ? c[i].hvx : c[i].kvm;
+		long r;
+
+		errno = 0;
+		r = ioctl(fd_of(c[i].fd), c[i].req, c[i].arg);
+		tap_result(r == -1 && errno == want, "%s%s fails with %s",
+			   c[i].what, suffix, strerror(want));
+		if (!(r == -1 && errno == want))
+			printf("#   got %ld, errno %d (%s)\n", r, errno,
+			       strerror(errno));
+	}
+}
+
+static int set_slot(uint32_t slot, uint32_t flags, uint64_t gpa,
+		    uint64_t size, uint64_t hva)
+{
+	struct kvm_userspace_memory_region r = {
+		.slot = slot, .flags = flags, .guest_phys_addr = gpa,
+		.memory_size = size, .userspace_addr = hva,
+	};
+
+	return ioctl(vm, KVM_SET_USER_MEMORY_REGION, &r);
+}
+
+static void slots(void)
+{
+	uint64_t hva = (uintptr_t)mem;
+
+	TAP_EXPECT_RET(set_slot(0, 0, 0, MB, hva), 0, "slot 0 at 0, 1 MiB");
+	TAP_EXPECT_ERRNO(set_slot(1, 0, MB / 2, MB, hva + MB), EEXIST,
+			 "a slot overlapping slot 0");
+	TAP_EXPECT_ERRNO(set_slot(1, 0x80, 2 * MB, MB, hva + MB), EINVAL,
+			 "a slot flag nobody defined");
+	TAP_EXPECT_ERRNO(set_slot(1, 0, 2 * MB, 1ULL << 62, hva + MB), EINVAL,
+			 "a slot of 2^62 bytes");
+	TAP_EXPECT_ERRNO(set_slot(1, 0, 2 * MB, MB, -MB), EINVAL,
+			 "a slot whose host range wraps");
+	TAP_EXPECT_ERRNO(set_slot(0x7fff, 0, 2 * MB, MB, hva + MB), EINVAL,
+			 "slot id 0x7fff");
+	TAP_EXPECT_ERRNO(set_slot(0x20000, 0, 2 * MB, MB, hva + MB), EINVAL,
+			 "address space 2");
+	TAP_EXPECT_ERRNO(set_slot(5, 0, 2 * MB, 0, 0), EINVAL,
+			 "deleting a slot that does not exist");
+}
+
+static void vcpus(void)
+{
+	TAP_EXPECT_ERRNO(ioctl(vm, KVM_CREATE_VCPU, -1), EINVAL, "vCPU id -1");
+	TAP_EXPECT_ERRNO(ioctl(vm, KVM_CREATE_VCPU, 0x7fffffff), EINVAL,
+			 "vCPU id 0x7fffffff");
+	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
+	tap_result(vcpu >= 0, "vCPU 0");
+	TAP_EXPECT_ERRNO(ioctl(vm, KVM_CREATE_VCPU, 0), EEXIST, "vCPU 0 again");
+}
+
+/* hvx refuses mappings past the run area; KVM's map, then SIGBUS on use. */
+static void mmaps(void)
+{
+	long size = ioctl(sys, KVM_GET_VCPU_MMAP_SIZE, 0);
+	void *p;
+
+	p = mmap(NULL, size, PROT_READ, MAP_SHARED, vm, 0);
+	tap_result(p == MAP_FAILED && errno == ENODEV,
+		   "mmap of the VM fd fails with ENODEV");
+	p = mmap(NULL, size, PROT_READ, MAP_SHARED, sys, 0);
+	tap_result(p == MAP_FAILED && errno == ENODEV,
+		   "mmap of the system fd fails with ENODEV");
+	if (on_hvx) {
+		p = mmap(NULL, size + 4096, PROT_READ, MAP_SHARED, vcpu, 0);
+		tap_result(p == MAP_FAILED && errno == EINVAL,
+			   "mmap of the vCPU fd past its run area fails with EINVAL (hvx)");
+		p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, vcpu, size);
+		tap_result(p == MAP_FAILED && errno == EINVAL,
+			   "mmap of the vCPU fd at an offset past its run area fails with EINVAL (hvx)");
+	}
+}
+
+static struct kvm_cpuid2 *supported;	/* what the device offers */
+
+static void sizes(void)
+{
+	struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + 257 * sizeof(c->entries[0]));
+	struct kvm_msrs m = { .nmsrs = 0x7fffffff };
+
+	c->nent = 256;
+	ioctl(sys, KVM_GET_SUPPORTED_CPUID, c);
+	TAP_EXPECT_RET(ioctl(vcpu, KVM_SET_CPUID2, c), 0,
+		       "KVM_SET_CPUID2 of the supported table");
+	supported = malloc(sizeof(*c) + c->nent * sizeof(c->entries[0]));
+	memcpy(supported, c, sizeof(*c) + c->nent * sizeof(c->entries[0]));
+	c->nent = 257;
+	TAP_EXPECT_ERRNO(ioctl(vcpu, KVM_SET_CPUID2, c), E2BIG,
+			 "KVM_SET_CPUID2 of 257 entries");
+	c->nent = 0x80000000;
+	TAP_EXPECT_ERRNO(ioctl(vcpu, KVM_SET_CPUID2, c), E2BIG,
+			 "KVM_SET_CPUID2 of 2^31 entries");
+	c->nent = 0;
+	TAP_EXPECT_ERRNO(ioctl(vcpu, KVM_GET_CPUID2, c), E2BIG,
+			 "KVM_GET_CPUID2 into 0 entries");
+	c->nent = 0;
+	TAP_EXPECT_ERRNO(ioctl(sys, KVM_GET_SUPPORTED_CPUID, c), E2BIG,
+			 "KVM_GET_SUPPORTED_CPUID into 0 entries");
+	TAP_EXPECT_ERRNO(ioctl(vcpu, KVM_GET_MSRS, &m), E2BIG,
+			 "KVM_GET_MSRS of 2^31 - 1 MSRs");
+	m.nmsrs = 0;
+	TAP_EXPECT_RET(ioctl(vcpu, KVM_GET_MSRS, &m), 0, "KVM_GET_MSRS of none");
+	free(c);
+}
+
+/*
+ * Run vCPU 0 once in a state no CPU can be in: the answer must be EINVAL
+ * from the SET ioctl or FAIL_ENTRY from KVM_RUN, and the vCPU must then
+ * run a good state again.
+ */
+static void impossible(const char *what, const struct kvm_sregs *s,
+		       const struct kvm_regs *r)
+{
+	struct kvm_run *run = mmap(NULL, ioctl(sys, KVM_GET_VCPU_MMAP_SIZE, 0),
+				   PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
+	struct kvm_regs good_r = r0;
+	const char *how = NULL;
+	int set;
+
+	if (!s)
+		ioctl(vcpu, KVM_SET_SREGS, &s0);
+	errno = 0;
+	set = s ? ioctl(vcpu, KVM_SET_SREGS, s) : ioctl(vcpu, KVM_SET_REGS, r);
+	if (set < 0 && errno == EINVAL)
+		how = "EINVAL";
+	else if (set == 0 && ioctl(vcpu, KVM_RUN, 0) == 0 &&
+		 run->exit_reason == KVM_EXIT_FAIL_ENTRY)
+		how = "FAIL_ENTRY";
+	tap_result(how != NULL, "%s: refused (%s)", what, how ?: "neither");
+	if (!how)
+		printf("#   set %d errno %d, exit reason %u\n", set, errno,
+		       run->exit_reason);
+
+	/* A HLT at 0x1000 in real mode: the vCPU must still work. */
+	ioctl(vcpu, KVM_SET_SREGS, &s0);
+	good_r.rip = 0x1000;
+	good_r.rflags = 2;
+	ioctl(vcpu, KVM_SET_REGS, &good_r);
+	tap_result(ioctl(vcpu, KVM_RUN, 0) == 0 &&
+		   run->exit_reason == KVM_EXIT_HLT,
+		   "%s: the vCPU runs a good state afterwards", what);
+	munmap(run, ioctl(sys, KVM_GET_VCPU_MMAP_SIZE, 0));
+}
+
+static void states(void)
+{
+	struct kvm_sregs s;
+	struct kvm_regs r;
+
+	mem[0x1000] = 0xf4;		/* hlt */
+	ioctl(vcpu, KVM_GET_SREGS, &s0);
+	s0.cs.base = 0;
+	s0.cs.selector = 0;
+	ioctl(vcpu, KVM_GET_REGS, &r0);
+
+	s = s0; s.cr0 = 0x80000010;
+	impossible("CR0.PG without CR0.PE", &s, NULL);
+	s = s0; s.cr0 |= 1ULL << 40;
+	impossible("a reserved CR0 bit (40)", &s, NULL);
+	s = s0; s.cr4 = 1UL << 25;
+	impossible("a reserved CR4 bit (25)", &s, NULL);
+	s = s0; s.efer = 1 << 10;		/* LMA */
+	impossible("EFER.LMA without paging", &s, NULL);
+	s = s0; s.cs.l = 1;
+	impossible("a 64-bit CS outside long mode", &s, NULL);
+	s = s0; s.cr0 = 0x80000011; s.cr4 = 0x20; s.efer = 0x500;
+	s.cr3 = 1ULL << 62;
+	impossible("long mode with CR3 beyond the physical address width", &s, NULL);
+	r = r0; r.rflags = ~0ULL;
+	impossible("every RFLAGS bit set", NULL, &r);
+	r = r0; r.rflags = 2 | 1 << 17; r.rip = 0x1000;
+	impossible("virtual-8086 mode in real mode", NULL, &r);
+}
+
+/* The vCPU has run: its CPUID table may be set again, but not changed. */
+static void cpuid_after_run(void)
+{
+	TAP_EXPECT_RET(ioctl(vcpu, KVM_SET_CPUID2, supported), 0,
+		       "KVM_SET_CPUID2 of the same table after KVM_RUN");
+	supported->nent--;
+	TAP_EXPECT_ERRNO(ioctl(vcpu, KVM_SET_CPUID2, supported), EINVAL,
+			 "KVM_SET_CPUID2 of another table after KVM_RUN");
+}
+
+int main(int argc, char **argv)
+{
+	const char *dev = argc > 1 ? argv[1] : "/dev/hvx";
+
+	on_hvx = !strcmp(dev, "/dev/hvx");
+	sys = open(dev, O_RDWR);
+	vm = sys < 0 ? -1 : ioctl(sys, KVM_CREATE_VM, 0);
+	mem = mmap(NULL, MB, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (vm < 0 || mem == MAP_FAILED) {
+		printf("Bail out! %s: %s\n", dev, strerror(errno));
+		return 1;
+	}
+	slots();
+	vcpus();
+	expect_errnos(fd_cases, sizeof(fd_cases) / sizeof(fd_cases[0]), "");
+	expect_errnos(fault_cases, sizeof(fault_cases) / sizeof(fault_cases[0]),
+		      " with an unmapped argument");
+	mmaps();
+	sizes();
+	states();
+	cpuid_after_run();
+	return tap_failed;
+}
