@@ -11,16 +11,10 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-kdir=/lib/modules/$(uname -r)/build
+. "$repo/tests/machine/native.sh"
 rounds=${HVX_BENCH_ROUNDS:-5}
 raw=$repo/build/bench.raw
 mkdir -p "$repo/build"
-
-can_run_here() {
-	grep -qw vmx /proc/cpuinfo || return 1
-	[ "$(cat /proc/sys/kernel/modules_disabled 2>/dev/null)" = 0 ] || return 1
-	[ -d "$kdir" ]
-}
 
 if can_run_here; then
 	where="on this host's $(grep -m1 '^model name' /proc/cpuinfo |

@@ -7,14 +7,7 @@
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-kdir=/lib/modules/$(uname -r)/build
-
-can_run_here() {
-	grep -qw vmx /proc/cpuinfo || return 1
-	[ "$(cat /proc/sys/kernel/modules_disabled 2>/dev/null)" = 0 ] || return 1
-	! grep -qw nomodule /proc/cmdline || return 1
-	[ -d "$kdir" ]
-}
+. "$repo/tests/machine/native.sh"
 
 if can_run_here; then
 	echo "demo: this CPU has VT-x: building and loading hvx here"

@@ -96,10 +96,21 @@ struct vcpu {
 
 static volatile sig_atomic_t stop_requested;
 
+/*
+ * The run struct of this thread's vCPU, for the signal handler.  A signal
+ * that lands while the thread is between two KVM_RUNs (handling an exit)
+ * interrupts no KVM_RUN; without more, the next KVM_RUN would run the
+ * guest on as if it had never come.  immediate_exit makes that KVM_RUN
+ * return EINTR at once (the pattern KVM's API documentation gives).
+ */
+static __thread struct kvm_run *thread_run;
+
 static void on_signal(int sig)
 {
 	if (sig != SIGUSR1)
 		stop_requested = 1;
+	if (thread_run)
+		thread_run->immediate_exit = 1;
 }
 
 static int load_flat(struct vm *vm, const uint8_t *img, size_t len)
@@ -511,11 +522,13 @@ static void *vcpu_thread(void *arg)
 	struct vcpu *v = arg;
 	struct vm *vm = v->vm;
 
+	thread_run = v->run;
 	run_signals(SIG_UNBLOCK);
 	for (;;) {
 		int r = ioctl(v->fd, KVM_RUN, 0);
 
 		if (r < 0 && errno == EINTR) {
+			v->run->immediate_exit = 0;
 			v->intr++;
 			if (stop_requested) {
 				fprintf(stderr, "vmctl run: vcpu%d stopped by a signal\n",

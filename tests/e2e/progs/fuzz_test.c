@@ -274,55 +274,70 @@ static void new_vm(struct vm *vm)
 		ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &r);
 }
 
+enum op {
+	OP_NEW_VM, OP_CLOSE_VCPU, OP_REOPEN_SYS, OP_JUNK, OP_SLOT,
+	OP_NEW_VCPU, OP_REGS, OP_SREGS, OP_RUN_CODE, OP_RUN, OP_WRONG_FD,
+	OP_UNKNOWN_IOCTL, OP_MSRS, OP_FPU, OP_CPUID, NR_OPS
+};
+
+/*
+ * How often each operation comes, in 128ths: the destructive ones
+ * (a VM or vCPU gone, the system fd reopened) rarely, so that VMs live
+ * long enough to run; guest code most often.
+ */
+static const unsigned char op_weight[NR_OPS] = {
+	[OP_NEW_VM] = 2, [OP_CLOSE_VCPU] = 2, [OP_REOPEN_SYS] = 1,
+	[OP_JUNK] = 8, [OP_SLOT] = 8, [OP_NEW_VCPU] = 16, [OP_REGS] = 8,
+	[OP_SREGS] = 8, [OP_RUN_CODE] = 24, [OP_RUN] = 8, [OP_WRONG_FD] = 8,
+	[OP_UNKNOWN_IOCTL] = 8, [OP_MSRS] = 8, [OP_FPU] = 8, [OP_CPUID] = 11,
+};
+
+static enum op pick_op(void)
+{
+	unsigned int r = below(128), op;
+
+	for (op = 0; r >= op_weight[op]; op++)
+		r -= op_weight[op];
+	return op;
+}
+
 static void one_op(void)
 {
 	struct vm *vm = &vms[below(NR_VMS)];
 	struct vcpu *v = &vm->vcpus[below(NR_VCPUS)];
 	unsigned long garbage = pick();
-	unsigned int op = below(32);
+	enum op op = pick_op();
 
 	ops++;
-	/* The rarer, destructive operations first; then the common ones. */
-	if (op == 0 && below(2))
-		op = 17;			/* recreate a VM */
-	else if (op == 0)
-		op = 15;			/* close a vCPU */
-	else if (op == 1 && below(4) == 0)
-		op = 16;			/* reopen the system fd */
-	else
-		op = op % 15;
-	if (vm->fd < 0 && op != 16)
-		op = 17;
+	if (vm->fd < 0 && op != OP_REOPEN_SYS)
+		op = OP_NEW_VM;
 	switch (op) {
-	case 17:
+	case OP_NEW_VM:
 		new_vm(vm);
 		break;
-	case 0:
+	case OP_JUNK:
 		/* Counts in the first word stay below 64 Ki. */
 		for (unsigned int i = 0; i < 4096; i++)
 			junk[i] = rnd();
 		junk[2] = junk[3] = 0;
 		break;
-	case 2:
+	case OP_SLOT:
 		if (vm->fd >= 0)
 			set_slot(vm);
 		break;
-	case 3:
-	case 13:
+	case OP_NEW_VCPU:
 		if (vm->fd >= 0)
 			new_vcpu(vm);
 		break;
-	case 4:
+	case OP_REGS:
 		if (v->fd >= 0)
 			mutate_regs(v);
 		break;
-	case 5:
+	case OP_SREGS:
 		if (v->fd >= 0)
 			mutate_sregs(v);
 		break;
-	case 6:
-	case 7:
-	case 8: {
+	case OP_RUN_CODE: {
 		uint8_t *buf = bufs[below(NR_BUFS)];
 		size_t at = random_code(buf, BUF_SIZE);
 
@@ -330,7 +345,7 @@ static void one_op(void)
 		memset(buf + at, 0xf4, 16);
 		break;
 	}
-	case 9: {
+	case OP_WRONG_FD: {
 		/* A known ioctl on the wrong kind of fd, with junk. */
 		static const unsigned long known[] = {
 			KVM_RUN, KVM_GET_REGS, KVM_SET_REGS, KVM_GET_SREGS,
@@ -349,12 +364,12 @@ static void one_op(void)
 		ioctl(fds[below(3)], nr, below(4) ? (unsigned long)junk : garbage);
 		break;
 	}
-	case 10:
+	case OP_UNKNOWN_IOCTL:
 		/* An ioctl number nobody defined, on any fd. */
 		ioctl(below(2) ? vm->fd : v->fd, (unsigned long)rnd() & 0xffffffff,
 		      junk);
 		break;
-	case 11:
+	case OP_MSRS:
 		if (v->fd >= 0) {
 			struct { struct kvm_msrs h; struct kvm_msr_entry e[4]; } m;
 
@@ -367,7 +382,7 @@ static void one_op(void)
 			ioctl(v->fd, below(2) ? KVM_SET_MSRS : KVM_GET_MSRS, &m);
 		}
 		break;
-	case 12:
+	case OP_FPU:
 		/*
 		 * FPU state: struct kvm_fpu, struct kvm_xsave and XCR0, in
 		 * bytes that are random but for the header fields XRSTOR
@@ -401,7 +416,7 @@ static void one_op(void)
 			ioctl(v->fd, KVM_SET_XCRS, &x);
 		}
 		break;
-	case 1:
+	case OP_CPUID:
 		if (v->fd >= 0) {
 			struct { struct kvm_cpuid2 c; struct kvm_cpuid_entry2 e[8]; } c;
 
@@ -411,13 +426,14 @@ static void one_op(void)
 			ioctl(v->fd, KVM_SET_CPUID2, &c);
 		}
 		break;
-	case 14:
+	case OP_RUN:
 		if (v->fd >= 0)
 			run_vcpu(v);
 		break;
-	case 15:
+	case OP_CLOSE_VCPU:
 		close_vcpu(v);
 		break;
+	case OP_REOPEN_SYS:
 	default:
 		/* A fresh system fd now and then. */
 		close(sys_fd);

@@ -42,26 +42,41 @@ static int set_slot(uint32_t slot, uint64_t gpa, uint64_t size, void *hva,
 	return ioctl(vm, KVM_SET_USER_MEMORY_REGION, &r);
 }
 
+/*
+ * Flat segments at 0 and RIP at CODE: 32-bit protected mode without
+ * paging, or real mode (with the IVT at 0).
+ */
+static void enter_flat(bool real)
+{
+	struct kvm_regs r = { .rip = CODE, .rflags = 2 };
+	struct kvm_sregs s;
+
+	ioctl(vcpu, KVM_GET_SREGS, &s);
+	s.cs.base = 0; s.cs.limit = real ? 0xffff : 0xffffffff;
+	s.cs.selector = real ? 0 : 8;
+	s.cs.type = 11; s.cs.s = 1; s.cs.present = 1;
+	s.cs.db = !real; s.cs.g = !real; s.cs.l = 0;
+	s.ds = s.cs; s.ds.type = 3; s.ds.selector = real ? 0 : 0x10;
+	s.es = s.ss = s.fs = s.gs = s.ds;
+	s.tr.type = 11;		/* a busy TSS, as after RESET */
+	s.cr0 = real ? 0x10 : 0x11;
+	s.cr4 = 0;
+	s.efer = 0;
+	s.idt.base = 0;
+	s.idt.limit = 0x3ff;
+	ioctl(vcpu, KVM_SET_SREGS, &s);
+	ioctl(vcpu, KVM_SET_REGS, &r);
+}
+
 /* Enter at CODE in flat 32-bit protected mode, reading @addr. */
 static void reset_guest(uint32_t addr)
 {
-	struct kvm_sregs s;
-	struct kvm_regs r = { .rip = CODE, .rflags = 2 };
-
 	low[CODE] = 0xa1;			/* mov eax, [moffs32] */
 	memcpy(&low[CODE + 1], &addr, 4);
 	low[CODE + 5] = 0xe7;			/* out 0x10, eax */
 	low[CODE + 6] = 0x10;
 	low[CODE + 7] = 0xf4;			/* hlt */
-	ioctl(vcpu, KVM_GET_SREGS, &s);
-	s.cs.base = 0; s.cs.limit = 0xffffffff; s.cs.selector = 8;
-	s.cs.type = 11; s.cs.s = 1; s.cs.present = 1; s.cs.db = 1; s.cs.g = 1;
-	s.ds = s.cs; s.ds.type = 3; s.ds.selector = 0x10;
-	s.es = s.ss = s.ds;
-	s.tr.type = 11;		/* a busy TSS, as after RESET */
-	s.cr0 = 0x11;
-	ioctl(vcpu, KVM_SET_SREGS, &s);
-	ioctl(vcpu, KVM_SET_REGS, &r);
+	enter_flat(false);
 }
 
 /* Run the guest; return what it read, or -1 with the exit in *why. */
@@ -405,26 +420,12 @@ static void test_msrs(bool own)
 			0x66, 0xb9, 0x45, 0x23, 0x01, 0x00, 0x0f, 0x32, 0xf4,
 		};
 		static const uint8_t gp[] = { 0xb0, 0x0d, 0xe6, 0x10, 0xf4 };
-		struct kvm_regs regs = { .rip = CODE, .rflags = 2 };
-		struct kvm_sregs sr;
 		uint16_t ivt13[2] = { 0x3000, 0 };
 
 		memcpy(&low[CODE], rm, sizeof(rm));
 		memcpy(&low[0x3000], gp, sizeof(gp));
 		memcpy(&low[13 * 4], ivt13, sizeof(ivt13));
-		ioctl(vcpu, KVM_GET_SREGS, &sr);
-		sr.cs.base = 0; sr.cs.selector = 0; sr.cs.limit = 0xffff;
-		sr.cs.type = 11; sr.cs.s = 1; sr.cs.present = 1;
-		sr.cs.db = 0; sr.cs.g = 0; sr.cs.l = 0;
-		sr.ds = sr.cs; sr.ds.type = 3;
-		sr.es = sr.ss = sr.fs = sr.gs = sr.ds;
-		sr.cr0 = 0x10;
-		sr.cr4 = 0;
-		sr.efer = 0;
-		sr.idt.base = 0;
-		sr.idt.limit = 0x3ff;
-		ioctl(vcpu, KVM_SET_SREGS, &sr);
-		ioctl(vcpu, KVM_SET_REGS, &regs);
+		enter_flat(true);
 		v = ioctl(vcpu, KVM_RUN, 0);
 		tap_result(v == 0 && run->exit_reason == KVM_EXIT_IO &&
 			   run->io.port == 0x10 &&
