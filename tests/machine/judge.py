@@ -32,11 +32,14 @@ KERNEL_TROUBLE = [
     r"segfault at",
 ]
 TROUBLE_RE = re.compile("|".join(KERNEL_TROUBLE))
-# lockdep's own boot banner is not a report.
+# lockdep's own boot banner is not a report, nor the boot-time summary
+# of the CPU's vulnerabilities (the emulated CPU has no IBRS to stop
+# RETBleed with).
 BENIGN_RE = re.compile(r"Lock dependency validator|lockdep: fixing up|"
                        r"RCU lockdep checking is enabled|"
                        r"\.\.\. MAX_LOCKDEP|per task-struct memory footprint|"
-                       r"in-use lockdep|lockdep_map")
+                       r"in-use lockdep|lockdep_map|"
+                       r"RETBleed: WARNING: Spectre v2 mitigation leaves CPU")
 
 
 def read_lines(path):

@@ -117,6 +117,9 @@ ips=20000000
 cmdline="console=ttyS0,115200 reboot=t panic=-1 acpi=off"
 cmdline="$cmdline clearcpuid=avx512f,xsaves,xsavec"
 cmdline="$cmdline tsc_early_khz=$((ips / 1000))"
+# Freed pages are poisoned and checked when next allocated: a guest or
+# hvx writing through a stale EPT translation or a freed table shows.
+cmdline="$cmdline page_poison=1"
 cat >"$iso/isolinux/isolinux.cfg" <<CFG
 default hvx
 prompt 0
