@@ -55,6 +55,32 @@
 /* CPUID.(0DH,1):EAX */
 #define HVX_D_1_EAX	F(XSAVEOPT)
 
+/*
+ * CPUID.(7,0):EDX: the guest's own defences against speculative execution
+ * attacks, where the host's CPU has them (the MSRs behind them are in
+ * kmod/vmx/exits.c), and IA32_ARCH_CAPABILITIES, which hvx always
+ * answers (kmod/vmx/isolation.c), as KVM does.
+ */
+static u32 hvx_7_edx(void)
+{
+	u32 edx = F(ARCH_CAPABILITIES);
+
+	if (boot_cpu_has(X86_FEATURE_MD_CLEAR))
+		edx |= F(MD_CLEAR);
+	if (boot_cpu_has(X86_FEATURE_MSR_SPEC_CTRL) &&
+	    boot_cpu_has(X86_FEATURE_SPEC_CTRL) && boot_cpu_has(X86_FEATURE_IBPB))
+		edx |= F(SPEC_CTRL);
+	if (boot_cpu_has(X86_FEATURE_MSR_SPEC_CTRL) &&
+	    boot_cpu_has(X86_FEATURE_INTEL_STIBP))
+		edx |= F(INTEL_STIBP);
+	if (boot_cpu_has(X86_FEATURE_MSR_SPEC_CTRL) &&
+	    boot_cpu_has(X86_FEATURE_SPEC_CTRL_SSBD))
+		edx |= F(SPEC_CTRL_SSBD);
+	if (boot_cpu_has(X86_FEATURE_FLUSH_L1D))
+		edx |= F(FLUSH_L1D);
+	return edx;
+}
+
 #define HVX_MAX_BASIC_LEAF	0xd
 #define HVX_MAX_EXT_LEAF	0x80000008
 
@@ -160,7 +186,7 @@ static void hvx_cpuid_filter(struct kvm_cpuid_entry2 *e)
 			e->eax = 0;
 			e->ebx &= HVX_7_EBX | hvx_7_ebx_xsave();
 			e->ecx = 0;
-			e->edx = 0;
+			e->edx = hvx_7_edx();
 		} else {
 			hvx_cpuid_zero(e);
 		}

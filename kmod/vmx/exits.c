@@ -176,6 +176,9 @@ static int hvx_handle_exception(struct hvx_vcpu *vcpu)
 		e->instr_len = type == INTR_TYPE_HARD_EXCEPTION ? 0 :
 			       vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
 		return 1;
+	case MC_VECTOR:
+		/* The host's, and handled: hvx_vmx_run() gave it over. */
+		return 1;
 	default:
 		return hvx_internal_error(vcpu, KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON);
 	}
@@ -310,10 +313,17 @@ static int hvx_handle_cr(struct hvx_vcpu *vcpu)
 	return 1;
 }
 
+/* DR7 lives in the VMCS; hvx_isolation_enter() reads the copy. */
+static void hvx_set_dr7(struct hvx_vcpu *vcpu, unsigned long val)
+{
+	vcpu->vmx.dr7 = (val & ~HVX_DR7_FIXED_0) | HVX_DR7_FIXED_1;
+	vmcs_writel(GUEST_DR7, vcpu->vmx.dr7);
+}
+
 /*
- * MOV to and from debug registers.  hvx keeps DR0-DR3 and DR6 for the
- * guest without loading them into the CPU (hardware breakpoints are not
- * virtualised yet); DR7 lives in the VMCS.
+ * MOV to and from debug registers.  Every access exits, so hvx always
+ * knows the guest's DR0-DR3, DR6 and DR7; hvx_isolation_enter() puts
+ * DR0-DR3 and DR6 into the CPU whenever DR7 enables a breakpoint.
  */
 static int hvx_handle_dr(struct hvx_vcpu *vcpu)
 {
@@ -348,8 +358,7 @@ static int hvx_handle_dr(struct hvx_vcpu *vcpu)
 				vcpu->vmx.dr6 = (val & HVX_DR6_VOLATILE) |
 						HVX_DR6_FIXED_1;
 			else
-				vmcs_writel(GUEST_DR7, (val & ~HVX_DR7_FIXED_0) |
-					    HVX_DR7_FIXED_1);
+				hvx_set_dr7(vcpu, val);
 		}
 	}
 	hvx_skip_instruction();
@@ -655,16 +664,16 @@ static __always_inline int hvx_get_msr(struct hvx_vcpu *vcpu, u32 index,
 		*val = vmx->efer;
 		break;
 	case MSR_STAR:
-		*val = vmx->star;
+		*val = vmx->syscall_msrs[HVX_URET_STAR];
 		break;
 	case MSR_LSTAR:
-		*val = vmx->lstar;
+		*val = vmx->syscall_msrs[HVX_URET_LSTAR];
 		break;
 	case MSR_CSTAR:
-		*val = vmx->cstar;
+		*val = vmx->syscall_msrs[HVX_URET_CSTAR];
 		break;
 	case MSR_SYSCALL_MASK:
-		*val = vmx->sfmask;
+		*val = vmx->syscall_msrs[HVX_URET_SFMASK];
 		break;
 	case MSR_KERNEL_GS_BASE:
 		*val = vmx->kernel_gs_base;
@@ -697,6 +706,17 @@ static __always_inline int hvx_get_msr(struct hvx_vcpu *vcpu, u32 index,
 	case MSR_IA32_MISC_ENABLE:
 		*val = vmx->misc_enable;
 		break;
+	case MSR_IA32_DEBUGCTLMSR:
+		*val = vmcs_read64(GUEST_IA32_DEBUGCTL);
+		break;
+	case MSR_IA32_SPEC_CTRL:
+		if (!hvx_spec_ctrl_valid_bits())
+			return 1;
+		*val = vmx->spec_ctrl;
+		break;
+	case MSR_IA32_ARCH_CAPABILITIES:
+		*val = hvx_guest_arch_capabilities();
+		break;
 	default:
 		return 1;
 	}
@@ -713,7 +733,7 @@ static __always_inline int hvx_set_msr(struct hvx_vcpu *vcpu, u32 index,
 	case MSR_EFER:
 		return hvx_set_efer(vcpu, val);
 	case MSR_STAR:
-		vmx->star = val;
+		vmx->syscall_msrs[HVX_URET_STAR] = val;
 		break;
 	case MSR_LSTAR:
 	case MSR_CSTAR:
@@ -725,9 +745,9 @@ static __always_inline int hvx_set_msr(struct hvx_vcpu *vcpu, u32 index,
 		if (!hvx_canonical(val))
 			return 1;
 		if (index == MSR_LSTAR)
-			vmx->lstar = val;
+			vmx->syscall_msrs[HVX_URET_LSTAR] = val;
 		else if (index == MSR_CSTAR)
-			vmx->cstar = val;
+			vmx->syscall_msrs[HVX_URET_CSTAR] = val;
 		else if (index == MSR_KERNEL_GS_BASE)
 			vmx->kernel_gs_base = val;
 		else if (index == MSR_FS_BASE)
@@ -742,7 +762,7 @@ static __always_inline int hvx_set_msr(struct hvx_vcpu *vcpu, u32 index,
 	case MSR_SYSCALL_MASK:
 		if (val >> 32)
 			return 1;
-		vmx->sfmask = val;
+		vmx->syscall_msrs[HVX_URET_SFMASK] = val;
 		break;
 	case MSR_IA32_SYSENTER_CS:
 		vmcs_write32(GUEST_SYSENTER_CS, val);
@@ -771,6 +791,38 @@ static __always_inline int hvx_set_msr(struct hvx_vcpu *vcpu, u32 index,
 	}
 	case MSR_IA32_MISC_ENABLE:
 		vmx->misc_enable = val;
+		break;
+	case MSR_IA32_DEBUGCTLMSR:
+		/*
+		 * Branch tracing and LBRs are not virtualised: as KVM, drop
+		 * those bits rather than fail a guest that tries them.
+		 */
+		val &= ~(u64)(DEBUGCTLMSR_BTF | DEBUGCTLMSR_LBR);
+		if (val)
+			return 1;
+		vmcs_write64(GUEST_IA32_DEBUGCTL, val);
+		break;
+	case MSR_IA32_SPEC_CTRL:
+		/* vmenter.S switches it around the entry. */
+		if (!hvx_spec_ctrl_valid_bits() ||
+		    (val & ~hvx_spec_ctrl_valid_bits()))
+			return 1;
+		vmx->spec_ctrl = val;
+		break;
+	case MSR_IA32_PRED_CMD:
+		if (val & ~(u64)PRED_CMD_IBPB)
+			return 1;
+		if (!boot_cpu_has(X86_FEATURE_IBPB))
+			return 1;
+		if (val)
+			wrmsrl(MSR_IA32_PRED_CMD, PRED_CMD_IBPB);
+		break;
+	case MSR_IA32_FLUSH_CMD:
+		if ((val & ~(u64)L1D_FLUSH) ||
+		    !boot_cpu_has(X86_FEATURE_FLUSH_L1D))
+			return 1;
+		if (val)
+			wrmsrl(MSR_IA32_FLUSH_CMD, L1D_FLUSH);
 		break;
 	default:
 		return 1;
@@ -1159,6 +1211,8 @@ static int hvx_handle_ept_violation(struct hvx_vcpu *vcpu)
 	u64 gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
 	int r;
 
+	/* Pinning and decoding touch memory: flush L1D before entering. */
+	vcpu->vmx.l1d_flush = true;
 	hvx_vcpu_put(vcpu);
 	r = hvx_mmu_fault(vcpu->vm, gpa,
 			  vcpu->vmx.exit_qual & EPT_VIOLATION_ACC_WRITE);
@@ -1227,6 +1281,8 @@ static const hvx_exit_handler hvx_exit_handlers[] = {
 	[EXIT_REASON_INVVPID]		= hvx_handle_vmx_instruction,
 	[EXIT_REASON_XSETBV]		= hvx_handle_xsetbv,
 	[EXIT_REASON_VMFUNC]		= hvx_handle_vmx_instruction,
+	/* No non-coherent DMA reaches a guest: nothing to write back. */
+	[EXIT_REASON_WBINVD]		= hvx_handle_nop,
 };
 
 /**
@@ -1244,6 +1300,12 @@ int hvx_handle_exit(struct hvx_vcpu *vcpu)
 	vmx->exit_qual = vmcs_readl(EXIT_QUALIFICATION);
 	if (reason < HVX_NR_EXIT_REASONS)
 		vcpu->stats.exits[reason]++;
+	/*
+	 * A machine check during entry is the host's (hvx_vmx_run() gave
+	 * it over), not a sign of bad guest state: try again.
+	 */
+	if (reason == EXIT_REASON_MCE_DURING_VMENTRY)
+		return 1;
 	if (vmx->exit_reason & VMX_EXIT_REASONS_FAILED_VMENTRY)
 		return hvx_handle_failed_entry(vcpu);
 

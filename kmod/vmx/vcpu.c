@@ -58,9 +58,11 @@
 /*
  * Exceptions that exit: #DB and #AC, because a guest can make their
  * delivery fault again forever without the CPU ever exiting (CVE-2015-5307
- * and CVE-2015-8104); hvx reflects them back into the guest.
+ * and CVE-2015-8104); hvx reflects them back into the guest.  #MC, because
+ * a machine check is the host's to handle, never the guest's.
  */
-#define HVX_EXCEPTION_BITMAP	(BIT(DB_VECTOR) | BIT(AC_VECTOR))
+#define HVX_EXCEPTION_BITMAP	(BIT(DB_VECTOR) | BIT(AC_VECTOR) |	\
+				 BIT(MC_VECTOR))
 
 /* Every port exits: one page of ones serves both I/O bitmaps. */
 static void *hvx_all_ones_page;
@@ -115,6 +117,7 @@ void hvx_vmwrite_error(unsigned long field, unsigned long value)
 
 void hvx_vmx_free_globals(void)
 {
+	hvx_isolation_free();
 	free_page((unsigned long)hvx_all_ones_page);
 	free_page((unsigned long)hvx_msr_bitmap);
 	hvx_all_ones_page = NULL;
@@ -139,6 +142,8 @@ int hvx_vmx_setup_globals(void)
 	for_each_possible_cpu(cpu)
 		INIT_LIST_HEAD(per_cpu_ptr(&hvx_loaded_vmcss, cpu));
 	r = hvx_fpu_setup();
+	if (!r)
+		r = hvx_isolation_setup();
 	if (r) {
 		hvx_vmx_free_globals();
 		return r;
@@ -194,6 +199,7 @@ void hvx_vmx_cpu_dying(void)
 	list_for_each_entry_safe(vmx, tmp, this_cpu_ptr(&hvx_loaded_vmcss),
 				 loaded_node)
 		hvx_vmcs_clear_here(vmx);
+	hvx_isolation_cpu_dying();
 }
 
 /* The base of the TSS this CPU runs on, from its descriptor in the GDT. */
@@ -245,9 +251,11 @@ void hvx_vcpu_load(struct hvx_vcpu *vcpu)
 		this_cpu_write(hvx_current_vmcs, vmx);
 		local_irq_enable();
 		hvx_vmcs_set_host_percpu();
+		hvx_isolation_switch_vm(vcpu->vm->id);
 	} else if (this_cpu_read(hvx_current_vmcs) != vmx) {
 		WARN_ON_ONCE(hvx_vmptrld(vmx->vmcs_pa));
 		this_cpu_write(hvx_current_vmcs, vmx);
+		hvx_isolation_switch_vm(vcpu->vm->id);
 	}
 }
 
@@ -555,16 +563,15 @@ static void hvx_vmx_reset(struct hvx_vcpu *vcpu)
 	vmx->cr8 = 0;
 	memset(vmx->db, 0, sizeof(vmx->db));
 	vmx->dr6 = HVX_DR6_ACTIVE_LOW;
-	vmcs_writel(GUEST_DR7, HVX_DR7_FIXED_1);
+	vmx->dr7 = HVX_DR7_FIXED_1;
+	vmcs_writel(GUEST_DR7, vmx->dr7);
 	vmcs_write64(GUEST_IA32_DEBUGCTL, 0);
 
 	vmcs_write32(GUEST_SYSENTER_CS, 0);
 	vmcs_writel(GUEST_SYSENTER_ESP, 0);
 	vmcs_writel(GUEST_SYSENTER_EIP, 0);
-	vmx->star = 0;
-	vmx->lstar = 0;
-	vmx->cstar = 0;
-	vmx->sfmask = 0;
+	memset(vmx->syscall_msrs, 0, sizeof(vmx->syscall_msrs));
+	vmx->spec_ctrl = 0;
 	vmx->kernel_gs_base = 0;
 	vmx->misc_enable = MSR_IA32_MISC_ENABLE_PEBS_UNAVAIL |
 			   MSR_IA32_MISC_ENABLE_BTS_UNAVAIL;
@@ -612,6 +619,9 @@ static void hvx_vmcs_setup(struct hvx_vcpu *vcpu)
 	vmcs_write32(VM_EXIT_MSR_STORE_COUNT, 0);
 	vmcs_write32(VM_EXIT_MSR_LOAD_COUNT, 0);
 	vmcs_write32(VM_ENTRY_MSR_LOAD_COUNT, 0);
+	vmcs_write64(VM_ENTRY_MSR_LOAD_ADDR, __pa(vcpu->vmx.perf_guest));
+	vmcs_write64(VM_EXIT_MSR_LOAD_ADDR, __pa(vcpu->vmx.perf_host));
+	vcpu->vmx.nr_perf_msrs = 0;
 	vmcs_write64(IO_BITMAP_A, __pa(hvx_all_ones_page));
 	vmcs_write64(IO_BITMAP_B, __pa(hvx_all_ones_page));
 	vmcs_write64(MSR_BITMAP, __pa(hvx_msr_bitmap));
@@ -666,6 +676,10 @@ int hvx_vmx_vcpu_init(struct hvx_vcpu *vcpu)
 	vmx->fpu = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	if (!vmx->fpu)
 		return -ENOMEM;
+	vmx->perf_guest = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!vmx->perf_guest)
+		return -ENOMEM;
+	vmx->perf_host = vmx->perf_guest + HVX_MAX_PERF_MSRS;
 	vmx->vmcs = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	if (!vmx->vmcs)
 		return -ENOMEM;
@@ -693,6 +707,8 @@ void hvx_vmx_vcpu_free(struct hvx_vcpu *vcpu)
 
 	free_page((unsigned long)vmx->fpu);
 	vmx->fpu = NULL;
+	free_page((unsigned long)vmx->perf_guest);
+	vmx->perf_guest = NULL;
 	if (!vmx->vmcs)
 		return;
 	hvx_vmcs_clear(vmx);
@@ -854,6 +870,7 @@ void hvx_vmx_prepare_run(struct hvx_vcpu *vcpu)
 	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
 	unsigned long fs_base;
 
+	hvx_isolation_prepare_run(vmx);
 	savesegment(ds, vmx->host_ds);
 	savesegment(es, vmx->host_es);
 	savesegment(fs, vmx->host_fs);
@@ -877,9 +894,8 @@ int hvx_vmx_run(struct hvx_vcpu *vcpu)
 {
 	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
 	unsigned long cr3 = __read_cr3(), cr4 = cr4_read_shadow();
-	bool syscall_msrs = vmx->star | vmx->lstar | vmx->cstar | vmx->sfmask;
-	u64 host_star = 0, host_lstar = 0, host_cstar = 0, host_sfmask = 0;
 	u64 host_kernel_gs_base, tsc, xcr0;
+	unsigned int nr_perf_msrs;
 	struct desc_ptr gdt;
 	int fail;
 
@@ -930,24 +946,20 @@ int hvx_vmx_run(struct hvx_vcpu *vcpu)
 	native_store_gdt(&gdt);
 	rdmsrl(MSR_KERNEL_GS_BASE, host_kernel_gs_base);
 	wrmsrl(MSR_KERNEL_GS_BASE, vmx->kernel_gs_base);
-	if (syscall_msrs) {
-		rdmsrl(MSR_STAR, host_star);
-		rdmsrl(MSR_LSTAR, host_lstar);
-		rdmsrl(MSR_CSTAR, host_cstar);
-		rdmsrl(MSR_SYSCALL_MASK, host_sfmask);
-		wrmsrl(MSR_STAR, vmx->star);
-		wrmsrl(MSR_LSTAR, vmx->lstar);
-		wrmsrl(MSR_CSTAR, vmx->cstar);
-		wrmsrl(MSR_SYSCALL_MASK, vmx->sfmask);
-	}
 	if (native_read_cr2() != vmx->cr2)
 		native_write_cr2(vmx->cr2);
+	nr_perf_msrs = hvx_isolation_enter(vcpu);
+	if (unlikely(nr_perf_msrs != vmx->nr_perf_msrs)) {
+		vmcs_write32(VM_ENTRY_MSR_LOAD_COUNT, nr_perf_msrs);
+		vmcs_write32(VM_EXIT_MSR_LOAD_COUNT, nr_perf_msrs);
+		vmx->nr_perf_msrs = nr_perf_msrs;
+	}
 
 	xcr0 = hvx_guest_xcr0(vmx);
 	hvx_xcr0_load(xcr0);
 
 	tsc = rdtsc();
-	fail = hvx_vmenter(vmx->regs, vmx->launched);
+	fail = hvx_vmenter(vmx->regs, vmx->launched, vmx->spec_ctrl);
 	vcpu->stats.guest_tsc += rdtsc() - tsc;
 
 	hvx_xcr0_put(xcr0);
@@ -959,12 +971,7 @@ int hvx_vmx_run(struct hvx_vcpu *vcpu)
 	native_load_gdt(&gdt);
 	rdmsrl(MSR_KERNEL_GS_BASE, vmx->kernel_gs_base);
 	wrmsrl(MSR_KERNEL_GS_BASE, host_kernel_gs_base);
-	if (syscall_msrs) {
-		wrmsrl(MSR_STAR, host_star);
-		wrmsrl(MSR_LSTAR, host_lstar);
-		wrmsrl(MSR_CSTAR, host_cstar);
-		wrmsrl(MSR_SYSCALL_MASK, host_sfmask);
-	}
+	hvx_isolation_exit(vcpu);
 	if (!fail) {
 		vmx->exit_reason = vmcs_read32(VM_EXIT_REASON);
 		/*
@@ -975,15 +982,22 @@ int hvx_vmx_run(struct hvx_vcpu *vcpu)
 		if (!(vmx->exit_reason & VMX_EXIT_REASONS_FAILED_VMENTRY))
 			vmx->launched = true;
 		/*
-		 * An NMI that arrived in the guest made it exit and is still
-		 * the host's to handle: hand it to the host's NMI handler
-		 * before interrupts are on again.
+		 * An NMI or a machine check that arrived in the guest made it
+		 * exit and is still the host's to handle: hand it to the
+		 * host's handler before interrupts are on again.
 		 */
-		if ((u16)vmx->exit_reason == EXIT_REASON_EXCEPTION_NMI &&
-		    (vmcs_read32(VM_EXIT_INTR_INFO) &
-		     (INTR_INFO_VALID_MASK | INTR_INFO_INTR_TYPE_MASK)) ==
-		    (INTR_INFO_VALID_MASK | INTR_TYPE_NMI_INTR))
-			asm volatile("int $2");
+		if ((u16)vmx->exit_reason == EXIT_REASON_EXCEPTION_NMI ||
+		    (u16)vmx->exit_reason == EXIT_REASON_MCE_DURING_VMENTRY) {
+			u32 info = vmcs_read32(VM_EXIT_INTR_INFO);
+
+			if ((info & (INTR_INFO_VALID_MASK |
+				     INTR_INFO_INTR_TYPE_MASK)) ==
+			    (INTR_INFO_VALID_MASK | INTR_TYPE_NMI_INTR))
+				asm volatile("int $2");
+			else if (hvx_exit_is_machine_check(vmx->exit_reason,
+							   info))
+				hvx_machine_check();
+		}
 	}
 	local_irq_enable();
 

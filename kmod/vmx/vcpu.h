@@ -10,6 +10,9 @@
 #include <linux/list.h>
 #include <linux/types.h>
 
+#include <asm/vmx.h>
+
+#include "isolation.h"
 #include "regs.h"
 
 struct hvx_vcpu;
@@ -61,7 +64,10 @@ struct hvx_vmx_vcpu {
 	unsigned long db[4];
 	unsigned long dr6;
 	u64 efer;		/* as the guest set it (LMA follows CR0.PG) */
-	u64 star, lstar, cstar, sfmask, kernel_gs_base;
+	unsigned long dr7;	/* a copy of GUEST_DR7, read before every entry */
+	u64 syscall_msrs[HVX_NR_URET_MSRS];	/* see isolation.c */
+	u64 kernel_gs_base;
+	u64 spec_ctrl;
 	u64 misc_enable;
 	u64 pat;
 	/*
@@ -71,6 +77,26 @@ struct hvx_vmx_vcpu {
 	 */
 	void *fpu;
 	u64 xcr0;
+
+	/*
+	 * Host state a VM exit clobbers (isolation.c): the thread's
+	 * DEBUGCTL and LDT, read once per KVM_RUN, and whether the CPU's
+	 * debug registers hold guest values.
+	 */
+	unsigned long host_debugctl;
+	u16 host_ldt;
+	bool host_dr_dirty;
+	/* "cond" L1D flush: the host touched memory since the last entry. */
+	bool l1d_flush;
+	unsigned long nr_switches;
+	/*
+	 * perf's MSRs that differ between host and guest: loaded by the CPU
+	 * on entry (guest values) and exit (host values).  A page of their
+	 * own: the lists need physical addresses.
+	 */
+	struct vmx_msr_entry *perf_guest;
+	struct vmx_msr_entry *perf_host;
+	unsigned int nr_perf_msrs;
 
 	/* The last exit. */
 	u32 exit_reason;
@@ -114,7 +140,7 @@ int hvx_vmx_get_msr(struct hvx_vcpu *vcpu, u32 index, u64 *val);
 int hvx_vmx_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val);
 
 /* kmod/vmx/vmenter.S */
-int hvx_vmenter(unsigned long *regs, bool launched);
+int hvx_vmenter(unsigned long *regs, bool launched, u64 guest_spec_ctrl);
 void hvx_vmexit(void);
 
 #endif /* HVX_VMX_VCPU_H */

@@ -165,6 +165,37 @@ else
 	diff /tmp/msrs.hvx /tmp/msrs.kvm
 fi
 
+# What a guest gets of its own and never of the host's (isolate.S):
+# SYSCALL with zeroed syscall MSRs lands in the guest, its DR0 watchpoint
+# fires on each of its writes, and each WBINVD is an exit, counted.
+isolate_run() {
+	vmctl run --device $1 --mode long $G/isolate.bin \
+		>/tmp/isolate.$(basename $1) 2>&1 &
+	pid=$!
+	wait_for 120 file_has /tmp/isolate.$(basename $1) "spinning"
+}
+isolate_run /dev/hvx
+vmctl stats --json $(vm_of $pid) >/tmp/isolate.stats
+kill -TERM $pid
+wait $pid
+cat /tmp/isolate.hvx
+check "isolate: SYSCALL with zeroed STAR/LSTAR/CSTAR/SFMASK lands where the guest said" \
+	grep -q "landed where the guest said" /tmp/isolate.hvx
+check "isolate: the guest's DR0 watchpoint fired on each of its 100 writes, B0 in DR6" \
+	grep -q "watchpoint hits: 0000000000000064 DR6 00000000ffff0ff1" /tmp/isolate.hvx
+wbinvd=$(sed -n 's/^{.*"exits":{[^}]*"WBINVD":\([0-9]*\).*/\1/p' /tmp/isolate.stats)
+check "isolate: each of the 100 WBINVDs was an exit (${wbinvd:-none})" \
+	[ "${wbinvd:-0}" = 100 ]
+isolate_run /dev/kvm
+kill -TERM $pid
+wait $pid
+if cmp -s /tmp/isolate.hvx /tmp/isolate.kvm; then
+	ok "isolate: KVM gives the same output (incl. CPUID's defences and ARCH_CAPABILITIES)"
+else
+	not_ok "isolate: KVM gives the same output (incl. CPUID's defences and ARCH_CAPABILITIES)"
+	diff /tmp/isolate.hvx /tmp/isolate.kvm
+fi
+
 # Two vCPUs on their own threads run the same guest and both print all
 # of it (the two outputs interleave character by character).
 vmctl run --vcpus 2 $G/long.bin >/tmp/two.out 2>&1

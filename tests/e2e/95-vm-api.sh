@@ -24,10 +24,10 @@ check "an unmodified KVM client runs on /dev/hvx through a bind mount" \
 check "kvm_intel loads" modprobe kvm_intel
 /tests/bin/vm_api_test /dev/kvm state | sed 's/^\(not \)\{0,1\}ok - /&kvm: /'
 
-# The guest's AVX state and XCR0, and bad calls to every ioctl, on hvx and
-# then KVM: the same checks (a program's status also catches a crash
-# before its last line).
-for prog in xsave_test api_errors_test; do
+# The guest's AVX state and XCR0, bad calls to every ioctl, and a VMM's
+# own hardware watchpoint across guest runs, on hvx and then KVM: the same
+# checks (a program's status also catches a crash before its last line).
+for prog in xsave_test api_errors_test hostdbg_test; do
 	for dev in hvx kvm; do
 		/tests/bin/$prog /dev/$dev >/tmp/$prog.tap
 		st=$?
