@@ -185,6 +185,12 @@ unsigned long hvx_ept_unmap_range(struct hvx_ept *ept, u64 start, u64 end,
  * @ept: the EPT, which no CPU may use any more
  * @release: called for each leaf removed
  * @data: passed to @release
+ *
+ * The tables go straight back to the page allocator, so the caller must
+ * have made every CPU drop @ept's cached translations (INVEPT) after its
+ * last use: a CPU's paging-structure caches may still point into these
+ * tables, and would lead a later guest with the same EPTP into whatever
+ * the pages hold next.  This is the only place that frees a table.
  */
 void hvx_ept_destroy(struct hvx_ept *ept, hvx_ept_release_fn release,
 		     void *data)

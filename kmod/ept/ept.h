@@ -41,6 +41,11 @@ struct hvx_ept {
 	unsigned long nr_tables;
 	unsigned long nr_4k;	/* leaves mapping 4 KiB */
 	unsigned long nr_2m;	/* leaves mapping 2 MiB */
+	/*
+	 * Pages charged to RLIMIT_MEMLOCK for the leaves (kmod/ept/mmu.c):
+	 * nr_4k + 512 * nr_2m whenever the VM's mmu_lock is free.
+	 */
+	unsigned long nr_locked;
 };
 
 /* Called for each leaf entry that is unmapped, to release its memory. */

@@ -10,6 +10,9 @@
  * A pinned page stays put until its slot is deleted or changed, or the VM
  * goes away: then the EPT entries are cleared, every CPU's cached
  * translations invalidated (INVEPT), and only then the pages unpinned.
+ * Pinned pages are locked memory, charged to the VMM's RLIMIT_MEMLOCK
+ * (hvx_mmu_charge()), and only mappings that may be pinned for long are
+ * pinned (kmod/ept/pin.h).
  *
  * Where the host backs a whole, aligned 2 MiB of a slot with one huge page
  * (transparent huge pages, hugetlbfs), the fault maps all of it with one
@@ -17,13 +20,20 @@
  *
  * A read-only slot (KVM_MEM_READONLY, a ROM) is mapped readable and
  * executable only, and its pages are pinned without asking for write
- * access; the guest's writes to it exit and go to the VMM as MMIO.
+ * access; the guest's writes to it exit and go to the VMM as MMIO.  Such
+ * a pin takes the page that is there: in a private mapping that may be a
+ * file's page, or the shared zero page where anonymous memory was never
+ * written, and a later write by the VMM then makes the VMM a copy that
+ * the guest never sees.  A VMM writes its ROM before the guest reads it,
+ * or changes the slot after writing.
  */
 #define pr_fmt(fmt) "hvx: " fmt
 
+#include <linux/capability.h>
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <asm/vmx.h>
@@ -31,6 +41,7 @@
 #include "../vm.h"
 #include "../vmx/capabilities.h"
 #include "../vmx/vmx_ops.h"
+#include "pin.h"
 
 #define HVX_2M_PAGES	(PMD_SIZE >> PAGE_SHIFT)
 
@@ -45,10 +56,77 @@ static void hvx_invept_ipi(void *eptp)
 /*
  * Forget @vm's EPT translations on every CPU.  A CPU running the guest is
  * interrupted by the IPI (a VM exit) and invalidates before it re-enters.
+ *
+ * A CPU keeps the translations and paging-structure entries it cached
+ * under an EPTP until INVEPT drops them, even after the VM that used them
+ * is gone.  So hvx flushes:
+ *
+ *  - a new EPT before its first use (hvx_mmu_init()): its root may be the
+ *    page of an earlier EPT's root, and the EPTP the same;
+ *  - after taking leaves out and before unpinning their pages
+ *    (hvx_zap_release());
+ *  - after the EPT's last use and before its tables go back to the page
+ *    allocator, even with no leaf left (hvx_mmu_destroy()).  A live EPT
+ *    keeps its tables: hvx_ept_unmap_range() frees none.
+ *
+ * No unpinned page and no freed table is then ever reachable through a
+ * cached translation.  Each flush reaches every CPU, as hvx does not track
+ * where a VM has run; a CPU that enters VMX operation later flushes
+ * everything first (kmod/vmx/vmx.c).
  */
 static void hvx_mmu_flush(struct hvx_vm *vm)
 {
 	on_each_cpu(hvx_invept_ipi, &vm->eptp, 1);
+}
+
+/*
+ * RLIMIT_MEMLOCK.  Pinned guest memory is locked memory, charged as vfio
+ * charges what it pins: to locked_vm of the address space that created
+ * the VM (vm->mm, held with mmgrab() for as long as the VM lives), against
+ * the RLIMIT_MEMLOCK of the process running the guest, as it is at each
+ * pin.  The charge follows the EPT: 4 KiB before a 4 KiB leaf is made,
+ * 2 MiB before a 2 MiB one, given back when the leaf goes and its pages
+ * are unpinned, so ept.nr_locked is always what the EPT maps.
+ * CAP_IPC_LOCK lifts the limit, as for mlock(); the pages still count.
+ */
+static int hvx_mmu_charge(struct hvx_vm *vm, unsigned long npages)
+{
+	struct mm_struct *mm = vm->mm;
+	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
+	bool unlimited;
+	int r;
+
+	/* Only the VMM's own threads map guest memory: mm is current's. */
+	if (mmap_write_lock_killable(mm))
+		return -EINTR;
+	/* As mlock(): a VMM within its limit never asks for the capability. */
+	unlimited = mm->locked_vm + npages > limit && capable(CAP_IPC_LOCK);
+	r = __account_locked_vm(mm, npages, true, current, unlimited);
+	mmap_write_unlock(mm);
+	/* Read without mmu_lock (debugfs, netlink): one store at a time. */
+	if (!r)
+		WRITE_ONCE(vm->ept.nr_locked, vm->ept.nr_locked + npages);
+	return r;
+}
+
+static void hvx_mmu_uncharge(struct hvx_vm *vm, unsigned long npages)
+{
+	struct mm_struct *mm = vm->mm;
+
+	if (!npages)
+		return;
+	WRITE_ONCE(vm->ept.nr_locked, vm->ept.nr_locked - npages);
+	/*
+	 * The VM keeps mm itself (mmgrab()) but not its memory: once the
+	 * process has exited, or exec'd, nothing is left to give back to.
+	 * The VM's last fd may be closed anywhere, even in another process.
+	 */
+	if (!mmget_not_zero(mm))
+		return;
+	mmap_write_lock(mm);
+	__account_locked_vm(mm, npages, false, current, false);
+	mmap_write_unlock(mm);
+	mmput(mm);
 }
 
 /*
@@ -58,6 +136,7 @@ static void hvx_mmu_flush(struct hvx_vm *vm)
  */
 struct hvx_zap {
 	struct hvx_vm *vm;
+	bool flush;		/* flush even when nothing was collected */
 	unsigned int n, max;
 	u64 *entry;
 	u64 stack_entry[8];
@@ -65,11 +144,13 @@ struct hvx_zap {
 
 static void hvx_zap_release(struct hvx_zap *z)
 {
+	unsigned long npages = 0;
 	unsigned int i;
 
-	if (!z->n)
+	if (!z->n && !z->flush)
 		return;
 	hvx_mmu_flush(z->vm);
+	z->flush = false;
 	for (i = 0; i < z->n; i++) {
 		u64 e = z->entry[i];
 		struct page *page = pfn_to_page((e & HVX_EPT_ADDR_MASK) >>
@@ -77,13 +158,17 @@ static void hvx_zap_release(struct hvx_zap *z)
 
 		bool dirty = e & HVX_EPT_WRITE;
 
-		if (e & HVX_EPT_LEAF)
+		if (e & HVX_EPT_LEAF) {
 			unpin_user_page_range_dirty_lock(page, HVX_2M_PAGES,
 							 dirty);
-		else
+			npages += HVX_2M_PAGES;
+		} else {
 			unpin_user_pages_dirty_lock(&page, 1, dirty);
+			npages++;
+		}
 	}
 	z->n = 0;
+	hvx_mmu_uncharge(z->vm, npages);
 }
 
 static void hvx_zap_collect(u64 entry, int level, void *data)
@@ -98,6 +183,7 @@ static void hvx_zap_collect(u64 entry, int level, void *data)
 static void hvx_zap_init(struct hvx_zap *z, struct hvx_vm *vm)
 {
 	z->vm = vm;
+	z->flush = false;
 	z->n = 0;
 	z->entry = (u64 *)__get_free_page(GFP_KERNEL | __GFP_NOWARN);
 	z->max = PAGE_SIZE / sizeof(u64);
@@ -124,6 +210,7 @@ static void hvx_mmu_unmap(struct hvx_vm *vm, u64 start, u64 end)
 	hvx_zap_finish(&z);
 }
 
+/* Called with VMX on (hvx_vmx_get()), before any vCPU exists. */
 int hvx_mmu_init(struct hvx_vm *vm)
 {
 	int r;
@@ -133,15 +220,27 @@ int hvx_mmu_init(struct hvx_vm *vm)
 	if (r)
 		return r;
 	vm->eptp = hvx_ept_pointer(&vm->ept);
+	/* Whatever a CPU still holds under this EPTP is not this VM's. */
+	hvx_mmu_flush(vm);
 	return 0;
 }
 
-/* No vCPU of the VM exists any more: unmap everything, free the tables. */
+/*
+ * No vCPU of the VM exists any more (or ever did): unmap everything, and
+ * flush once more, whether or not a leaf was left, before the tables go.
+ */
 void hvx_mmu_destroy(struct hvx_vm *vm)
 {
+	struct hvx_zap z;
+
 	if (!vm->ept.root)
 		return;
-	hvx_mmu_unmap(vm, 0, BIT_ULL(HVX_MAX_GPA_BITS));
+	hvx_zap_init(&z, vm);
+	z.flush = true;
+	hvx_ept_unmap_range(&vm->ept, 0, BIT_ULL(HVX_MAX_GPA_BITS),
+			    hvx_zap_collect, &z);
+	hvx_zap_finish(&z);
+	WARN_ON_ONCE(vm->ept.nr_locked);
 	hvx_ept_destroy(&vm->ept, NULL, NULL);
 }
 
@@ -179,10 +278,54 @@ out:
 }
 
 /*
+ * Pin @npages of the VMM's memory from @hva (in current->mm, the VM's).
+ * Whether that memory may be pinned is decided here, at each pin, not
+ * when the slot is made: the VMM may map something else at a slot's
+ * address at any time.  Returns 0 with every page pinned, -EOPNOTSUPP
+ * when the memory may not be pinned for a guest (kmod/ept/pin.h),
+ * -EFAULT when GUP cannot pin it, -EINTR when the VMM is being killed.
+ */
+static int hvx_mmu_pin(unsigned long hva, int npages, unsigned int gup,
+		       struct page **pages)
+{
+	bool write = gup & FOLL_WRITE;
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	bool ok = true;
+	int i, n;
+
+	if (write) {
+		if (mmap_read_lock_killable(mm))
+			return -EINTR;
+		vma = vma_lookup(mm, hva);
+		/* With no VMA there, GUP fails below. */
+		ok = !vma || hvx_vma_pinnable(vma, write);
+		mmap_read_unlock(mm);
+		if (!ok)
+			return -EOPNOTSUPP;
+	}
+	n = pin_user_pages_fast(hva, npages, gup, pages);
+	if (n != npages) {
+		if (n > 0)
+			unpin_user_pages(pages, n);
+		return -EFAULT;
+	}
+	for (i = 0; i < n && ok; i++)
+		ok = hvx_folio_pinnable(page_folio(pages[i]), write);
+	if (!ok) {
+		unpin_user_pages(pages, n);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
+/*
  * Try to map the whole 2 MiB around @gfn with one entry: the slot must
  * cover it, guest and host addresses must be equally aligned, and the host
- * must back it with one huge folio.  @page is the pinned page of @gfn.
- * Returns true when the large page is mapped (and @page's pin dropped).
+ * must back it with one huge folio.  @page is the pinned page of @gfn,
+ * with its 4 KiB charged.  Returns true when the large page is mapped,
+ * charged in full, and @page's pin dropped (its charge is the 2 MiB's
+ * now); false leaves @page and its charge as they were, for a 4 KiB leaf.
  */
 static bool hvx_mmu_map_2m(struct hvx_vm *vm, const struct hvx_memslot *slot,
 			   u64 gfn, struct page *page, unsigned int gup,
@@ -193,7 +336,7 @@ static bool hvx_mmu_map_2m(struct hvx_vm *vm, const struct hvx_memslot *slot,
 	struct folio *folio = page_folio(page);
 	unsigned long head_pfn = page_to_pfn(page) - (gfn - first);
 	struct page **pages;
-	int n, i;
+	int i;
 	bool ok = false;
 
 	if (!cpu_has_vmx_ept_2m_page() ||
@@ -204,25 +347,42 @@ static bool hvx_mmu_map_2m(struct hvx_vm *vm, const struct hvx_memslot *slot,
 	    head_pfn + HVX_2M_PAGES > folio_pfn(folio) + folio_nr_pages(folio))
 		return false;
 
-	pages = kvmalloc_array(HVX_2M_PAGES, sizeof(*pages), GFP_KERNEL);
-	if (!pages)
+	/* Near the limit, a 4 KiB leaf may fit where 2 MiB do not. */
+	if (hvx_mmu_charge(vm, HVX_2M_PAGES - 1))
 		return false;
-	n = pin_user_pages_fast(hva, HVX_2M_PAGES, gup, pages);
-	if (n == HVX_2M_PAGES) {
+	pages = kvmalloc_array(HVX_2M_PAGES, sizeof(*pages), GFP_KERNEL);
+	if (pages && !hvx_mmu_pin(hva, HVX_2M_PAGES, gup, pages)) {
 		ok = true;
 		/* The folio may have been split or replaced meanwhile. */
-		for (i = 0; i < n && ok; i++)
+		for (i = 0; i < HVX_2M_PAGES && ok; i++)
 			ok = page_to_pfn(pages[i]) == head_pfn + i;
 		if (ok)
 			ok = !hvx_ept_map(&vm->ept, first << PAGE_SHIFT,
 					  (u64)head_pfn << PAGE_SHIFT, 2, prot);
+		if (!ok)
+			unpin_user_pages(pages, HVX_2M_PAGES);
 	}
-	if (!ok && n > 0)
-		unpin_user_pages(pages, n);
 	kvfree(pages);
 	if (ok)
 		unpin_user_page(page);
+	else
+		hvx_mmu_uncharge(vm, HVX_2M_PAGES - 1);
 	return ok;
+}
+
+/* Why a guest access failed, for the VMM's user: rate-limited. */
+static void hvx_mmu_report(struct hvx_vm *vm, u64 gpa, unsigned long hva,
+			   int r)
+{
+	if (r == -ENOMEM)
+		pr_warn_ratelimited("%s[%d]: guest-physical %#llx not mapped: pinning it would exceed RLIMIT_MEMLOCK (%lu KiB; this VM has %lu KiB locked), so KVM_RUN fails with ENOMEM. Raise the VMM's limit (ulimit -l) or give it CAP_IPC_LOCK\n",
+				    current->comm, task_tgid_nr(current), gpa,
+				    rlimit(RLIMIT_MEMLOCK) >> 10,
+				    vm->ept.nr_locked << (PAGE_SHIFT - 10));
+	else if (r == -EOPNOTSUPP)
+		pr_warn_ratelimited("%s[%d]: guest-physical %#llx not mapped: the VMM's memory at %#lx is a shared, writable mapping of a file whose writes its filesystem tracks (page_mkwrite, writeback), which must not be pinned for a guest, so KVM_RUN fails with EOPNOTSUPP. Back guest memory with anonymous memory, a memfd, tmpfs or hugetlbfs, or map the file MAP_PRIVATE\n",
+				    current->comm, task_tgid_nr(current), gpa,
+				    hva);
 }
 
 /**
@@ -232,12 +392,16 @@ static bool hvx_mmu_map_2m(struct hvx_vm *vm, const struct hvx_memslot *slot,
  * @write: the access was a write
  *
  * Called in the VMM's context (the vCPU's KVM_RUN), where the slot's
- * userspace address means something.
+ * userspace address means something.  The guest's access is not
+ * completed on an error: after KVM_RUN fails, the VMM may fix the cause
+ * (raise its RLIMIT_MEMLOCK, map other memory) and run the vCPU again.
  *
  * Return: 0 when the page is mapped (perhaps by another vCPU meanwhile),
  * -ENOENT when no slot backs @gpa, -EROFS for a write to a read-only
- * slot (both MMIO to the VMM), -EFAULT when the VMM's memory there cannot
- * be used, -ENOMEM.
+ * slot (both MMIO to the VMM); errors for KVM_RUN: -ENOMEM when pinning
+ * the page would exceed the VMM's RLIMIT_MEMLOCK (or memory ran out),
+ * -EOPNOTSUPP when the VMM's memory there may not be pinned for a guest,
+ * -EFAULT when it cannot be used, -EINTR when the VMM is being killed.
  */
 int hvx_mmu_fault(struct hvx_vm *vm, u64 gpa, bool write)
 {
@@ -245,6 +409,7 @@ int hvx_mmu_fault(struct hvx_vm *vm, u64 gpa, bool write)
 	u64 gfn = gpa >> PAGE_SHIFT;
 	unsigned int gup = FOLL_LONGTERM;
 	u64 prot = HVX_EPT_RWX;
+	unsigned long hva;
 	struct page *page;
 	int level, r;
 
@@ -266,17 +431,26 @@ int hvx_mmu_fault(struct hvx_vm *vm, u64 gpa, bool write)
 	if (hvx_ept_lookup(&vm->ept, gpa, &level))
 		goto out;
 
-	if (pin_user_pages_fast(hvx_memslot_hva(slot, gfn), 1, gup,
-				&page) != 1) {
-		r = -EFAULT;
+	hva = hvx_memslot_hva(slot, gfn);
+	r = hvx_mmu_charge(vm, 1);
+	if (r) {
+		hvx_mmu_report(vm, gpa, hva, r);
 		goto out;
+	}
+	r = hvx_mmu_pin(hva, 1, gup, &page);
+	if (r) {
+		hvx_mmu_report(vm, gpa, hva, r);
+		goto out_uncharge;
 	}
 	if (hvx_mmu_map_2m(vm, slot, gfn, page, gup, prot))
 		goto out;
 	r = hvx_ept_map(&vm->ept, gfn << PAGE_SHIFT, page_to_phys(page), 1,
 			prot);
-	if (r)
-		unpin_user_page(page);
+	if (!r)
+		goto out;
+	unpin_user_page(page);
+out_uncharge:
+	hvx_mmu_uncharge(vm, 1);
 out:
 	mutex_unlock(&vm->mmu_lock);
 	return r;

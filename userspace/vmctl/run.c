@@ -540,8 +540,13 @@ static void *vcpu_thread(void *arg)
 			continue;
 		}
 		if (r < 0) {
+			int err = errno;
+
 			fprintf(stderr, "vmctl run: vcpu%d: KVM_RUN: %s\n", v->id,
-				strerror(errno));
+				strerror(err));
+			/* hvx pins what the guest touches (see the README). */
+			if (err == ENOMEM)
+				fprintf(stderr, "vmctl run: hvx pins the guest memory the guest touches, as locked memory: raise the limit (ulimit -l) or run with CAP_IPC_LOCK\n");
 			print_regs(v, stderr);
 			v->status = STATUS_GUEST_FAILED;
 			break;
