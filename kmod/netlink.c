@@ -7,13 +7,27 @@
  * and an administrator may pause and resume them.  uapi/hvx.h documents
  * every message; vmctl (userspace/vmctl/nl.c) is the client.
  *
+ * No request waits for a VM's vCPUs, nor for anything else a VM's owner
+ * controls.  A vCPU in KVM_RUN holds vcpu->mutex, and while it maps guest
+ * memory vm->mmu_lock, across page faults on the VMM's memory that may
+ * never end (a userfaultfd nobody answers): a request that took those
+ * locks would hang, and since anyone may send requests, anyone's VM could
+ * hang everyone's tools.  So requests take none of them, nor vm->lock
+ * (kmod/vm.h): what they show is read without locks, from fields that
+ * have one writer each (a vCPU's counters, its thread; the slot and page
+ * counts, whoever holds mmu_lock), and may be a moment old.  VM_PAUSE
+ * waits only for the VM exits it forces (hvx_vm_pause()).  For the same
+ * reason the family has parallel_ops: a request that is slow for any
+ * reason holds up no other, as genl_mutex would.
+ *
  * Every VM is on hvx_vms, in order of id, from just before its fd exists
- * until its last reference is gone.  A reader holds hvx_vms_lock while it
- * walks the list; one that needs a VM beyond that (a doit) takes a
- * reference with kref_get_unless_zero(), since a VM whose last reference
- * just went stays listed until hvx_vm_list_del() gets the lock.  A dump
- * carries on after the last id it sent, and is flagged NLM_F_DUMP_INTR
- * when VMs came or went between its parts, so a client can ask again.
+ * until its last reference is gone.  Readers walk the list under RCU and
+ * take a reference with kref_get_unless_zero() on a VM they use beyond
+ * that, since a VM whose last reference just went stays listed until
+ * hvx_vm_list_del(); the VM itself is freed only after a grace period.
+ * hvx_vms_lock serialises the writers alone.  A dump carries on after the
+ * last id it sent, and is flagged NLM_F_DUMP_INTR when VMs came or went
+ * between its parts, so a client can ask again.
  */
 #define pr_fmt(fmt) "hvx: " fmt
 
@@ -22,8 +36,10 @@
 #include <linux/math64.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
+#include <linux/rculist.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
 #include <asm/tsc.h>
@@ -33,8 +49,11 @@
 #include "vm.h"
 #include "../uapi/hvx.h"
 
-/* Guards hvx_vms and the counters below it. */
-DEFINE_MUTEX(hvx_vms_lock);
+/*
+ * Serialises the writers of hvx_vms and the counters below it; readers
+ * use RCU and READ_ONCE().
+ */
+static DEFINE_SPINLOCK(hvx_vms_lock);
 static LIST_HEAD(hvx_vms);
 static u32 hvx_next_vm_id = 1;
 static unsigned int hvx_nr_vms;
@@ -62,28 +81,29 @@ static const struct genl_multicast_group hvx_mcgrps[] = {
  */
 int hvx_vm_list_add(struct hvx_vm *vm)
 {
-	mutex_lock(&hvx_vms_lock);
+	spin_lock(&hvx_vms_lock);
 	if (!hvx_next_vm_id) {
-		mutex_unlock(&hvx_vms_lock);
+		spin_unlock(&hvx_vms_lock);
 		return -ENOSPC;
 	}
 	vm->id = hvx_next_vm_id++;
-	list_add_tail(&vm->node, &hvx_vms);
-	hvx_nr_vms++;
-	hvx_vms_seq++;
-	mutex_unlock(&hvx_vms_lock);
+	list_add_tail_rcu(&vm->node, &hvx_vms);
+	WRITE_ONCE(hvx_nr_vms, hvx_nr_vms + 1);
+	WRITE_ONCE(hvx_vms_seq, hvx_vms_seq + 1);
+	spin_unlock(&hvx_vms_lock);
 
 	hvx_notify(HVX_EVENT_VM_CREATED, vm, NULL, 0);
 	return 0;
 }
 
+/* The VM's memory must outlive an RCU grace period from here. */
 void hvx_vm_list_del(struct hvx_vm *vm)
 {
-	mutex_lock(&hvx_vms_lock);
-	list_del(&vm->node);
-	hvx_nr_vms--;
-	hvx_vms_seq++;
-	mutex_unlock(&hvx_vms_lock);
+	spin_lock(&hvx_vms_lock);
+	list_del_rcu(&vm->node);
+	WRITE_ONCE(hvx_nr_vms, hvx_nr_vms - 1);
+	WRITE_ONCE(hvx_vms_seq, hvx_vms_seq + 1);
+	spin_unlock(&hvx_vms_lock);
 
 	hvx_notify(HVX_EVENT_VM_DESTROYED, vm, NULL, 0);
 }
@@ -120,11 +140,12 @@ static u32 hvx_vm_pid(const struct hvx_vm *vm, struct pid_namespace *ns)
 }
 
 /*
- * HVX_A_EXITS: the exit counts of @vcpus (one vCPU, or a VM's array of
- * @n), summed per reason; reasons never seen are left out.
+ * HVX_A_EXITS: the exit counts of @vcpu, or with @vcpu NULL of all of
+ * @vm's vCPUs, summed per reason; reasons never seen are left out.  Each
+ * count is read as its vCPU's thread left it a moment ago.
  */
-static int hvx_nl_put_exits(struct sk_buff *msg, struct hvx_vcpu **vcpus,
-			    unsigned int n)
+static int hvx_nl_put_exits(struct sk_buff *msg, struct hvx_vm *vm,
+			    const struct hvx_vcpu *vcpu)
 {
 	struct nlattr *all, *one;
 	unsigned int reason, i;
@@ -135,9 +156,14 @@ static int hvx_nl_put_exits(struct sk_buff *msg, struct hvx_vcpu **vcpus,
 	for (reason = 0; reason < HVX_NR_EXIT_REASONS; reason++) {
 		u64 count = 0;
 
-		for (i = 0; i < n; i++)
-			if (vcpus[i])
-				count += READ_ONCE(vcpus[i]->stats.exits[reason]);
+		for (i = 0; i < HVX_MAX_VCPUS; i++) {
+			const struct hvx_vcpu *v = vcpu ?: hvx_vm_vcpu(vm, i);
+
+			if (v)
+				count += READ_ONCE(v->stats.exits[reason]);
+			if (vcpu)
+				break;
+		}
 		if (!count)
 			continue;
 		one = nla_nest_start(msg, HVX_A_EXIT);
@@ -160,15 +186,16 @@ static u32 hvx_vm_state(const struct hvx_vm *vm)
 	return READ_ONCE(vm->paused) ? HVX_VM_PAUSED : HVX_VM_RUNNING;
 }
 
-/* One VM_GET message for @vm.  The caller keeps @vm alive. */
+/*
+ * One VM_GET message for @vm.  The caller keeps @vm alive.  No lock: the
+ * page counts change under mmu_lock and the vCPU count under vm->lock,
+ * and either may be held by a vCPU that waits on the VMM (kmod/vm.h).
+ */
 static int hvx_nl_fill_vm(struct sk_buff *msg, struct hvx_vm *vm,
 			  u32 portid, u32 seq, int flags,
 			  struct netlink_callback *cb)
 {
-	unsigned int i, nr_slots = 0;
-	u64 mem = 0, ept_4k, ept_2m;
 	void *hdr;
-	int r;
 
 	hdr = genlmsg_put(msg, portid, seq, &hvx_genl_family, flags,
 			  HVX_CMD_VM_GET);
@@ -177,17 +204,6 @@ static int hvx_nl_fill_vm(struct sk_buff *msg, struct hvx_vm *vm,
 	if (cb)
 		genl_dump_check_consistent(cb, hdr);
 
-	mutex_lock(&vm->mmu_lock);
-	for (i = 0; i < HVX_MAX_MEMSLOTS; i++) {
-		if (!vm->slots.slot[i].npages)
-			continue;
-		nr_slots++;
-		mem += vm->slots.slot[i].npages << PAGE_SHIFT;
-	}
-	ept_4k = vm->ept.nr_4k;
-	ept_2m = vm->ept.nr_2m;
-	mutex_unlock(&vm->mmu_lock);
-
 	if (nla_put_u32(msg, HVX_A_VM_ID, vm->id) ||
 	    nla_put_u32(msg, HVX_A_VM_PID,
 			hvx_vm_pid(vm, task_active_pid_ns(current))) ||
@@ -195,31 +211,25 @@ static int hvx_nl_fill_vm(struct sk_buff *msg, struct hvx_vm *vm,
 			from_kuid_munged(current_user_ns(), vm->uid)) ||
 	    nla_put_string(msg, HVX_A_VM_COMM, vm->comm) ||
 	    nla_put_u32(msg, HVX_A_VM_STATE, hvx_vm_state(vm)) ||
-	    nla_put_u32(msg, HVX_A_VM_NR_SLOTS, nr_slots) ||
-	    nla_put_u64_64bit(msg, HVX_A_VM_MEM_SIZE, mem, HVX_A_PAD) ||
-	    nla_put_u64_64bit(msg, HVX_A_VM_EPT_4K, ept_4k, HVX_A_PAD) ||
-	    nla_put_u64_64bit(msg, HVX_A_VM_EPT_2M, ept_2m, HVX_A_PAD) ||
+	    nla_put_u32(msg, HVX_A_VM_NR_SLOTS, READ_ONCE(vm->nr_slots)) ||
+	    nla_put_u64_64bit(msg, HVX_A_VM_MEM_SIZE, READ_ONCE(vm->mem_size),
+			      HVX_A_PAD) ||
+	    nla_put_u64_64bit(msg, HVX_A_VM_EPT_4K, READ_ONCE(vm->ept.nr_4k),
+			      HVX_A_PAD) ||
+	    nla_put_u64_64bit(msg, HVX_A_VM_EPT_2M, READ_ONCE(vm->ept.nr_2m),
+			      HVX_A_PAD) ||
 	    nla_put_u64_64bit(msg, HVX_A_VM_CREATED, vm->created_ns,
-			      HVX_A_PAD))
-		goto cancel;
-
-	mutex_lock(&vm->lock);
-	r = nla_put_u32(msg, HVX_A_VM_NR_VCPUS, vm->nr_vcpus);
-	if (!r)
-		r = hvx_nl_put_exits(msg, vm->vcpus, HVX_MAX_VCPUS);
-	mutex_unlock(&vm->lock);
-	if (r)
-		goto cancel;
-
+			      HVX_A_PAD) ||
+	    nla_put_u32(msg, HVX_A_VM_NR_VCPUS, READ_ONCE(vm->nr_vcpus)) ||
+	    hvx_nl_put_exits(msg, vm, NULL)) {
+		genlmsg_cancel(msg, hdr);
+		return -EMSGSIZE;
+	}
 	genlmsg_end(msg, hdr);
 	return 0;
-
-cancel:
-	genlmsg_cancel(msg, hdr);
-	return -EMSGSIZE;
 }
 
-/* One VCPU_GET message.  The caller holds vcpu->vm->lock. */
+/* One VCPU_GET message, read without locks as hvx_nl_fill_vm() reads. */
 static int hvx_nl_fill_vcpu(struct sk_buff *msg, struct hvx_vcpu *vcpu,
 			    u32 portid, u32 seq, int flags)
 {
@@ -247,7 +257,7 @@ static int hvx_nl_fill_vcpu(struct sk_buff *msg, struct hvx_vcpu *vcpu,
 			READ_ONCE(vcpu->vmx.exit_reason)) ||
 	    nla_put_u64_64bit(msg, HVX_A_VCPU_LAST_EXIT_QUAL,
 			      READ_ONCE(vcpu->vmx.exit_qual), HVX_A_PAD) ||
-	    hvx_nl_put_exits(msg, &vcpu, 1)) {
+	    hvx_nl_put_exits(msg, vcpu->vm, vcpu)) {
 		genlmsg_cancel(msg, hdr);
 		return -EMSGSIZE;
 	}
@@ -274,15 +284,15 @@ static struct hvx_vm *hvx_nl_get_vm(struct sk_buff *skb,
 	}
 	id = nla_get_u32(attr);
 
-	mutex_lock(&hvx_vms_lock);
-	list_for_each_entry(vm, &hvx_vms, node) {
+	rcu_read_lock();
+	list_for_each_entry_rcu(vm, &hvx_vms, node) {
 		if (vm->id == id) {
 			if (kref_get_unless_zero(&vm->ref))
 				found = vm;
 			break;
 		}
 	}
-	mutex_unlock(&hvx_vms_lock);
+	rcu_read_unlock();
 
 	if (!found) {
 		NL_SET_ERR_MSG_ATTR(extack, attr, "no VM has this id");
@@ -376,22 +386,49 @@ static int hvx_nl_vm_get(struct sk_buff *skb, struct genl_info *info)
 	return hvx_nl_reply(info, msg, r);
 }
 
+/*
+ * The first VM after @prev on the list (from the start with @prev NULL)
+ * whose id is above @after, with a reference; NULL past the last one.
+ * @prev's reference is put, which may be the last: that is why the walk
+ * does not stay under rcu_read_lock() (a VM's end sleeps).  @prev is
+ * still on the list while its reference is held, so the walk goes on
+ * from there.
+ */
+static struct hvx_vm *hvx_vm_get_next(struct hvx_vm *prev, u32 after)
+{
+	struct hvx_vm *vm = prev ?: list_entry(&hvx_vms, struct hvx_vm, node);
+	struct hvx_vm *found = NULL;
+
+	rcu_read_lock();
+	list_for_each_entry_continue_rcu(vm, &hvx_vms, node) {
+		if (vm->id > after && kref_get_unless_zero(&vm->ref)) {
+			found = vm;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	if (prev)
+		hvx_vm_put(prev);
+	return found;
+}
+
 /* cb->args[0]: the last VM id sent. */
 static int hvx_nl_vm_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct hvx_vm *vm;
 
-	mutex_lock(&hvx_vms_lock);
-	cb->seq = hvx_vms_seq;
-	list_for_each_entry(vm, &hvx_vms, node) {
-		if (vm->id <= cb->args[0] || !hvx_nl_may_read(cb->skb, vm))
+	cb->seq = READ_ONCE(hvx_vms_seq);
+	for (vm = hvx_vm_get_next(NULL, cb->args[0]); vm;
+	     vm = hvx_vm_get_next(vm, 0)) {
+		if (!hvx_nl_may_read(cb->skb, vm))
 			continue;
 		if (hvx_nl_fill_vm(skb, vm, NETLINK_CB(cb->skb).portid,
-				   cb->nlh->nlmsg_seq, NLM_F_MULTI, cb))
+				   cb->nlh->nlmsg_seq, NLM_F_MULTI, cb)) {
+			hvx_vm_put(vm);
 			break;
+		}
 		cb->args[0] = vm->id;
 	}
-	mutex_unlock(&hvx_vms_lock);
 	return skb->len;
 }
 
@@ -414,13 +451,11 @@ static int hvx_nl_vcpu_get(struct sk_buff *skb, struct genl_info *info)
 		return PTR_ERR(vm);
 
 	id = nla_get_u32(info->attrs[HVX_A_VCPU_ID]);
-	mutex_lock(&vm->lock);
 	if (id < HVX_MAX_VCPUS)
-		vcpu = vm->vcpus[id];
+		vcpu = hvx_vm_vcpu(vm, id);
 	if (vcpu)
 		r = hvx_nl_fill_vcpu(msg, vcpu, info->snd_portid,
 				     info->snd_seq, 0);
-	mutex_unlock(&vm->lock);
 	hvx_vm_put(vm);
 	if (!vcpu) {
 		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[HVX_A_VCPU_ID],
@@ -440,17 +475,15 @@ static int hvx_nl_vcpu_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	vm = hvx_nl_get_vm(cb->skb, attrs, cb->extack);
 	if (IS_ERR(vm))
 		return PTR_ERR(vm);
-	mutex_lock(&vm->lock);
 	for (i = cb->args[0]; i < HVX_MAX_VCPUS; i++) {
-		if (!vm->vcpus[i])
-			continue;
-		if (hvx_nl_fill_vcpu(skb, vm->vcpus[i],
-				     NETLINK_CB(cb->skb).portid,
-				     cb->nlh->nlmsg_seq, NLM_F_MULTI))
+		struct hvx_vcpu *vcpu = hvx_vm_vcpu(vm, i);
+
+		if (vcpu && hvx_nl_fill_vcpu(skb, vcpu,
+					     NETLINK_CB(cb->skb).portid,
+					     cb->nlh->nlmsg_seq, NLM_F_MULTI))
 			break;
 	}
 	cb->args[0] = i;
-	mutex_unlock(&vm->lock);
 	hvx_vm_put(vm);
 	return skb->len;
 }
@@ -529,6 +562,8 @@ static struct genl_family hvx_genl_family __ro_after_init = {
 	.ops		= hvx_genl_ops,
 	.n_ops		= ARRAY_SIZE(hvx_genl_ops),
 	.resv_start_op	= HVX_CMD_GET_INFO,
+	/* No genl_mutex: each request looks after itself (see the top). */
+	.parallel_ops	= true,
 	.mcgrps		= hvx_mcgrps,
 	.n_mcgrps	= ARRAY_SIZE(hvx_mcgrps),
 };

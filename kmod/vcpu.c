@@ -381,12 +381,14 @@ void hvx_vcpu_free(struct hvx_vcpu *vcpu)
 	kfree(vcpu);
 }
 
-/* Install an fd for @vcpu.  Return: the fd or a negative errno. */
-int hvx_vcpu_fd(struct hvx_vcpu *vcpu)
+/*
+ * The file behind @vcpu's fd, for the caller to install once the vCPU is
+ * where VM_PAUSE finds it.  Return: the file or an ERR_PTR.
+ */
+struct file *hvx_vcpu_file(struct hvx_vcpu *vcpu)
 {
 	char name[16];
 
 	snprintf(name, sizeof(name), "hvx-vcpu:%u", vcpu->id);
-	return anon_inode_getfd(name, &hvx_vcpu_fops, vcpu,
-				O_RDWR | O_CLOEXEC);
+	return anon_inode_getfile(name, &hvx_vcpu_fops, vcpu, O_RDWR);
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The VM fd: creating a VM, its ioctls, and its end.
+ * The VM fd: creating a VM, its ioctls, and its end; pausing a VM.
  */
 #define pr_fmt(fmt) "hvx: " fmt
 
@@ -36,7 +36,8 @@ static void hvx_vm_destroy(struct kref *ref)
 	hvx_vmx_put();
 	put_pid(vm->owner);
 	mmdrop(vm->mm);
-	kfree(vm);
+	/* A netlink reader may still be looking at it on the list. */
+	kfree_rcu(vm, rcu);
 }
 
 void hvx_vm_put(struct hvx_vm *vm)
@@ -51,10 +52,33 @@ static int hvx_vm_release(struct inode *inode, struct file *filp)
 	return 0;
 }
 
+/*
+ * Sum up the slots for netlink, which reads the sums without mmu_lock.
+ * Each change of a slot is followed by a sum taken under the lock, so the
+ * last sum written is of the slots as they are.
+ */
+static void hvx_vm_sum_slots(struct hvx_vm *vm)
+{
+	unsigned int i, n = 0;
+	u64 size = 0;
+
+	mutex_lock(&vm->mmu_lock);
+	for (i = 0; i < HVX_MAX_MEMSLOTS; i++) {
+		if (!vm->slots.slot[i].npages)
+			continue;
+		n++;
+		size += vm->slots.slot[i].npages << PAGE_SHIFT;
+	}
+	WRITE_ONCE(vm->nr_slots, n);
+	WRITE_ONCE(vm->mem_size, size);
+	mutex_unlock(&vm->mmu_lock);
+}
+
 static int hvx_vm_set_memory(struct hvx_vm *vm, void __user *argp)
 {
 	struct kvm_userspace_memory_region m;
 	struct hvx_memslot_request req;
+	int r;
 
 	if (copy_from_user(&m, argp, sizeof(m)))
 		return -EFAULT;
@@ -68,12 +92,16 @@ static int hvx_vm_set_memory(struct hvx_vm *vm, void __user *argp)
 	    !access_ok((void __user *)(unsigned long)m.userspace_addr,
 		       m.memory_size))
 		return -EINVAL;
-	return hvx_mmu_set_slot(vm, &req);
+	r = hvx_mmu_set_slot(vm, &req);
+	if (!r)
+		hvx_vm_sum_slots(vm);
+	return r;
 }
 
 static int hvx_vm_create_vcpu(struct hvx_vm *vm, unsigned long id)
 {
 	struct hvx_vcpu *vcpu;
+	struct file *file;
 	int fd;
 
 	if (id >= HVX_MAX_VCPUS)
@@ -89,20 +117,33 @@ static int hvx_vm_create_vcpu(struct hvx_vm *vm, unsigned long id)
 		fd = PTR_ERR(vcpu);
 		goto out;
 	}
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0)
+		goto err_free_vcpu;
 	/* The vCPU fd holds a reference on the VM. */
 	kref_get(&vm->ref);
-	fd = hvx_vcpu_fd(vcpu);
-	if (fd < 0) {
+	file = hvx_vcpu_file(vcpu);
+	if (IS_ERR(file)) {
 		kref_put(&vm->ref, hvx_vm_destroy);	/* never the last */
-		hvx_vcpu_free(vcpu);
-		goto out;
+		put_unused_fd(fd);
+		fd = PTR_ERR(file);
+		goto err_free_vcpu;
 	}
-	vm->vcpus[id] = vcpu;
-	vm->nr_vcpus++;
+	/*
+	 * In vcpus[] before its fd exists, so that no KVM_RUN can start
+	 * unseen by VM_PAUSE; the release pairs with hvx_vm_vcpu().
+	 */
+	smp_store_release(&vm->vcpus[id], vcpu);
+	WRITE_ONCE(vm->nr_vcpus, vm->nr_vcpus + 1);
+	fd_install(fd, file);
+	mutex_unlock(&vm->lock);
+	hvx_notify(HVX_EVENT_VCPU_CREATED, vm, vcpu, 0);
+	return fd;
+
+err_free_vcpu:
+	hvx_vcpu_free(vcpu);
 out:
 	mutex_unlock(&vm->lock);
-	if (fd >= 0)
-		hvx_notify(HVX_EVENT_VCPU_CREATED, vm, vcpu, 0);
 	return fd;
 }
 
@@ -146,15 +187,20 @@ static void hvx_kick_nop(void *unused)
  * vCPU that comes to enter it waits in hvx_vcpu_wait_resume().  Pausing a
  * paused VM, or resuming a running one, changes nothing.
  *
+ * Neither waits for a vCPU's thread, which may be asleep for as long as
+ * the VM's owner likes (in a fault on the VMM's memory, with vcpu->mutex
+ * and perhaps mmu_lock held): pausing waits only for the VM exits its
+ * interrupts force, and vm->pause_lock is held by nothing else.
+ *
  * Return: 0.
  */
 int hvx_vm_pause(struct hvx_vm *vm, bool pause)
 {
 	unsigned int i;
 
-	mutex_lock(&vm->lock);
+	mutex_lock(&vm->pause_lock);
 	if (vm->paused == pause) {
-		mutex_unlock(&vm->lock);
+		mutex_unlock(&vm->pause_lock);
 		return 0;
 	}
 	WRITE_ONCE(vm->paused, pause);
@@ -162,7 +208,7 @@ int hvx_vm_pause(struct hvx_vm *vm, bool pause)
 	if (!pause)
 		wake_up_all(&vm->pause_wq);
 	for (i = 0; pause && i < HVX_MAX_VCPUS; i++) {
-		struct hvx_vcpu *vcpu = vm->vcpus[i];
+		struct hvx_vcpu *vcpu = hvx_vm_vcpu(vm, i);
 		int cpu;
 
 		if (!vcpu || READ_ONCE(vcpu->mode) != HVX_IN_GUEST)
@@ -179,10 +225,10 @@ int hvx_vm_pause(struct hvx_vm *vm, bool pause)
 		while (READ_ONCE(vcpu->mode) == HVX_IN_GUEST)
 			cond_resched();
 	}
-	mutex_unlock(&vm->lock);
-
+	/* Under the lock, so that the events come in the order of the changes. */
 	hvx_notify(pause ? HVX_EVENT_VM_PAUSED : HVX_EVENT_VM_RESUMED, vm,
 		   NULL, 0);
+	mutex_unlock(&vm->pause_lock);
 	return 0;
 }
 
@@ -270,6 +316,7 @@ int hvx_create_vm(unsigned long type)
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
 	init_waitqueue_head(&vm->pause_wq);
+	mutex_init(&vm->pause_lock);
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
 	vm->owner = get_pid(task_tgid(current));

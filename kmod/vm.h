@@ -8,12 +8,26 @@
  * VM, as in KVM.
  *
  * Locking, outermost first:
- *   hvx_vms_lock	the list of VMs the netlink family reads
  *   vcpu->mutex	one ioctl at a time on a vCPU (KVM_RUN holds it)
- *   vm->lock		the vCPU array, vCPU creation
+ *   vm->lock		vCPU creation: the writers of vcpus[] and nr_vcpus
  *   vm->mmu_lock	the memory slots and the EPT
  *   mmap_lock		taken inside mmu_lock when pinning guest memory and when
  *			copying to or from it (a page fault)
+ *
+ * and apart from those, never held with another lock of hvx's nor while
+ * waiting for anything a VM's owner controls:
+ *   hvx_vms_lock	(kmod/netlink.c) the writers of the list of VMs
+ *   vm->pause_lock	one VM_PAUSE or VM_RESUME at a time
+ *
+ * The netlink family takes none of the first three.  A vCPU holds them
+ * while it sleeps on the VMM's memory: KVM_RUN pins guest pages and reads
+ * and writes guest memory, and a page fault there may wait as long as the
+ * VMM likes (a userfaultfd that never answers).  A request that took them
+ * would wait as long, and anyone may send requests.  So netlink finds VMs
+ * under RCU, keeps one alive with a reference, and reads its figures
+ * without locks, as KVM reads its vCPUs' statistics: each is a word that
+ * one writer at a time changes, read whole with READ_ONCE(), perhaps a
+ * moment old; a vCPU is published with smp_store_release().
  */
 #ifndef HVX_VM_H
 #define HVX_VM_H
@@ -22,6 +36,7 @@
 #include <linux/kvm.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
@@ -50,26 +65,41 @@ struct pid;
 
 struct hvx_vm {
 	struct kref ref;
+	/* Freed after a grace period: netlink walks hvx_vms under RCU. */
+	struct rcu_head rcu;
 	/* The process that created the VM; its fds work only there. */
 	struct mm_struct *mm;
 
-	/* Guards vcpus[] and nr_vcpus. */
+	/*
+	 * Serialises the writers of vcpus[] and nr_vcpus.  A vCPU is
+	 * published complete and stays until the VM goes: readers use
+	 * hvx_vm_vcpu() and READ_ONCE() without the lock.
+	 */
 	struct mutex lock;
 	struct hvx_vcpu *vcpus[HVX_MAX_VCPUS];
 	unsigned int nr_vcpus;
 
-	/* Guards slots and ept; the vCPUs' fault paths take it. */
+	/*
+	 * Guards slots and ept.  The vCPUs' fault paths hold it across page
+	 * faults on the VMM's memory, which is why netlink never takes it.
+	 */
 	struct mutex mmu_lock;
 	struct hvx_memslots slots;
 	struct hvx_ept ept;
 	u64 eptp;
+	/*
+	 * What the slots add up to, for netlink, which must not wait for
+	 * mmu_lock: written under it after every change of a slot.
+	 */
+	unsigned int nr_slots;
+	u64 mem_size;
 
 	/* /sys/kernel/debug/hvx/<pid>-<fd>/ */
 	struct dentry *debugfs;
 
 	/* What the netlink family shows (kmod/netlink.c). */
 	u32 id;			/* never reused while hvx is loaded */
-	struct list_head node;	/* on hvx_vms, under hvx_vms_lock */
+	struct list_head node;	/* on hvx_vms (RCU; hvx_vms_lock to change) */
 	struct pid *owner;	/* the creator's thread group */
 	kuid_t uid;		/* the creator's effective uid */
 	char comm[TASK_COMM_LEN];
@@ -81,7 +111,18 @@ struct hvx_vm {
 	 */
 	bool paused;
 	wait_queue_head_t pause_wq;
+	struct mutex pause_lock;	/* VM_PAUSE and VM_RESUME; no vCPU takes it */
 };
+
+/* vm->vcpus[@id] without vm->lock.  The caller keeps the VM alive. */
+static inline struct hvx_vcpu *hvx_vm_vcpu(struct hvx_vm *vm, unsigned int id)
+{
+	/*
+	 * Pairs with the release in hvx_vm_create_vcpu(): a vCPU seen is
+	 * seen initialised.
+	 */
+	return smp_load_acquire(&vm->vcpus[id]);
+}
 
 /* Port I/O that went to userspace and may need finishing on return. */
 struct hvx_pio {
@@ -177,7 +218,6 @@ int hvx_vm_pause(struct hvx_vm *vm, bool pause);
 int hvx_vcpu_wait_resume(struct hvx_vcpu *vcpu);
 
 /* kmod/netlink.c */
-extern struct mutex hvx_vms_lock;
 int hvx_vm_list_add(struct hvx_vm *vm);
 void hvx_vm_list_del(struct hvx_vm *vm);
 void hvx_notify(u32 event, struct hvx_vm *vm, const struct hvx_vcpu *vcpu,
@@ -198,7 +238,7 @@ int __hvx_write_guest(struct hvx_vm *vm, u64 gpa, const void *buf,
 /* kmod/vcpu.c */
 struct hvx_vcpu *hvx_vcpu_create(struct hvx_vm *vm, u32 id);
 void hvx_vcpu_free(struct hvx_vcpu *vcpu);
-int hvx_vcpu_fd(struct hvx_vcpu *vcpu);
+struct file *hvx_vcpu_file(struct hvx_vcpu *vcpu);
 
 int hvx_mmu_init(struct hvx_vm *vm);
 void hvx_mmu_destroy(struct hvx_vm *vm);

@@ -39,6 +39,10 @@
  * vCPUs (those whose owner has the caller's effective uid); reading other
  * users' VMs, VM_PAUSE, VM_RESUME and joining the events group need
  * CAP_SYS_ADMIN.
+ *
+ * No request waits for a VM's vCPUs, even one that sleeps in the kernel
+ * for as long as its VMM likes (in a page fault on the VMM's memory): the
+ * figures are read while the vCPUs run, and each may be a moment old.
  */
 #define HVX_GENL_NAME		"hvx"
 #define HVX_GENL_VERSION	1
@@ -62,9 +66,10 @@
  *	%HVX_A_VCPU_LAST_EXIT_QUAL, %HVX_A_EXITS.
  * @HVX_CMD_VM_PAUSE: %HVX_A_VM_ID.  Kicks every vCPU out of the guest and
  *	holds it in the kernel until VM_RESUME; returns once none is in the
- *	guest.  The owner's KVM_RUN does not fail because of it, but a signal
- *	still ends the wait with -EINTR, as always.  Pausing a paused VM is
- *	no error.
+ *	guest (a vCPU busy in the kernel stops before it enters again).
+ *	The owner's KVM_RUN does not fail because of it, but a signal still
+ *	ends the wait with -EINTR, as always.  Pausing a paused VM is no
+ *	error.
  * @HVX_CMD_VM_RESUME: %HVX_A_VM_ID.  Lets the vCPUs enter the guest again.
  * @HVX_CMD_EVENT: a notification on %HVX_GENL_MCGRP_EVENTS: %HVX_A_EVENT,
  *	%HVX_A_VM_ID, and where they apply %HVX_A_VCPU_ID,

@@ -98,16 +98,16 @@ static int hvx_cpu_vmx_usable(int cpu, bool verbose)
 
 	if (!(cpuid_ecx(1) & BIT(X86_FEATURE_VMX & 31))) {
 		if (verbose)
-			pr_err("CPU%d has no VMX (VT-x): hvx needs an Intel CPU with VT-x and EPT\n",
-			       cpu);
+			pr_err_ratelimited("CPU%d has no VMX (VT-x): hvx needs an Intel CPU with VT-x and EPT\n",
+					   cpu);
 		return -EOPNOTSUPP;
 	}
 	if (rdmsrl_safe(MSR_IA32_FEAT_CTL, &feat) ||
 	    !(feat & FEAT_CTL_LOCKED) ||
 	    !(feat & FEAT_CTL_VMX_ENABLED_OUTSIDE_SMX)) {
 		if (verbose)
-			pr_err("CPU%d: VMX is disabled by firmware (IA32_FEATURE_CONTROL=%#llx): enable VT-x (\"Intel Virtualization Technology\") in the firmware setup\n",
-			       cpu, feat);
+			pr_err_ratelimited("CPU%d: VMX is disabled by firmware (IA32_FEATURE_CONTROL=%#llx): enable VT-x (\"Intel Virtualization Technology\") in the firmware setup\n",
+					   cpu, feat);
 		return -EOPNOTSUPP;
 	}
 	return 0;
@@ -128,8 +128,8 @@ static int hvx_cpu_compatible(int cpu, bool verbose)
 	hvx_read_vmx_msrs(&msrs);
 	if (memcmp(&msrs, &hvx_boot_msrs, sizeof(msrs))) {
 		if (verbose)
-			pr_err("CPU%d's VMX capabilities differ from CPU%d's: hvx cannot use this machine's CPUs together\n",
-			       cpu, cpumask_first(cpu_online_mask));
+			pr_err_ratelimited("CPU%d's VMX capabilities differ from CPU%d's: hvx cannot use this machine's CPUs together\n",
+					   cpu, cpumask_first(cpu_online_mask));
 		return -EIO;
 	}
 	return 0;
@@ -153,8 +153,8 @@ static int hvx_vmx_on_this_cpu(void)
 	 * operation here, and VMX operation cannot be shared.
 	 */
 	if (cr4 & X86_CR4_VMXE) {
-		pr_err("CPU%d: CR4.VMXE is already set: another hypervisor owns VMX (kvm_intel with a VM running or loaded with enable_virt_at_load=1, VirtualBox, VMware). Stop its VMs or unload it, or load hvx with enable_at_load=0 to take turns with it\n",
-		       cpu);
+		pr_err_ratelimited("CPU%d: CR4.VMXE is already set: another hypervisor owns VMX (kvm_intel with a VM running or loaded with enable_virt_at_load=1, VirtualBox, VMware). Stop its VMs or unload it, or load hvx with enable_at_load=0 to take turns with it\n",
+				   cpu);
 		return -EBUSY;
 	}
 
@@ -167,10 +167,10 @@ static int hvx_vmx_on_this_cpu(void)
 			     hvx_vmcs_config.cr0_fixed1) ||
 	    !hvx_cr_fixed_ok(cr4 | X86_CR4_VMXE, hvx_vmcs_config.cr4_fixed0,
 			     hvx_vmcs_config.cr4_fixed1)) {
-		pr_err("CPU%d: CR0=%#lx CR4=%#lx do not meet VMX's fixed bits (CR0 %#llx/%#llx, CR4 %#llx/%#llx)\n",
-		       cpu, cr0, cr4,
-		       hvx_vmcs_config.cr0_fixed0, hvx_vmcs_config.cr0_fixed1,
-		       hvx_vmcs_config.cr4_fixed0, hvx_vmcs_config.cr4_fixed1);
+		pr_err_ratelimited("CPU%d: CR0=%#lx CR4=%#lx do not meet VMX's fixed bits (CR0 %#llx/%#llx, CR4 %#llx/%#llx)\n",
+				   cpu, cr0, cr4,
+				   hvx_vmcs_config.cr0_fixed0, hvx_vmcs_config.cr0_fixed1,
+				   hvx_vmcs_config.cr4_fixed0, hvx_vmcs_config.cr4_fixed1);
 		return -EIO;
 	}
 
@@ -181,8 +181,8 @@ static int hvx_vmx_on_this_cpu(void)
 	r = hvx_vmxon(page_to_phys(c->vmxon_page));
 	if (r) {
 		cr4_clear_bits(X86_CR4_VMXE);
-		pr_err("CPU%d: VMXON %s\n", cpu,
-		       r == -EFAULT ? "faulted" : "failed");
+		pr_err_ratelimited("CPU%d: VMXON %s\n", cpu,
+				   r == -EFAULT ? "faulted" : "failed");
 		return -EIO;
 	}
 	WRITE_ONCE(c->vmx_on, true);
