@@ -140,7 +140,7 @@ struct hvx_pio {
 
 /*
  * An MMIO load that went to userspace: where its data goes on return (a
- * register, or for MOVS the destination in guest memory).
+ * register, or for MOVS the destination in guest memory at ES:rDI).
  */
 struct hvx_mmio {
 	bool pending;
@@ -153,7 +153,6 @@ struct hvx_mmio {
 	u8 reg_size;		/* bytes of the register written */
 	u8 addr_size;		/* MOVS */
 	u8 len;			/* of the instruction */
-	u64 dst_gpa;		/* MOVS */
 	unsigned long rip;	/* of the instruction, to notice a new RIP */
 };
 

@@ -383,6 +383,9 @@ static void hvx_get_paging(struct hvx_vcpu *vcpu, struct hvx_paging *pg)
 	pg->pse = cr4 & X86_CR4_PSE;
 	pg->wp = cr0 & X86_CR0_WP;
 	pg->nx = vcpu->vmx.efer & EFER_NX;
+	pg->smep = cr4 & X86_CR4_SMEP;
+	pg->smap = cr4 & X86_CR4_SMAP;
+	pg->ac = vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_AC;
 	pg->maxphyaddr = boot_cpu_data.x86_phys_bits;
 	if (!(cr0 & X86_CR0_PG))
 		pg->mode = HVX_PAGING_NONE;
@@ -409,6 +412,68 @@ static const u16 hvx_seg_base_field[] = {
 	GUEST_DS_BASE, GUEST_FS_BASE, GUEST_GS_BASE,
 };
 
+/* The access an explicit data access of the guest makes at its CPL. */
+static u32 hvx_data_access(bool write)
+{
+	return (write ? HVX_PF_WRITE : 0) | (hvx_cpl() == 3 ? HVX_PF_USER : 0);
+}
+
+/* A #PF to give the guest for an access hvx made on its behalf. */
+struct hvx_pf {
+	u64 addr;		/* CR2: the first byte refused */
+	u32 error;
+};
+
+static void hvx_inject_pf(struct hvx_vcpu *vcpu, const struct hvx_pf *pf)
+{
+	vcpu->vmx.cr2 = pf->addr;
+	hvx_inject_exception(vcpu, PF_VECTOR, true, pf->error);
+}
+
+/*
+ * Copy @len bytes (a page at most) between @buf and guest-linear memory
+ * at @gva as the guest's own access would: each page the range touches
+ * is translated and checked for @access by itself, and nothing is copied
+ * unless all of them pass.  So an element that crosses a page boundary
+ * lands on both pages where the guest's tables put them, or faults at
+ * the first byte of the page that refuses it; never is the second page
+ * reached through the first one's translation.  With @buf NULL this only
+ * checks.  @wide: 64-bit code, else linear addresses wrap at 4 GiB.
+ * Sleeps: the vCPU is put.
+ *
+ * Return: 0; 1 with @pf set when the guest must get a #PF; or the error
+ * of guest memory (-ENOENT: no RAM at an address).
+ */
+static int hvx_linear_copy(struct hvx_vm *vm, const struct hvx_paging *pg,
+			   u64 gva, bool wide, void *buf, unsigned int len,
+			   u32 access, struct hvx_pf *pf)
+{
+	unsigned int first = min_t(unsigned int, len,
+				   PAGE_SIZE - (gva & ~PAGE_MASK));
+	u64 at[2] = { gva, (gva & PAGE_MASK) + PAGE_SIZE }, gpa[2];
+	unsigned int i, pages = first < len ? 2 : 1;
+	bool write = access & HVX_PF_WRITE;
+	int r = 0;
+
+	mutex_lock(&vm->mmu_lock);
+	for (i = 0; i < pages && !r; i++) {
+		if (!wide)
+			at[i] = (u32)at[i];
+		r = hvx_gva_to_gpa(pg, at[i], access, hvx_walk_read, vm,
+				   &gpa[i], &pf->error);
+		pf->addr = at[i];
+	}
+	for (i = 0; i < pages && !r && buf; i++) {
+		unsigned int n = i ? len - first : first;
+		void *part = buf + (i ? first : 0);
+
+		r = write ? __hvx_write_guest(vm, gpa[i], part, n) :
+			    __hvx_read_guest(vm, gpa[i], part, n);
+	}
+	mutex_unlock(&vm->mmu_lock);
+	return r;
+}
+
 /* The bits of rSI, rDI and rCX a string instruction of @addr_size uses. */
 static unsigned long hvx_addr_mask(unsigned int addr_size)
 {
@@ -422,57 +487,126 @@ static bool hvx_rep_done(struct hvx_vcpu *vcpu, unsigned int addr_size)
 }
 
 /*
- * Copy the data of a string I/O instruction between guest memory, at
- * seg:*addr, and the vCPU's I/O data page.  Sleeps: the vCPU is put.
- * Returns 0, 1 when a #PF was queued, or a negative errno.
+ * The linear address of a string operand, seg:reg with @addr_size bytes
+ * of reg.  In 64-bit code only FS and GS have a base; elsewhere the
+ * address wraps at 4 GiB.  Segment limits are not checked.
  */
-static int hvx_pio_string_copy(struct hvx_vcpu *vcpu, bool to_guest)
+static u64 hvx_string_linear(struct hvx_vcpu *vcpu, unsigned int seg,
+			     int reg, unsigned int addr_size)
 {
-	struct hvx_pio *pio = &vcpu->pio;
-	int reg = pio->in ? HVX_REG_RDI : HVX_REG_RSI;
-	unsigned long addr_mask = hvx_addr_mask(pio->addr_size);
-	bool down = vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_DF;
-	unsigned int bytes = pio->count * pio->size;
-	u64 base = 0, gva, gpa;
+	u64 gva = vcpu->vmx.regs[reg] & hvx_addr_mask(addr_size);
+	bool wide = hvx_64bit_code();
+
+	if (!wide || seg == HVX_SEG_FS || seg == HVX_SEG_GS)
+		gva += __vmcs_readl(hvx_seg_base_field[seg]);
+	return wide ? gva : (u32)gva;
+}
+
+/*
+ * Read or write one element of a string instruction's memory operand,
+ * seg:reg, as the guest's own access would (@buf NULL: only check that it
+ * could be written or read).  A #PF is given to the guest.
+ * Return: 0; 1 when a #PF was injected; -ENOENT when it is not RAM.
+ */
+static int hvx_string_mem(struct hvx_vcpu *vcpu, unsigned int seg, int reg,
+			  unsigned int addr_size, void *buf, unsigned int size,
+			  bool write)
+{
+	u64 gva = hvx_string_linear(vcpu, seg, reg, addr_size);
+	u32 access = hvx_data_access(write);
+	bool wide = hvx_64bit_code();
 	struct hvx_paging pg;
-	u32 pf_error = 0;
-	bool user = hvx_cpl() == 3;
-	unsigned int i;
+	struct hvx_pf pf;
 	int r;
 
-	if (!hvx_64bit_code() || pio->seg == HVX_SEG_FS ||
-	    pio->seg == HVX_SEG_GS)
-		base = __vmcs_readl(hvx_seg_base_field[pio->seg]);
-	gva = base + (vcpu->vmx.regs[reg] & addr_mask);
+	hvx_get_paging(vcpu, &pg);
+	hvx_vcpu_put(vcpu);
+	r = hvx_linear_copy(vcpu->vm, &pg, gva, wide, buf, size, access, &pf);
+	hvx_vcpu_load(vcpu);
+	if (r == 1)
+		hvx_inject_pf(vcpu, &pf);
+	return r;
+}
+
+/*
+ * How many of @count elements of @size bytes, the first at linear @gva
+ * and register offset @ea, one exit moves: those in the first element's
+ * page, in the direction of DF, and short of where the address register
+ * wraps (16- and 32-bit addressing), so that the batch is one run of
+ * linear memory within one page.  An element that crosses a page
+ * boundary goes alone.
+ */
+static unsigned long hvx_string_batch(u64 gva, unsigned long ea,
+				      unsigned int addr_size, unsigned int size,
+				      unsigned long count, bool down)
+{
+	unsigned long off = gva & ~PAGE_MASK, n;
+
+	if (off + size > PAGE_SIZE)
+		return 1;
+	n = down ? off / size + 1 : (PAGE_SIZE - off) / size;
+	if (addr_size < 8)
+		n = min(n, down ? ea / size + 1 :
+			   (hvx_addr_mask(addr_size) - ea + 1) / size);
+	return clamp(n, 1UL, count);
+}
+
+/* Reverse the order of @count elements of @size bytes in @data. */
+static void hvx_reverse_elements(u8 *data, unsigned int count,
+				 unsigned int size)
+{
+	unsigned int i;
+	u64 a, b;
+
+	for (i = 0; i < count / 2; i++) {
+		u8 *x = data + i * size, *y = data + (count - 1 - i) * size;
+
+		memcpy(&a, x, size);
+		memcpy(&b, y, size);
+		memcpy(x, &b, size);
+		memcpy(y, &a, size);
+	}
+}
+
+/*
+ * Copy the data of a string I/O instruction between guest memory, at
+ * seg:rSI or ES:rDI, and the vCPU's I/O data page, which holds the
+ * elements in the order of transfer; or, with @check, only see that the
+ * guest may write there (INS, before the port is read).  Sleeps: the vCPU
+ * is put.  Returns 0, 1 when a #PF was injected, or a negative errno.
+ */
+static int hvx_pio_string_copy(struct hvx_vcpu *vcpu, bool to_guest,
+			       bool check)
+{
+	struct hvx_pio *pio = &vcpu->pio;
+	bool down = vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_DF;
+	unsigned int bytes = pio->count * pio->size;
+	u32 access = hvx_data_access(to_guest);
+	bool wide = hvx_64bit_code();
+	u8 *data = check ? NULL : vcpu->pio_data;
+	struct hvx_paging pg;
+	struct hvx_pf pf;
+	u64 gva;
+	int r;
+
+	gva = hvx_string_linear(vcpu, pio->seg,
+				pio->in ? HVX_REG_RDI : HVX_REG_RSI,
+				pio->addr_size);
 	/* Moving down, the elements span [gva - bytes + size, gva + size). */
 	if (down)
 		gva -= bytes - pio->size;
-	if (!hvx_64bit_code())
+	if (!wide)
 		gva = (u32)gva;
 	hvx_get_paging(vcpu, &pg);
-
+	if (data && down && to_guest)
+		hvx_reverse_elements(data, pio->count, pio->size);
 	hvx_vcpu_put(vcpu);
-	mutex_lock(&vcpu->vm->mmu_lock);
-	r = hvx_gva_to_gpa(&pg, gva, to_guest, user, hvx_walk_read,
-			   vcpu->vm, &gpa, &pf_error);
-	/* The data page holds the elements in the order of transfer. */
-	for (i = 0; i < pio->count && !r; i++) {
-		unsigned int e = down ? pio->count - 1 - i : i;
-		u64 at = gpa + e * pio->size;
-		u8 *data = (u8 *)vcpu->pio_data + i * pio->size;
-
-		r = to_guest ?
-		    __hvx_write_guest(vcpu->vm, at, data, pio->size) :
-		    __hvx_read_guest(vcpu->vm, at, data, pio->size);
-	}
-	mutex_unlock(&vcpu->vm->mmu_lock);
+	r = hvx_linear_copy(vcpu->vm, &pg, gva, wide, data, bytes, access, &pf);
 	hvx_vcpu_load(vcpu);
-
-	if (r == -EFAULT && pf_error) {
-		vcpu->vmx.cr2 = gva;
-		hvx_inject_exception(vcpu, PF_VECTOR, true, pf_error);
-		return 1;
-	}
+	if (data && down && !to_guest)
+		hvx_reverse_elements(data, pio->count, pio->size);
+	if (r == 1)
+		hvx_inject_pf(vcpu, &pf);
 	return r;
 }
 
@@ -559,7 +693,7 @@ int hvx_complete_pio(struct hvx_vcpu *vcpu)
 	}
 
 	if (pio->in) {
-		r = hvx_pio_string_copy(vcpu, true);
+		r = hvx_pio_string_copy(vcpu, true, false);
 		if (r)
 			return r < 0 ? r : 1;
 	}
@@ -572,7 +706,9 @@ int hvx_complete_pio(struct hvx_vcpu *vcpu)
 /*
  * IN, OUT, INS and OUTS go to userspace as KVM_EXIT_IO, with the data in
  * the page after struct kvm_run.  A REP string instruction goes in
- * batches of at most a page of data, none crossing a guest page.
+ * batches of at most a page of data within one guest page (an element
+ * that crosses into the next page goes alone), so that a #PF on the next
+ * page comes after the elements before it, as on hardware.
  */
 static int hvx_handle_io(struct hvx_vcpu *vcpu)
 {
@@ -592,9 +728,9 @@ static int hvx_handle_io(struct hvx_vcpu *vcpu)
 
 	if (pio->string) {
 		u32 info = vmcs_read32(VMX_INSTRUCTION_INFO);
-		unsigned long mask, count, left;
 		bool down = vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_DF;
-		u64 addr;
+		int reg = pio->in ? HVX_REG_RDI : HVX_REG_RSI;
+		unsigned long mask, count;
 
 		/* Bits 9:7 address size (16/32/64), 17:15 segment (OUTS). */
 		pio->addr_size = 2 << ((info >> 7) & 7);
@@ -605,17 +741,14 @@ static int hvx_handle_io(struct hvx_vcpu *vcpu)
 		count = pio->rep ? g[HVX_REG_RCX] & mask : 1;
 		if (!count)
 			return hvx_handle_nop(vcpu);
-		count = min(count, PAGE_SIZE / pio->size);
-		/* Stay within the guest page of the first element. */
-		addr = g[pio->in ? HVX_REG_RDI : HVX_REG_RSI] & mask;
-		left = down ? (addr & ~PAGE_MASK) / pio->size + 1 :
-			      (PAGE_SIZE - (addr & ~PAGE_MASK)) / pio->size;
-		pio->count = max(1UL, min(count, left));
-		if (!pio->in) {
-			r = hvx_pio_string_copy(vcpu, false);
-			if (r)
-				return r < 0 ? r : 1;
-		}
+		pio->count = hvx_string_batch(hvx_string_linear(vcpu, pio->seg,
+								reg, pio->addr_size),
+					      g[reg] & mask, pio->addr_size,
+					      pio->size, count, down);
+		/* OUTS reads its data now; INS checks it may write it. */
+		r = hvx_pio_string_copy(vcpu, pio->in, pio->in);
+		if (r)
+			return r < 0 ? r : 1;
 	} else if (!pio->in) {
 		memcpy(vcpu->pio_data, &g[HVX_REG_RAX], pio->size);
 	}
@@ -918,8 +1051,9 @@ static unsigned int hvx_code_size(void)
  */
 static unsigned int hvx_fetch_insn(struct hvx_vcpu *vcpu, u8 *buf)
 {
-	bool wide = hvx_64bit_code(), user = hvx_cpl() == 3;
+	u32 access = HVX_PF_FETCH | (hvx_cpl() == 3 ? HVX_PF_USER : 0);
 	u64 gva = vmcs_readl(GUEST_RIP), gpa;
+	bool wide = hvx_64bit_code();
 	struct hvx_paging pg;
 	unsigned int n = 0, chunk;
 	u32 pf_error;
@@ -935,8 +1069,8 @@ static unsigned int hvx_fetch_insn(struct hvx_vcpu *vcpu, u8 *buf)
 
 		chunk = min_t(unsigned int, HVX_INSN_MAX - n,
 			      PAGE_SIZE - (at & ~PAGE_MASK));
-		if (hvx_gva_to_gpa(&pg, at, false, user, hvx_walk_read,
-				   vcpu->vm, &gpa, &pf_error) ||
+		if (hvx_gva_to_gpa(&pg, at, access, hvx_walk_read, vcpu->vm,
+				   &gpa, &pf_error) ||
 		    __hvx_read_guest(vcpu->vm, gpa, buf + n, chunk))
 			break;
 		n += chunk;
@@ -985,37 +1119,6 @@ static void hvx_advance_rip(unsigned int len)
 }
 
 /*
- * The guest-physical address of a string operand, seg:reg, in memory.
- * Returns 0, or -EFAULT when the guest's translation or the memory is not
- * there (which this MMIO path does not try to fix up).
- */
-static int hvx_string_operand(struct hvx_vcpu *vcpu, unsigned int seg,
-			      int reg, unsigned int addr_size, bool write,
-			      u64 *gpa)
-{
-	unsigned long mask = hvx_addr_mask(addr_size);
-	bool wide = hvx_64bit_code(), user = hvx_cpl() == 3;
-	u64 gva = vcpu->vmx.regs[reg] & mask;
-	struct hvx_paging pg;
-	u32 pf_error;
-	int r;
-
-	/* In 64-bit code only FS and GS have a base. */
-	if (!wide || seg == HVX_SEG_FS || seg == HVX_SEG_GS)
-		gva += __vmcs_readl(hvx_seg_base_field[seg]);
-	if (!wide)
-		gva = (u32)gva;
-	hvx_get_paging(vcpu, &pg);
-	hvx_vcpu_put(vcpu);
-	mutex_lock(&vcpu->vm->mmu_lock);
-	r = hvx_gva_to_gpa(&pg, gva, write, user, hvx_walk_read, vcpu->vm,
-			   gpa, &pf_error);
-	mutex_unlock(&vcpu->vm->mmu_lock);
-	hvx_vcpu_load(vcpu);
-	return r ? -EFAULT : 0;
-}
-
-/*
  * MOVS and STOS with MMIO on one side, one element per exit, as KVM does:
  * the registers step after each element and RIP only after the last, so
  * a REP form runs again, and exits again, until rCX reaches zero.  The
@@ -1029,7 +1132,7 @@ static int hvx_mmio_string(struct hvx_vcpu *vcpu, u64 gpa,
 	bool movs = insn->op == HVX_INSN_MOVS;
 	struct hvx_mmio *mmio = &vcpu->mmio;
 	struct kvm_run *run = vcpu->run;
-	u64 other, val = 0;
+	u64 val = 0;
 	int r;
 
 	if (insn->rep && hvx_rep_done(vcpu, insn->addr_size)) {
@@ -1038,35 +1141,32 @@ static int hvx_mmio_string(struct hvx_vcpu *vcpu, u64 gpa,
 	}
 
 	if (!(vcpu->vmx.exit_qual & EPT_VIOLATION_ACC_WRITE)) {
-		/* MOVS from MMIO: the element goes to ES:rDI on return. */
-		if (!movs || hvx_string_operand(vcpu, HVX_SEG_ES, HVX_REG_RDI,
-						insn->addr_size, true, &other))
+		/*
+		 * MOVS from MMIO: the element goes to ES:rDI on return.  A
+		 * destination the guest may not write faults before the
+		 * device is read; one that is not RAM is MMIO to MMIO.
+		 */
+		if (!movs)
 			return hvx_mmio_failure(vcpu, gpa, bytes, n);
-		hvx_vcpu_put(vcpu);
-		r = hvx_read_guest(vcpu->vm, other, &val, insn->size);
-		hvx_vcpu_load(vcpu);
-		if (r)		/* not memory: MMIO to MMIO */
-			return hvx_mmio_failure(vcpu, gpa, bytes, n);
+		r = hvx_string_mem(vcpu, HVX_SEG_ES, HVX_REG_RDI,
+				   insn->addr_size, NULL, insn->size, true);
+		if (r)
+			return r == 1 ? 1 : hvx_mmio_failure(vcpu, gpa, bytes, n);
 		run->mmio.is_write = 0;
 		*mmio = (struct hvx_mmio) {
 			.pending = true, .string = true, .rep = insn->rep,
 			.size = insn->size, .addr_size = insn->addr_size,
-			.len = insn->len, .dst_gpa = other,
-			.rip = vmcs_readl(GUEST_RIP),
+			.len = insn->len, .rip = vmcs_readl(GUEST_RIP),
 		};
 		return 0;
 	}
 
 	/* To MMIO: the element is rAX's, or MOVS's source in memory. */
 	if (movs) {
-		if (hvx_string_operand(vcpu, insn->seg, HVX_REG_RSI,
-				       insn->addr_size, false, &other))
-			return hvx_mmio_failure(vcpu, gpa, bytes, n);
-		hvx_vcpu_put(vcpu);
-		r = hvx_read_guest(vcpu->vm, other, &val, insn->size);
-		hvx_vcpu_load(vcpu);
+		r = hvx_string_mem(vcpu, insn->seg, HVX_REG_RSI,
+				   insn->addr_size, &val, insn->size, false);
 		if (r)
-			return hvx_mmio_failure(vcpu, gpa, bytes, n);
+			return r == 1 ? 1 : hvx_mmio_failure(vcpu, gpa, bytes, n);
 	} else {
 		val = vcpu->vmx.regs[HVX_REG_RAX];
 	}
@@ -1167,10 +1267,11 @@ int hvx_complete_mmio(struct hvx_vcpu *vcpu)
 
 	memcpy(&val, vcpu->run->mmio.data, mmio->size);
 	if (mmio->string) {
-		hvx_vcpu_put(vcpu);
-		r = hvx_write_guest(vcpu->vm, mmio->dst_gpa, &val, mmio->size);
-		hvx_vcpu_load(vcpu);
-		if (r)		/* the slot went away since the exit */
+		r = hvx_string_mem(vcpu, HVX_SEG_ES, HVX_REG_RDI,
+				   mmio->addr_size, &val, mmio->size, true);
+		if (r == 1)	/* the VMM changed the guest's tables */
+			return 1;
+		if (r)		/* or the slot went away since the exit */
 			return -EFAULT;
 		hvx_string_advance(vcpu, true, true, mmio->addr_size,
 				   mmio->size, 1, mmio->rep);

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A guest page-table walker for the paging modes of SDM volume 3,
- * chapter "Paging".  It checks presence, reserved bits and the R/W and U/S
- * permissions; it does not set accessed and dirty bits, which is allowed
- * for a walk that only reads data (the instruction that needs the data is
- * the guest's, and the guest's own accesses set them).
+ * chapter "Paging".  It checks presence, reserved bits and the access
+ * rights of section "Access Rights": R/W, U/S, XD, SMEP and SMAP (hvx
+ * offers no protection keys).  It does not set accessed and dirty bits,
+ * which is allowed for a walk that only reads data (the instruction that
+ * needs the data is the guest's, and the guest's own accesses set them).
  */
 #include <linux/bits.h>
 #include <linux/errno.h>
@@ -35,24 +36,29 @@ static u64 hvx_rsvd_mask(const struct hvx_paging *pg)
  * hvx_gva_to_gpa - translate a guest-linear address
  * @pg: the guest's paging state
  * @gva: the linear address
- * @write: the access is a write
- * @user: the access is made at CPL 3
+ * @access: HVX_PF_WRITE, HVX_PF_USER (made at CPL 3) and HVX_PF_FETCH
+ *	(an instruction fetch), as the access is
  * @read: reads a page-table entry from guest-physical memory
  * @ctx: passed to @read
  * @gpa: the guest-physical address, on success
- * @pf_error: the #PF error code to raise, when -EFAULT is returned
+ * @pf_error: the #PF error code to raise, when 1 is returned
  *
- * Return: 0; -EFAULT when the guest must get a #PF; the error of @read
- * when an entry cannot be read.
+ * Return: 0; 1 when the guest must get a #PF; the (negative) error of
+ * @read when an entry cannot be read.
  */
-int hvx_gva_to_gpa(const struct hvx_paging *pg, u64 gva, bool write,
-		   bool user, hvx_read_gpa_fn read, void *ctx, u64 *gpa,
-		   u32 *pf_error)
+int hvx_gva_to_gpa(const struct hvx_paging *pg, u64 gva, u32 access,
+		   hvx_read_gpa_fn read, void *ctx, u64 *gpa, u32 *pf_error)
 {
+	bool write = access & HVX_PF_WRITE, user = access & HVX_PF_USER;
+	bool fetch = access & HVX_PF_FETCH;
 	u64 rsvd = hvx_rsvd_mask(pg);
-	u64 table, entry = 0, access = PTE_RW | PTE_US;
+	u64 table, entry = 0, rights = PTE_RW | PTE_US, xd = 0;
 	int levels, level, r;
-	u32 err = (write ? HVX_PF_WRITE : 0) | (user ? HVX_PF_USER : 0);
+	u32 err = access & (HVX_PF_WRITE | HVX_PF_USER);
+
+	/* The I/D bit is reported only where a fetch can be refused. */
+	if (fetch && (pg->smep || (pg->nx && pg->mode >= HVX_PAGING_PAE)))
+		err |= HVX_PF_FETCH;
 
 	switch (pg->mode) {
 	case HVX_PAGING_NONE:
@@ -68,7 +74,7 @@ int hvx_gva_to_gpa(const struct hvx_paging *pg, u64 gva, bool write,
 			return r;
 		if (!(pde & PTE_P))
 			goto fault;
-		access &= pde;
+		rights &= pde;
 		if ((pde & PTE_PS) && pg->pse) {
 			/* A 4 MiB page: bits 20:13 hold physical bits 39:32. */
 			u64 base = (pde & 0xffc00000) |
@@ -85,7 +91,7 @@ int hvx_gva_to_gpa(const struct hvx_paging *pg, u64 gva, bool write,
 			return r;
 		if (!(pte & PTE_P))
 			goto fault;
-		access &= pte;
+		rights &= pte;
 		*gpa = (pte & 0xfffff000) | (gva & 0xfff);
 		goto check;
 	}
@@ -117,7 +123,8 @@ int hvx_gva_to_gpa(const struct hvx_paging *pg, u64 gva, bool write,
 			goto fault;
 		if (entry & rsvd)
 			goto rsvd;
-		access &= entry;
+		rights &= entry;
+		xd |= entry & PTE_XD;
 		if (level > 1 && (entry & PTE_PS)) {
 			/* 1 GiB pages exist only in 4-level paging. */
 			if (level == 3 && pg->mode != HVX_PAGING_4LEVEL)
@@ -136,19 +143,28 @@ int hvx_gva_to_gpa(const struct hvx_paging *pg, u64 gva, bool write,
 	*gpa = table | (gva & 0xfff);
 
 check:
-	if (user && !(access & PTE_US))
+	if (user && !(rights & PTE_US))
 		goto protection;
-	if (write && !(access & PTE_RW) && (user || pg->wp))
+	if (!user && (rights & PTE_US)) {
+		/* A supervisor access to a user page. */
+		if (fetch && pg->smep)
+			goto protection;
+		if (!fetch && pg->smap && !pg->ac)
+			goto protection;
+	}
+	if (write && !(rights & PTE_RW) && (user || pg->wp))
+		goto protection;
+	if (fetch && xd)
 		goto protection;
 	return 0;
 
 protection:
 	*pf_error = err | HVX_PF_PRESENT;
-	return -EFAULT;
+	return 1;
 rsvd:
 	*pf_error = err | HVX_PF_PRESENT | HVX_PF_RSVD;
-	return -EFAULT;
+	return 1;
 fault:
 	*pf_error = err;
-	return -EFAULT;
+	return 1;
 }

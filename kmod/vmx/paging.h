@@ -2,8 +2,9 @@
 /*
  * Walking the guest's own page tables, for the few places where hvx must
  * turn a guest-linear address into a guest-physical one itself (string
- * port I/O).  Pure logic: page-table entries come from a callback, so
- * KUnit can walk made-up tables.
+ * port I/O, the memory side of MMIO string instructions, fetching an
+ * instruction to decode).  Pure logic: page-table entries come from a
+ * callback, so KUnit can walk made-up tables.
  */
 #ifndef HVX_VMX_PAGING_H
 #define HVX_VMX_PAGING_H
@@ -24,6 +25,9 @@ struct hvx_paging {
 	bool pse;		/* CR4.PSE: 4 MiB pages in 32-bit paging */
 	bool wp;		/* CR0.WP: supervisor writes honour R/W */
 	bool nx;		/* EFER.NXE: bit 63 is XD, not reserved */
+	bool smep;		/* CR4.SMEP: no supervisor fetch from user pages */
+	bool smap;		/* CR4.SMAP: no supervisor data access to them... */
+	bool ac;		/* ...unless RFLAGS.AC allows it */
 	u8 maxphyaddr;
 };
 
@@ -31,14 +35,17 @@ struct hvx_paging {
 typedef int (*hvx_read_gpa_fn)(void *ctx, u64 gpa, void *val,
 			       unsigned int size);
 
-/* Page-fault error code bits (SDM "Interrupt 14—Page-Fault Exception"). */
+/*
+ * Page-fault error code bits (SDM "Interrupt 14—Page-Fault Exception").
+ * WRITE, USER and FETCH also describe the access the walker checks.
+ */
 #define HVX_PF_PRESENT	BIT(0)
 #define HVX_PF_WRITE	BIT(1)
 #define HVX_PF_USER	BIT(2)
 #define HVX_PF_RSVD	BIT(3)
+#define HVX_PF_FETCH	BIT(4)
 
-int hvx_gva_to_gpa(const struct hvx_paging *pg, u64 gva, bool write,
-		   bool user, hvx_read_gpa_fn read, void *ctx, u64 *gpa,
-		   u32 *pf_error);
+int hvx_gva_to_gpa(const struct hvx_paging *pg, u64 gva, u32 access,
+		   hvx_read_gpa_fn read, void *ctx, u64 *gpa, u32 *pf_error);
 
 #endif /* HVX_VMX_PAGING_H */

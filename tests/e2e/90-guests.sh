@@ -80,6 +80,24 @@ run_both mmio32 0 "every load saw what the guest stored" --mode protected \
 check "mmio: the scratch device saw 16-bit stores as 2-byte writes" \
 	grep -q "mmio: write 2 at 0xd0000022: 0x8001" /tmp/mmio.hvx
 
+# String I/O and MOVS with MMIO across page boundaries, through guest
+# pages whose physical pages are not adjacent (see strings.S).
+run_both strings 0 "strings: done" --mode long
+check "strings: OUTSL of an element across two pages sends both halves" \
+	grep -q "OUTSL across A|B sent 0000000064636261" /tmp/strings.hvx
+check "strings: INSL and MOVSL write both halves where the guest's tables say" \
+	sh -c 'grep -q "INSL across A|B wrote 0000000068676665" /tmp/strings.hvx &&
+		grep -q "MOVSL from MMIO across A|B wrote 00000000706f6e6d" /tmp/strings.hvx'
+check "strings: nothing reached the page after the first one's translation" \
+	sh -c '[ "$(grep -c "page between A and B holds 0000000000000000" /tmp/strings.hvx)" = 3 ]'
+check "strings: each access into the missing page is a #PF at its first byte" \
+	[ "$(grep -c '#PF at 0000000000402000' /tmp/strings.hvx)" = 5 ]
+if grep -qw smap /proc/cpuinfo; then
+	check "strings: under SMAP a supervisor OUTSB from a user page faults, with AC it runs" \
+		sh -c 'grep -q "#PF at 0000000000403000" /tmp/strings.hvx &&
+			grep -q "with AC, OUTSB from the user page sent 000000000000005a" /tmp/strings.hvx'
+fi
+
 # ADD to MMIO is not emulated: the run stops and says which instruction.
 # (KVM's emulator runs it, so there is no comparison here.)
 vmctl run --mode long $G/mmio-add.bin >/tmp/mmio-add.hvx 2>&1

@@ -17,8 +17,10 @@
  * Devices: a 16550 UART at 0x3f8 (enough of one for a guest that polls
  * the line status register), the debug port 0xe9, and port 0xf4, a write
  * to which ends the run with the value written as vmctl's exit status.
- * HLT ends the run too.  Every other port reads as all ones and ignores
- * writes.  At 0xd0000000 (where --mem leaves it free) is a 4 KiB scratch
+ * HLT ends the run too.  Port 0xe0 is a byte FIFO for guests that test
+ * port I/O: OUT (any size, and OUTS) appends bytes, IN (and INS) takes
+ * the oldest, all ones when it is empty.  Every other port reads as all
+ * ones and ignores writes.  At 0xd0000000 (where --mem leaves it free) is a 4 KiB scratch
  * device whose registers read back what was last written to them, for
  * guests that test MMIO; an access anywhere else outside memory fails the
  * run.
@@ -57,6 +59,9 @@
 #define PORT_UART	0x3f8
 #define PORT_DEBUG	0xe9
 #define PORT_EXIT	0xf4
+#define PORT_FIFO	0xe0
+
+#define FIFO_SIZE	8192
 
 #define MMIO_SCRATCH		0xd0000000ULL
 #define MMIO_SCRATCH_SIZE	4096
@@ -82,6 +87,9 @@ struct vm {
 	/* Guards stdout and the scratch device. */
 	pthread_mutex_t out_lock;
 	uint8_t scratch[MMIO_SCRATCH_SIZE];
+	/* The FIFO at PORT_FIFO: fifo_len bytes from fifo_head, a ring. */
+	uint8_t fifo[FIFO_SIZE];
+	size_t fifo_head, fifo_len;
 	struct vcpu *vcpus;
 };
 
@@ -403,6 +411,26 @@ static void guest_output(struct vm *vm, const uint8_t *data, size_t len)
 	pthread_mutex_unlock(&vm->out_lock);
 }
 
+/* The FIFO port: bytes written are kept (as many as fit) for reads. */
+static void fifo_io(struct vm *vm, uint8_t *data, size_t len, bool out)
+{
+	size_t i;
+
+	pthread_mutex_lock(&vm->out_lock);
+	for (i = 0; i < len; i++) {
+		if (out && vm->fifo_len < FIFO_SIZE) {
+			vm->fifo[(vm->fifo_head + vm->fifo_len++) % FIFO_SIZE] = data[i];
+		} else if (!out && vm->fifo_len) {
+			data[i] = vm->fifo[vm->fifo_head];
+			vm->fifo_head = (vm->fifo_head + 1) % FIFO_SIZE;
+			vm->fifo_len--;
+		} else if (!out) {
+			data[i] = 0xff;
+		}
+	}
+	pthread_mutex_unlock(&vm->out_lock);
+}
+
 /*
  * Port I/O.  Returns -1 to go on, or the run's exit status.
  */
@@ -413,6 +441,10 @@ static int handle_io(struct vcpu *v)
 	size_t len = (size_t)run->io.size * run->io.count;
 	uint16_t port = run->io.port;
 
+	if (port == PORT_FIFO) {
+		fifo_io(v->vm, data, len, run->io.direction == KVM_EXIT_IO_OUT);
+		return -1;
+	}
 	if (run->io.direction == KVM_EXIT_IO_OUT) {
 		if (port == PORT_EXIT) {
 			uint32_t val = 0;
