@@ -243,7 +243,7 @@ int hvx_mmu_init(struct hvx_vm *vm);
 void hvx_mmu_destroy(struct hvx_vm *vm);
 int hvx_mmu_set_slot(struct hvx_vm *vm,
 		     const struct hvx_memslot_request *req);
-int hvx_mmu_fault(struct hvx_vm *vm, u64 gpa, bool write);
+int hvx_mmu_fault(struct hvx_vm *vm, u64 gpa, u64 access);
 
 /* kmod/cpuid.c */
 int hvx_supported_cpuid(struct kvm_cpuid_entry2 *entries, unsigned int max);

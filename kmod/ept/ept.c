@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Building, walking and tearing down EPT tables.  No locking here: the
- * caller (kmod/ept/mmu.c) holds the VM's mmu_lock, and the CPU walking
- * the tables in parallel only ever sees whole 64-bit entries.
+ * Building, walking, splitting and tearing down EPT tables.  No locking
+ * here: the caller (kmod/ept/mmu.c) holds the VM's mmu_lock, and the CPU
+ * walking the tables in parallel only ever sees whole 64-bit entries.
  */
 #include <linux/errno.h>
 #include <linux/gfp.h>
@@ -113,6 +113,92 @@ u64 hvx_ept_lookup(const struct hvx_ept *ept, u64 gpa, int *level)
 		}
 		table = hvx_ept_child(entry);
 	}
+	return 0;
+}
+
+/*
+ * The entry for @gpa in its table at @level (2 or more), or NULL when the
+ * walk ends above: nothing mapped there, or a larger leaf.
+ */
+static u64 *hvx_ept_walk(const struct hvx_ept *ept, u64 gpa, int level)
+{
+	u64 *table = ept->root;
+	int l;
+
+	for (l = HVX_EPT_LEVELS; l > level; l--) {
+		u64 entry = READ_ONCE(table[hvx_ept_index(gpa, l)]);
+
+		if (!hvx_ept_present(entry) || hvx_ept_is_leaf(entry, l))
+			return NULL;
+		table = hvx_ept_child(entry);
+	}
+	return &table[hvx_ept_index(gpa, level)];
+}
+
+/**
+ * hvx_ept_has_table - is there a table of smaller pages under @gpa?
+ * @ept: the EPT
+ * @gpa: guest-physical address
+ * @level: 2: a table of 4 KiB leaves where a 2 MiB leaf would go
+ *
+ * Return: true when a leaf at @level cannot go in without taking out
+ * what is below it (hvx_ept_map() would say -EEXIST).
+ */
+bool hvx_ept_has_table(const struct hvx_ept *ept, u64 gpa, int level)
+{
+	u64 *entry = hvx_ept_walk(ept, gpa, level);
+
+	return entry && hvx_ept_present(*entry) &&
+	       !hvx_ept_is_leaf(*entry, level);
+}
+
+/**
+ * hvx_ept_split_2m - map a 2 MiB leaf's memory with 4 KiB leaves instead
+ * @ept: the EPT
+ * @gpa: an address that the 2 MiB leaf maps
+ * @prot: the permissions of the 4 KiB leaves
+ * @flush: makes every CPU forget @ept's cached translations
+ * @data: passed to @flush
+ *
+ * The 512 new leaves map the same host memory, in order, with @prot; they
+ * take over whatever the 2 MiB leaf held of it (pins, charges: 4 KiB each
+ * where the large leaf held 2 MiB).  The 2 MiB leaf goes first, then
+ * @flush runs, and only then is the table put in its place, so that no
+ * CPU ever holds translations of both sizes for one address.  The SDM
+ * asks for that order when an entry's page size changes along with its
+ * rights ("Recommended Invalidation"): with both cached, a CPU may use
+ * either, and on CPUs with the iTLB multihit erratum a fetch that hits
+ * both may be a machine check.  Making an entry present needs no
+ * invalidation, so one flush is enough.  A vCPU that touches the range
+ * in between takes an EPT violation and waits for the caller's lock.
+ *
+ * Return: 0; -ENOENT when no 2 MiB leaf maps @gpa (@flush not called);
+ * -ENOMEM, with the 2 MiB leaf still in place.
+ */
+int hvx_ept_split_2m(struct hvx_ept *ept, u64 gpa, u64 prot,
+		     void (*flush)(void *data), void *data)
+{
+	u64 *entry = hvx_ept_walk(ept, gpa, 2);
+	u64 large, hpa, *table;
+	unsigned int i;
+
+	if (!entry)
+		return -ENOENT;
+	large = *entry;
+	if (!hvx_ept_present(large) || !hvx_ept_is_leaf(large, 2))
+		return -ENOENT;
+	table = hvx_ept_alloc_table(ept);
+	if (!table)
+		return -ENOMEM;
+	hpa = large & HVX_EPT_ADDR_MASK;
+	for (i = 0; i < HVX_EPT_ENTRIES; i++)
+		table[i] = hvx_ept_leaf_entry(hpa + i * PAGE_SIZE, 1, prot);
+
+	WRITE_ONCE(*entry, 0);
+	flush(data);
+	WRITE_ONCE(*entry, hvx_ept_table_entry(__pa(table)));
+	ept->nr_2m--;
+	ept->nr_4k += HVX_EPT_ENTRIES;
 	return 0;
 }
 

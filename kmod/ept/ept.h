@@ -94,6 +94,9 @@ void hvx_ept_destroy(struct hvx_ept *ept, hvx_ept_release_fn release,
 u64 hvx_ept_pointer(const struct hvx_ept *ept);
 int hvx_ept_map(struct hvx_ept *ept, u64 gpa, u64 hpa, int level, u64 prot);
 u64 hvx_ept_lookup(const struct hvx_ept *ept, u64 gpa, int *level);
+bool hvx_ept_has_table(const struct hvx_ept *ept, u64 gpa, int level);
+int hvx_ept_split_2m(struct hvx_ept *ept, u64 gpa, u64 prot,
+		     void (*flush)(void *data), void *data);
 unsigned long hvx_ept_unmap_range(struct hvx_ept *ept, u64 start, u64 end,
 				  hvx_ept_release_fn release, void *data);
 

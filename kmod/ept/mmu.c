@@ -16,7 +16,10 @@
  *
  * Where the host backs a whole, aligned 2 MiB of a slot with one huge page
  * (transparent huge pages, hugetlbfs), the fault maps all of it with one
- * 2 MiB EPT entry.
+ * 2 MiB EPT entry.  Where the iTLB multihit mitigation is on
+ * (nx_huge_pages, kmod/ept/nx.h), that entry is not executable, and the
+ * guest's first instruction fetch from it splits it into 512 executable
+ * 4 KiB entries over the same pinned pages.
  *
  * A read-only slot (KVM_MEM_READONLY, a ROM) is mapped readable and
  * executable only, and its pages are pinned without asking for write
@@ -30,20 +33,64 @@
 #define pr_fmt(fmt) "hvx: " fmt
 
 #include <linux/capability.h>
+#include <linux/cpu.h>
 #include <linux/io.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/sysfs.h>
 #include <linux/uaccess.h>
 #include <asm/vmx.h>
 
 #include "../vm.h"
 #include "../vmx/capabilities.h"
 #include "../vmx/vmx_ops.h"
+#include "nx.h"
 #include "pin.h"
 
 #define HVX_2M_PAGES	(PMD_SIZE >> PAGE_SHIFT)
+
+/*
+ * nx_huge_pages, KVM's parameter with KVM's words (kmod/ept/nx.h).  It is
+ * decided at load and fixed from then on (0444), so every leaf of every
+ * VM follows one rule; reload hvx to change it.  It reads back as KVM's
+ * does: Y or N, whether the mitigation is on.
+ */
+static int hvx_nx_mode = HVX_NX_AUTO;
+
+static bool hvx_nx_huge_pages(void)
+{
+	return hvx_nx_decide(hvx_nx_mode,
+			     boot_cpu_has_bug(X86_BUG_ITLB_MULTIHIT),
+			     cpu_mitigations_off());
+}
+
+static int hvx_nx_huge_pages_set(const char *val,
+				 const struct kernel_param *kp)
+{
+	int mode = hvx_nx_parse(val);
+
+	if (mode < 0)
+		return mode;
+	*(int *)kp->arg = mode;
+	return 0;
+}
+
+static int hvx_nx_huge_pages_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%c\n", hvx_nx_huge_pages() ? 'Y' : 'N');
+}
+
+static const struct kernel_param_ops hvx_nx_huge_pages_ops = {
+	.set = hvx_nx_huge_pages_set,
+	.get = hvx_nx_huge_pages_get,
+};
+
+module_param_cb(nx_huge_pages, &hvx_nx_huge_pages_ops, &hvx_nx_mode, 0444);
+MODULE_PARM_DESC(nx_huge_pages,
+		 "iTLB multihit mitigation, no executable 2 MiB EPT pages: auto (on CPUs with the erratum, unless mitigations=off), off, force (or on); reads Y or N");
 
 static void hvx_invept_ipi(void *eptp)
 {
@@ -65,6 +112,9 @@ static void hvx_invept_ipi(void *eptp)
  *    page of an earlier EPT's root, and the EPTP the same;
  *  - after taking leaves out and before unpinning their pages
  *    (hvx_zap_release());
+ *  - when a 2 MiB leaf is split, after taking it out and before putting
+ *    the table of 4 KiB leaves in (hvx_ept_split_2m()), so that no CPU
+ *    holds translations of both sizes for one address;
  *  - after the EPT's last use and before its tables go back to the page
  *    allocator, even with no leaf left (hvx_mmu_destroy()).  A live EPT
  *    keeps its tables: hvx_ept_unmap_range() frees none.
@@ -77,6 +127,11 @@ static void hvx_invept_ipi(void *eptp)
 static void hvx_mmu_flush(struct hvx_vm *vm)
 {
 	on_each_cpu(hvx_invept_ipi, &vm->eptp, 1);
+}
+
+static void hvx_mmu_flush_cb(void *vm)
+{
+	hvx_mmu_flush(vm);
 }
 
 /*
@@ -322,8 +377,9 @@ static int hvx_mmu_pin(unsigned long hva, int npages, unsigned int gup,
 /*
  * Try to map the whole 2 MiB around @gfn with one entry: the slot must
  * cover it, guest and host addresses must be equally aligned, and the host
- * must back it with one huge folio.  @page is the pinned page of @gfn,
- * with its 4 KiB charged.  Returns true when the large page is mapped,
+ * must back it with one huge folio, and no 4 KiB leaf may be there yet.
+ * @prot is the large leaf's.  @page is the pinned page of @gfn, with its
+ * 4 KiB charged.  Returns true when the large page is mapped,
  * charged in full, and @page's pin dropped (its charge is the 2 MiB's
  * now); false leaves @page and its charge as they were, for a 4 KiB leaf.
  */
@@ -340,6 +396,7 @@ static bool hvx_mmu_map_2m(struct hvx_vm *vm, const struct hvx_memslot *slot,
 	bool ok = false;
 
 	if (!cpu_has_vmx_ept_2m_page() ||
+	    hvx_ept_has_table(&vm->ept, first << PAGE_SHIFT, 2) ||
 	    !hvx_memslot_covers(slot, first, first + HVX_2M_PAGES - 1) ||
 	    !IS_ALIGNED(hva, PMD_SIZE) || folio_size(folio) < PMD_SIZE ||
 	    !IS_ALIGNED(head_pfn, HVX_2M_PAGES) ||
@@ -389,12 +446,17 @@ static void hvx_mmu_report(struct hvx_vm *vm, u64 gpa, unsigned long hva,
  * hvx_mmu_fault - map the page behind a guest-physical address
  * @vm: the VM
  * @gpa: the address whose access made an EPT violation
- * @write: the access was a write
+ * @access: what the guest tried: HVX_EPT_READ, _WRITE and _EXEC (an
+ *          instruction fetch), which an EPT violation's exit
+ *          qualification reports in the same bits
  *
  * Called in the VMM's context (the vCPU's KVM_RUN), where the slot's
  * userspace address means something.  The guest's access is not
  * completed on an error: after KVM_RUN fails, the VMM may fix the cause
  * (raise its RLIMIT_MEMLOCK, map other memory) and run the vCPU again.
+ *
+ * Under the iTLB multihit mitigation a fetch is mapped with a 4 KiB leaf,
+ * and a fetch from a 2 MiB leaf, which is not executable, splits it.
  *
  * Return: 0 when the page is mapped (perhaps by another vCPU meanwhile),
  * -ENOENT when no slot backs @gpa, -EROFS for a write to a read-only
@@ -403,15 +465,23 @@ static void hvx_mmu_report(struct hvx_vm *vm, u64 gpa, unsigned long hva,
  * -EOPNOTSUPP when the VMM's memory there may not be pinned for a guest,
  * -EFAULT when it cannot be used, -EINTR when the VMM is being killed.
  */
-int hvx_mmu_fault(struct hvx_vm *vm, u64 gpa, bool write)
+int hvx_mmu_fault(struct hvx_vm *vm, u64 gpa, u64 access)
 {
+	bool write = access & HVX_EPT_WRITE;
+	bool nx = hvx_nx_huge_pages();
 	const struct hvx_memslot *slot;
 	u64 gfn = gpa >> PAGE_SHIFT;
 	unsigned int gup = FOLL_LONGTERM;
 	u64 prot = HVX_EPT_RWX;
 	unsigned long hva;
 	struct page *page;
+	u64 entry;
 	int level, r;
+
+	/* The exit qualification's access bits are @access as it stands. */
+	BUILD_BUG_ON(EPT_VIOLATION_ACC_READ != HVX_EPT_READ);
+	BUILD_BUG_ON(EPT_VIOLATION_ACC_WRITE != HVX_EPT_WRITE);
+	BUILD_BUG_ON(EPT_VIOLATION_ACC_INSTR != HVX_EPT_EXEC);
 
 	mutex_lock(&vm->mmu_lock);
 	slot = hvx_memslot_find(&vm->slots, gfn);
@@ -428,8 +498,19 @@ int hvx_mmu_fault(struct hvx_vm *vm, u64 gpa, bool write)
 		gup |= FOLL_WRITE;
 	}
 	r = 0;
-	if (hvx_ept_lookup(&vm->ept, gpa, &level))
+	entry = hvx_ept_lookup(&vm->ept, gpa, &level);
+	if (entry) {
+		/*
+		 * Mapped: by another vCPU meanwhile, or with a 2 MiB leaf
+		 * that may not be executed.  Its 512 pages are pinned and
+		 * charged already, and become the 4 KiB leaves'.
+		 */
+		if (level == 2 && (access & HVX_EPT_EXEC) &&
+		    !(entry & HVX_EPT_EXEC))
+			r = hvx_ept_split_2m(&vm->ept, gpa, prot,
+					     hvx_mmu_flush_cb, vm);
 		goto out;
+	}
 
 	hva = hvx_memslot_hva(slot, gfn);
 	r = hvx_mmu_charge(vm, 1);
@@ -442,7 +523,9 @@ int hvx_mmu_fault(struct hvx_vm *vm, u64 gpa, bool write)
 		hvx_mmu_report(vm, gpa, hva, r);
 		goto out_uncharge;
 	}
-	if (hvx_mmu_map_2m(vm, slot, gfn, page, gup, prot))
+	if (hvx_nx_max_level(access, nx) == 2 &&
+	    hvx_mmu_map_2m(vm, slot, gfn, page, gup,
+			   hvx_nx_huge_prot(prot, nx)))
 		goto out;
 	r = hvx_ept_map(&vm->ept, gfn << PAGE_SHIFT, page_to_phys(page), 1,
 			prot);

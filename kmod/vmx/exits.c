@@ -1316,7 +1316,7 @@ static int hvx_handle_ept_violation(struct hvx_vcpu *vcpu)
 	vcpu->vmx.l1d_flush = true;
 	hvx_vcpu_put(vcpu);
 	r = hvx_mmu_fault(vcpu->vm, gpa,
-			  vcpu->vmx.exit_qual & EPT_VIOLATION_ACC_WRITE);
+			  vcpu->vmx.exit_qual & HVX_EPT_RWX);
 	hvx_vcpu_load(vcpu);
 	if (!r)
 		return 1;
