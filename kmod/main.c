@@ -20,6 +20,7 @@
 #include "hvx.h"
 #include "vm.h"
 #include "vmx/fpu.h"
+#include "vmx/isolation.h"
 #include "../uapi/hvx.h"
 
 static bool enable_at_load = true;
@@ -61,30 +62,41 @@ long hvx_check_extension(struct hvx_vm *vm, long ext)
 }
 
 /*
- * The MSRs KVM_GET_MSR_INDEX_LIST names: those hvx lets a guest use, and
- * KVM_GET/SET_MSRS reach (hvx_vmx_get_msr(), hvx_vmx_set_msr()).
+ * The MSRs KVM_GET_MSR_INDEX_LIST names, those a VMM saves and restores:
+ * every MSR hvx lets a guest use that holds state KVM_GET/SET_MSRS reach
+ * (hvx_vmx_get_msr(), hvx_vmx_set_msr()).  IA32_SPEC_CTRL only where the
+ * CPU has it; IA32_PRED_CMD and IA32_FLUSH_CMD are commands, with no
+ * state; IA32_DEBUGCTL holds none either (a guest may only write 0), and
+ * KVM does not list it.
  */
 static const u32 hvx_msr_index[] = {
 	MSR_EFER, MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK,
 	MSR_KERNEL_GS_BASE, MSR_FS_BASE, MSR_GS_BASE, MSR_IA32_SYSENTER_CS,
 	MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP, MSR_IA32_CR_PAT,
 	MSR_IA32_TSC, MSR_IA32_APICBASE, MSR_IA32_MISC_ENABLE,
+	MSR_IA32_ARCH_CAPABILITIES,
 };
 
 static long hvx_get_msr_index_list(struct kvm_msr_list __user *argp)
 {
+	u32 spec_ctrl = MSR_IA32_SPEC_CTRL, n, count;
+	bool has_spec_ctrl = hvx_spec_ctrl_valid_bits();
 	struct kvm_msr_list list;
-	u32 n;
 
 	if (copy_from_user(&list, argp, sizeof(list)))
 		return -EFAULT;
 	n = list.nmsrs;
-	list.nmsrs = ARRAY_SIZE(hvx_msr_index);
+	count = ARRAY_SIZE(hvx_msr_index) + has_spec_ctrl;
+	list.nmsrs = count;
 	if (copy_to_user(argp, &list, sizeof(list)))
 		return -EFAULT;
-	if (n < ARRAY_SIZE(hvx_msr_index))
+	if (n < count)
 		return -E2BIG;
 	if (copy_to_user(argp->indices, hvx_msr_index, sizeof(hvx_msr_index)))
+		return -EFAULT;
+	if (has_spec_ctrl &&
+	    copy_to_user(&argp->indices[ARRAY_SIZE(hvx_msr_index)], &spec_ctrl,
+			 sizeof(spec_ctrl)))
 		return -EFAULT;
 	return 0;
 }

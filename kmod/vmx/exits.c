@@ -986,13 +986,20 @@ int hvx_vmx_get_msr(struct hvx_vcpu *vcpu, u32 index, u64 *val)
  * @index: the MSR
  * @val: the value
  *
- * The guest's WRMSR and KVM_SET_MSRS come here, with the same checks.
+ * KVM_SET_MSRS comes here, with the checks of the guest's WRMSR.
  *
  * Return: 0, or 1 for an MSR hvx does not have or a value it may not
  * hold (reserved bits, a non-canonical address, an invalid PAT type).
  */
 int hvx_vmx_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val)
 {
+	/*
+	 * IA32_ARCH_CAPABILITIES is read-only to the guest; a VMM restoring
+	 * what it saved may write it back, unchanged (hvx does not let a
+	 * VMM hide bugs from its guest, or claim ones its CPU lacks).
+	 */
+	if (index == MSR_IA32_ARCH_CAPABILITIES)
+		return val != hvx_guest_arch_capabilities();
 	return hvx_set_msr(vcpu, index, val);
 }
 

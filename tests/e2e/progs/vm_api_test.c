@@ -313,6 +313,7 @@ static void test_system(void)
 #define MSR_KERNEL_GS_BASE	0xc0000102
 #define MSR_SYSENTER_CS		0x174
 #define MSR_PAT			0x277
+#define MSR_IA32_ARCH_CAPABILITIES	0x10a
 
 struct msrs {
 	struct kvm_msrs hdr;
@@ -448,6 +449,21 @@ static void test_msrs(bool own)
 		}
 		TAP_EXPECT_RET(ioctl(vcpu, KVM_GET_MSRS, &all), list.l.nmsrs,
 			       "msrs: KVM_GET_MSRS reads every MSR of KVM_GET_MSR_INDEX_LIST");
+		/* What a VMM saved, it can restore: the same values back. */
+		TAP_EXPECT_RET(ioctl(vcpu, KVM_SET_MSRS, &all), list.l.nmsrs,
+			       "msrs: KVM_SET_MSRS takes back every value KVM_GET_MSRS read");
+		v = 0;
+		for (i = 0; i < list.l.nmsrs; i++)
+			v |= list.l.indices[i] == MSR_IA32_ARCH_CAPABILITIES;
+		tap_result(v, "msrs: KVM_GET_MSR_INDEX_LIST names IA32_ARCH_CAPABILITIES");
+		all.hdr.nmsrs = 1;
+		all.e[0].index = MSR_IA32_ARCH_CAPABILITIES;
+		all.e[0].data = 0;
+		TAP_EXPECT_RET(ioctl(vcpu, KVM_GET_MSRS, &all), 1,
+			       "msrs: KVM_GET_MSRS reads IA32_ARCH_CAPABILITIES");
+		all.e[0].data ^= 1;
+		TAP_EXPECT_RET(ioctl(vcpu, KVM_SET_MSRS, &all), 0,
+			       "msrs: KVM_SET_MSRS refuses an IA32_ARCH_CAPABILITIES other than the CPU's");
 	}
 }
 
