@@ -49,4 +49,21 @@
 #define hvx_genl_dump_attrs(cb)	(genl_dumpit_info(cb)->attrs)
 #endif
 
+/*
+ * The emergency reboot path's one callback slot for turning VMX off
+ * (kmod/vmx/vmx.c).  Kernels before it (Linux 6.6, and 6.1 before the
+ * stable backport) turned VMX off on that path themselves, on every CPU
+ * with CR4.VMXE set, so there is nothing to register.  A 6.12 kernel
+ * built without KVM declares empty stubs and leaves VMX alone there; hvx
+ * has no other way in.
+ */
+#ifdef HVX_HAVE_EMERGENCY_VIRT_CB
+#include <asm/reboot.h>
+#define hvx_emergency_register(cb)	cpu_emergency_register_virt_callback(cb)
+#define hvx_emergency_unregister(cb)	cpu_emergency_unregister_virt_callback(cb)
+#else
+static inline void hvx_emergency_register(void (*cb)(void)) { }
+static inline void hvx_emergency_unregister(void (*cb)(void)) { }
+#endif
+
 #endif /* HVX_COMPAT_H */

@@ -202,6 +202,26 @@ void hvx_vmx_cpu_dying(void)
 	hvx_isolation_cpu_dying();
 }
 
+/**
+ * hvx_vmx_emergency_vmclear - write back every VMCS active on this CPU
+ *
+ * Called by the emergency reboot path (kdump, panic), in NMI or crash
+ * context, just before VMXOFF: the CPU may hold a guest's state that
+ * only VMCLEAR writes to memory, where a crash dump can find it.  The
+ * list is only read and nothing else is updated: this CPU never runs a
+ * guest again, so a failed VMCLEAR is ignored.  The list changes with
+ * interrupts off but not NMIs: an NMI that lands in the middle of a
+ * change may find it half done.  KVM's emergency VMCLEAR takes the same
+ * chance, for the dump's sake.
+ */
+void hvx_vmx_emergency_vmclear(void)
+{
+	struct hvx_vmx_vcpu *vmx;
+
+	list_for_each_entry(vmx, this_cpu_ptr(&hvx_loaded_vmcss), loaded_node)
+		hvx_vmclear(vmx->vmcs_pa);
+}
+
 /* The base of the TSS this CPU runs on, from its descriptor in the GDT. */
 static unsigned long hvx_host_tss_base(const struct desc_ptr *gdt)
 {

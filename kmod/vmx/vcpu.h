@@ -124,6 +124,7 @@ int hvx_vmx_set_xsave(struct hvx_vcpu *vcpu, const struct kvm_xsave *xsave);
 void hvx_vmx_get_xcrs(struct hvx_vcpu *vcpu, struct kvm_xcrs *xcrs);
 int hvx_vmx_set_xcrs(struct hvx_vcpu *vcpu, const struct kvm_xcrs *xcrs);
 void hvx_vmx_cpu_dying(void);
+void hvx_vmx_emergency_vmclear(void);
 
 /* kmod/vmx/exits.c */
 int hvx_handle_exit(struct hvx_vcpu *vcpu);

@@ -11,10 +11,36 @@
  *   hvx_cpu_online()/_offline()     a CPU joins or leaves while in use
  *   hvx_vmx_suspend()/_resume()     the last CPU across a system sleep
  *   hvx_vmx_reboot()                VMX blocks INIT: off before a reboot
+ *   hvx_vmx_emergency_off()         the same on the emergency reboot path
  *
  * The users count and the per-CPU state change under hvx_vmx_lock, always
  * taken inside the CPU hotplug lock, so hotplug callbacks and users never
  * race.
+ *
+ * The emergency reboot path (kdump, a panic that reboots, an emergency
+ * restart) runs no reboot notifier: it stops the other CPUs with an NMI
+ * and jumps to the crash kernel or resets.  A CPU it leaves in VMX
+ * operation cannot be started again (INIT is blocked), and the CPU that
+ * jumps to a crash kernel faults when the jump clears CR4.VMXE.  So the
+ * kernel calls one callback on every CPU on that path, from NMI or crash
+ * context, and has one slot for it: registering over a callback already
+ * there, or unregistering someone else's, WARNs and does nothing.
+ * kvm_intel takes the slot (6.1: from its load; 6.12: while it holds
+ * virtualization, by default from its load), and its callback turns VMX
+ * off on any CPU with CR4.VMXE set, hvx's CPUs too.  hvx takes the slot
+ * while it holds VMX and kvm.ko is not loaded, so the two never ask for
+ * it at once: hvx_vmx_get() and hvx_vmx_put() take it with the first user
+ * and give it back after the last, asking at that moment whether kvm.ko
+ * is loaded (hvx_kvm_probe()), and a module notifier gives it up when
+ * kvm.ko comes (before its init, so before kvm_intel's can register) and
+ * takes it back when kvm.ko is gone (after its exit, so after kvm_intel
+ * let go).  All of it is under hvx_vmx_lock.
+ *
+ * The one gap: while kvm.ko is loaded but KVM holds no slot (kvm.ko
+ * without kvm_intel, or 6.12's kvm_intel with enable_virt_at_load=0 and
+ * no VM), nobody turns hvx's VMX off in an emergency.  hvx cannot fill
+ * it: KVM may take the slot at any moment (6.12: when it creates a VM)
+ * and would find it taken.
  */
 #define pr_fmt(fmt) "hvx: " fmt
 
@@ -23,6 +49,7 @@
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/reboot.h>
@@ -51,6 +78,10 @@ static DEFINE_PER_CPU(struct hvx_cpu, hvx_cpu);
 static DEFINE_MUTEX(hvx_vmx_lock);
 static unsigned int hvx_vmx_users;
 static bool hvx_vmx_rebooting;
+/* kvm.ko is known to be loaded: found by hvx_kvm_probe() or notified. */
+static bool hvx_kvm_loaded;
+/* hvx_vmx_emergency_off() is in the kernel's emergency slot. */
+static bool hvx_emergency_held;
 static enum cpuhp_state hvx_cpuhp_state;
 static struct hvx_vmx_msrs hvx_boot_msrs __ro_after_init;
 
@@ -219,6 +250,82 @@ static void hvx_vmx_off_ipi(void *unused)
 }
 
 /*
+ * The emergency reboot path's callback, on every CPU, in NMI or crash
+ * context: no locks, no printk, nothing that sleeps.  Go by CR4.VMXE,
+ * not by hvx's own vmx_on: an NMI may land between VMXON and the write
+ * of vmx_on.  VMXOFF without VMXON raises #UD, which hvx_vmxoff()
+ * catches; then CR4.VMXE can be cleared.  vmx_on follows, so hvx's
+ * bookkeeping tells the truth afterwards (the KUnit test relies on it).
+ */
+static void hvx_vmx_emergency_off(void)
+{
+	if (!(__read_cr4() & X86_CR4_VMXE))
+		return;
+	hvx_vmx_emergency_vmclear();
+	hvx_vmxoff();
+	cr4_clear_bits(X86_CR4_VMXE);
+	WRITE_ONCE(this_cpu_ptr(&hvx_cpu)->vmx_on, false);
+}
+
+/*
+ * Is kvm.ko loaded?  kvm_rebooting is exported by kvm.ko in every kernel
+ * hvx supports; __symbol_get() never loads a module, and finds a module
+ * only once its init has run.
+ */
+static bool hvx_kvm_probe(void)
+{
+	if (!__symbol_get("kvm_rebooting"))
+		return false;
+	__symbol_put("kvm_rebooting");
+	return true;
+}
+
+/*
+ * Hold the emergency slot while @vmx_held and kvm.ko is not loaded, and
+ * only then.  Called under hvx_vmx_lock whenever either may change.
+ */
+static void hvx_emergency_set(bool vmx_held)
+{
+	bool want = vmx_held && !hvx_kvm_loaded;
+
+	lockdep_assert_held(&hvx_vmx_lock);
+	if (want == hvx_emergency_held)
+		return;
+	if (want)
+		hvx_emergency_register(hvx_vmx_emergency_off);
+	else
+		hvx_emergency_unregister(hvx_vmx_emergency_off);
+	hvx_emergency_held = want;
+}
+
+/*
+ * kvm.ko comes and goes.  The loader notifies COMING before the module's
+ * init runs and GOING after its exit has run (or its init failed).  LIVE
+ * counts as COMING, for a kvm.ko whose COMING came before this notifier
+ * was registered and whose init was still running when hvx_kvm_probe()
+ * looked; kvm_intel then has only the instant between kvm.ko going live
+ * and this notifier hearing of it to find the slot taken, and only if
+ * hvx loaded while kvm.ko's init ran.
+ */
+static int hvx_vmx_module_event(struct notifier_block *nb,
+				unsigned long state, void *data)
+{
+	struct module *mod = data;
+
+	if (strcmp(mod->name, "kvm"))
+		return NOTIFY_DONE;
+	mutex_lock(&hvx_vmx_lock);
+	hvx_kvm_loaded = state != MODULE_STATE_GOING;
+	hvx_emergency_set(hvx_vmx_users > 0);
+	mutex_unlock(&hvx_vmx_lock);
+	return NOTIFY_OK;
+}
+
+static struct notifier_block hvx_module_nb = {
+	.notifier_call = hvx_vmx_module_event,
+};
+
+/*
  * Turn VMX on everywhere, or nowhere: a CPU that fails rolls every CPU
  * back.  Called with the hotplug lock and hvx_vmx_lock held.
  */
@@ -254,9 +361,14 @@ int hvx_vmx_get(void)
 	if (hvx_vmx_rebooting) {
 		r = -EBUSY;
 	} else if (!hvx_vmx_users) {
+		/* The slot first, so that it covers every CPU's VMXON. */
+		hvx_kvm_loaded |= hvx_kvm_probe();
+		hvx_emergency_set(true);
 		r = hvx_vmx_on_all_cpus();
 		if (!r)
 			hvx_vmx_users = 1;
+		else
+			hvx_emergency_set(false);
 	} else {
 		hvx_vmx_users++;
 	}
@@ -274,8 +386,10 @@ void hvx_vmx_put(void)
 {
 	cpus_read_lock();
 	mutex_lock(&hvx_vmx_lock);
-	if (!WARN_ON_ONCE(!hvx_vmx_users) && !--hvx_vmx_users)
+	if (!WARN_ON_ONCE(!hvx_vmx_users) && !--hvx_vmx_users) {
 		on_each_cpu(hvx_vmx_off_ipi, NULL, 1);
+		hvx_emergency_set(false);
+	}
 	mutex_unlock(&hvx_vmx_lock);
 	cpus_read_unlock();
 }
@@ -476,8 +590,13 @@ int hvx_vmx_init(void)
 	r = register_reboot_notifier(&hvx_reboot_nb);
 	if (r)
 		goto err_unregister_syscore;
+	r = register_module_notifier(&hvx_module_nb);
+	if (r)
+		goto err_unregister_reboot;
 	return 0;
 
+err_unregister_reboot:
+	unregister_reboot_notifier(&hvx_reboot_nb);
 err_unregister_syscore:
 	hvx_unregister_syscore(hvx_syscore);
 	cpuhp_remove_state_nocalls(hvx_cpuhp_state);
@@ -489,11 +608,12 @@ err_free_regions:
 
 void hvx_vmx_exit(void)
 {
+	unregister_module_notifier(&hvx_module_nb);
 	unregister_reboot_notifier(&hvx_reboot_nb);
 	hvx_unregister_syscore(hvx_syscore);
 	cpuhp_remove_state_nocalls(hvx_cpuhp_state);
 	/* Every user is gone: the module cannot unload while one exists. */
-	WARN_ON_ONCE(hvx_vmx_users);
+	WARN_ON_ONCE(hvx_vmx_users || hvx_emergency_held);
 	hvx_vmx_free_globals();
 	hvx_free_vmxon_regions();
 }

@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # Inside the test machine: run the end-to-end tests (all, or those named
 # in $1, separated by commas), send their TAP lines to the second serial
-# port for the host, check for leaks, and leave hvx loaded so the reboot path runs last.
+# port for the host, and check for leaks.  Then the reboot paths: a full
+# run (or one that names "kdump") ends with kdump.sh, which crashes the
+# machine with hvx holding VMX and leaves the orderly reboot to the crash
+# kernel; any other run leaves hvx loaded for the orderly reboot here.
 TAP=/dev/ttyS1
 stty -F $TAP 115200 raw 2>/dev/null
 
@@ -64,6 +67,12 @@ if [ -f /sys/kernel/debug/kmemleak ]; then
 else
 	tap "not ok - kmemleak: /sys/kernel/debug/kmemleak is missing"
 fi
+
+case ",$1," in
+,all, | ,, | *,kdump,*)
+	exec sh /tests/kdump.sh crash
+	;;
+esac
 
 # The host checks the reboot notifier's message in the serial log.
 insmod /hvx/hvx.ko && echo "hvx-machine: hvx loaded for the reboot check"

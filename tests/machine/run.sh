@@ -16,6 +16,9 @@
 # The run fails on any failed test, on an oops, WARN, BUG, lockdep or
 # kmemleak report in the serial log, and on a time-out.  The serial log,
 # the TAP output and Bochs' own log stay in build/machine/ for the reader.
+# A full run (and --only kdump) ends with kdump: the machine crashes on
+# purpose with hvx holding VMX, and a crash kernel must boot and run hvx
+# (tests/machine/kdump.sh).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -63,7 +66,8 @@ cp "$repo/tests/machine/init" "$root/init"
 cp "$out/src/hvx.ko" "$out/src/tests/kunit/hvx_kunit.ko" "$root/hvx/"
 cp "$out/src/tests/e2e/vmxprobe/vmxprobe.ko" "$root/tests/"
 cp "$out/src/userspace/vmctl/vmctl-static" "$root/bin/vmctl"
-cp "$repo"/tests/e2e/*.sh "$repo/tests/machine/run-tests.sh" "$root/tests/"
+cp "$repo"/tests/e2e/*.sh "$repo/tests/machine/run-tests.sh" \
+   "$repo/tests/machine/kdump.sh" "$root/tests/"
 cp "$repo/tests/machine/demo-in-machine.sh" "$root/tests/demo.sh"
 mkdir -p "$root/tests/guests"
 make -s -C "$out/src/tests/guests" O="$root/tests/guests" >>"$out/build.log" 2>&1 ||
@@ -76,25 +80,6 @@ for prog in "$repo"/tests/e2e/progs/*.c; do
 	name=$(basename "$prog" .c)
 	gcc -static -O2 -Wall -Werror -o "$root/tests/bin/$name" "$prog"
 done
-# kvm_intel and what it needs, as the reference hypervisor.
-(cd "$kdir/modroot" && find lib/modules -name '*.ko' -o -name 'modules.*' |
-	cpio -pdm --quiet "$root")
-(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initrd.gz"
-
-# A CD image with isolinux: Bochs has no direct kernel boot.
-iso=$out/iso
-rm -rf "$iso"
-mkdir -p "$iso/isolinux"
-cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 \
-   "$iso/isolinux/"
-cp "$kdir/arch/x86/boot/bzImage" "$iso/bzImage"
-cp "$out/initrd.gz" "$iso/initrd.gz"
-arg=$mode
-[ "$mode" = only ] && arg=$only
-[ "$mode" = bench ] && arg="bench hvxbench=${HVX_BENCH_ROUNDS:-5}"
-# The benchmarks compare path lengths on one CPU: nothing runs beside them.
-cpus=2
-[ "$mode" = bench ] && cpus=1
 # acpi=off: switching the Bochs BIOS's ACPI into ACPI mode stalls the boot
 # for minutes.  clearcpuid=avx512f: corei7_skylake_x reports an XSAVE area
 # size for AVX-512 that disagrees with its own component sizes, which makes
@@ -117,9 +102,56 @@ ips=20000000
 cmdline="console=ttyS0,115200 reboot=t panic=-1 acpi=off"
 cmdline="$cmdline clearcpuid=avx512f,xsaves,xsavec"
 cmdline="$cmdline tsc_early_khz=$((ips / 1000))"
+crash_cmdline="$cmdline kmemleak=off"
 # Freed pages are poisoned and checked when next allocated: a guest or
 # hvx writing through a stale EPT translation or a freed table shows.
 cmdline="$cmdline page_poison=1"
+# The crash kernel that kdump.sh loads and the tests' last step boots:
+# the same kernel, with an initramfs of its own that holds only what it
+# needs to load hvx and run one guest, and a command line without the
+# first kernel's leak and poison checks (kmemleak would cost it minutes
+# and memory it does not have).  crashkernel= sets aside the memory it
+# runs in; the machine gets that much more, so that the first kernel
+# keeps the memory it always had.  The benchmarks crash nothing.
+megs=512
+if [ "$mode" != bench ]; then
+	crash_megs=96
+	megs=$((megs + crash_megs))
+	cmdline="$cmdline crashkernel=${crash_megs}M"
+	kroot=$out/kdump-root
+	rm -rf "$kroot"
+	mkdir -p "$kroot"/{bin,dev,proc,sys,tmp,hvx,tests/guests} "$root/kdump"
+	cp /bin/busybox "$kroot/bin/busybox"
+	cp "$repo/tests/machine/init" "$kroot/init"
+	cp "$out/src/hvx.ko" "$kroot/hvx/"
+	cp "$out/src/tests/e2e/vmxprobe/vmxprobe.ko" "$kroot/tests/"
+	cp "$out/src/userspace/vmctl/vmctl-static" "$kroot/bin/vmctl"
+	cp "$repo/tests/e2e/lib.sh" "$repo/tests/machine/kdump.sh" "$kroot/tests/"
+	cp "$root/tests/guests/long.bin" "$kroot/tests/guests/"
+	(cd "$kroot" && find . | cpio -o -H newc --quiet | gzip -9) \
+		>"$root/kdump/initrd.gz"
+	cp "$kdir/arch/x86/boot/bzImage" "$root/kdump/bzImage"
+	echo "$crash_cmdline hvxtest=crashkernel" >"$root/kdump/cmdline"
+fi
+# kvm_intel and what it needs, as the reference hypervisor.
+(cd "$kdir/modroot" && find lib/modules -name '*.ko' -o -name 'modules.*' |
+	cpio -pdm --quiet "$root")
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initrd.gz"
+
+# A CD image with isolinux: Bochs has no direct kernel boot.
+iso=$out/iso
+rm -rf "$iso"
+mkdir -p "$iso/isolinux"
+cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 \
+   "$iso/isolinux/"
+cp "$kdir/arch/x86/boot/bzImage" "$iso/bzImage"
+cp "$out/initrd.gz" "$iso/initrd.gz"
+arg=$mode
+[ "$mode" = only ] && arg=$only
+[ "$mode" = bench ] && arg="bench hvxbench=${HVX_BENCH_ROUNDS:-5}"
+# The benchmarks compare path lengths on one CPU: nothing runs beside them.
+cpus=2
+[ "$mode" = bench ] && cpus=1
 cat >"$iso/isolinux/isolinux.cfg" <<CFG
 default hvx
 prompt 0
@@ -140,7 +172,7 @@ if [ "$mode" = shell ]; then
 	com1="enabled=1, mode=term, dev=$(tty)"
 fi
 cat >"$out/bochsrc" <<RC
-megs: 512
+megs: $megs
 cpu: count=$cpus, ips=$ips, model=corei7_skylake_x, reset_on_triple_fault=0
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
@@ -189,5 +221,11 @@ if [ "$mode" = demo ]; then
 	exit 0
 fi
 
+# Which runs end with kdump: as run-tests.sh decides.
+kdump=0
+case "$mode,$only," in
+all,* | only,kdump,* | only,*,kdump,*) kdump=1 ;;
+esac
 exec python3 "$repo/tests/machine/judge.py" --serial "$serial" --tap "$tapout" \
+	--bochs-log "$out/bochs.log" --kdump "$kdump" \
 	--bochs-status "$brc" --timed-out "$([ $brc = 124 ] && echo 1 || echo 0)"
