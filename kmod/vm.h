@@ -245,7 +245,7 @@ int hvx_mmu_set_slot(struct hvx_vm *vm,
 		     const struct hvx_memslot_request *req);
 int hvx_mmu_fault(struct hvx_vm *vm, u64 gpa, u64 access);
 
-/* kmod/cpuid.c */
+/* kmod/x86/cpuid.c */
 int hvx_supported_cpuid(struct kvm_cpuid_entry2 *entries, unsigned int max);
 void hvx_cpuid_lookup(struct hvx_vcpu *vcpu, u32 function, u32 index,
 		      u32 *eax, u32 *ebx, u32 *ecx, u32 *edx);

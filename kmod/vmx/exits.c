@@ -21,10 +21,10 @@
 
 #include "../vm.h"
 #include "capabilities.h"
-#include "decode.h"
+#include "../x86/decode.h"
 #include "entry_check.h"
 #include "fpu.h"
-#include "paging.h"
+#include "../x86/paging.h"
 #include "vmx_ops.h"
 
 static unsigned long hvx_reg_read(struct hvx_vcpu *vcpu, int reg)

@@ -13,7 +13,7 @@
 #include <asm/vmx.h>
 
 #include "isolation.h"
-#include "regs.h"
+#include "../x86/regs.h"
 
 struct hvx_vcpu;
 

@@ -33,7 +33,7 @@
 #include <asm/percpu.h>
 #include <asm/unwind_hints.h>
 
-#include "regs.h"
+#include "../x86/regs.h"
 
 /* The VMCS encoding of HOST_RSP (SDM appendix B.4.4). */
 #define HVX_VMCS_HOST_RSP	0x6c14

@@ -8,7 +8,7 @@
  */
 #include <kunit/test.h>
 
-#include "../../kmod/cpuid.c"
+#include "../../kmod/x86/cpuid.c"
 
 /* The guest's CR4, as the VMCS would give it. */
 static unsigned long test_guest_cr4;

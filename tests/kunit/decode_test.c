@@ -6,7 +6,7 @@
  */
 #include <kunit/test.h>
 
-#include "../../kmod/vmx/decode.c"
+#include "../../kmod/x86/decode.c"
 
 struct decode_case {
 	const char *what;

@@ -4,7 +4,7 @@
  */
 #include <kunit/test.h>
 
-#include "../../kmod/vmx/paging.c"
+#include "../../kmod/x86/paging.c"
 
 #define MEM_SIZE	(64 * 1024)
 

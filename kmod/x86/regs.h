@@ -4,8 +4,8 @@
  * hvx_vmx_vcpu.regs[]: the x86 register numbers, so that an instruction's
  * register field indexes the array directly.  vmenter.S uses these too.
  */
-#ifndef HVX_VMX_REGS_H
-#define HVX_VMX_REGS_H
+#ifndef HVX_X86_REGS_H
+#define HVX_X86_REGS_H
 
 #define HVX_REG_RAX	0
 #define HVX_REG_RCX	1
@@ -25,4 +25,4 @@
 #define HVX_REG_R15	15
 #define HVX_NR_GPRS	16
 
-#endif /* HVX_VMX_REGS_H */
+#endif /* HVX_X86_REGS_H */

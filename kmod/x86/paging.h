@@ -6,8 +6,8 @@
  * instruction to decode).  Pure logic: page-table entries come from a
  * callback, so KUnit can walk made-up tables.
  */
-#ifndef HVX_VMX_PAGING_H
-#define HVX_VMX_PAGING_H
+#ifndef HVX_X86_PAGING_H
+#define HVX_X86_PAGING_H
 
 #include <linux/types.h>
 
@@ -48,4 +48,4 @@ typedef int (*hvx_read_gpa_fn)(void *ctx, u64 gpa, void *val,
 int hvx_gva_to_gpa(const struct hvx_paging *pg, u64 gva, u32 access,
 		   hvx_read_gpa_fn read, void *ctx, u64 *gpa, u32 *pf_error);
 
-#endif /* HVX_VMX_PAGING_H */
+#endif /* HVX_X86_PAGING_H */

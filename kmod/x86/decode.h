@@ -20,8 +20,8 @@
  * forms (ModRM, SIB, displacements, RIP-relative).  Anything else is
  * refused, never guessed at.  Pure logic: KUnit feeds it byte strings.
  */
-#ifndef HVX_VMX_DECODE_H
-#define HVX_VMX_DECODE_H
+#ifndef HVX_X86_DECODE_H
+#define HVX_X86_DECODE_H
 
 #include <linux/types.h>
 
@@ -75,4 +75,4 @@ struct hvx_insn {
 int hvx_decode_insn(const u8 *buf, unsigned int avail, unsigned int mode,
 		    struct hvx_insn *insn);
 
-#endif /* HVX_VMX_DECODE_H */
+#endif /* HVX_X86_DECODE_H */
