@@ -19,7 +19,7 @@
 
 #include "hvx.h"
 #include "vm.h"
-#include "vmx/fpu.h"
+#include "x86/fpu.h"
 #include "vmx/isolation.h"
 #include "../uapi/hvx.h"
 

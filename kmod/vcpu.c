@@ -15,6 +15,7 @@
 
 #include "compat.h"
 #include "vm.h"
+#include "x86/fpu.h"
 
 static int hvx_vcpu_release(struct inode *inode, struct file *filp)
 {

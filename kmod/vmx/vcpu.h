@@ -73,7 +73,7 @@ struct hvx_vmx_vcpu {
 	/*
 	 * The guest's x87, SSE and AVX registers, in a page in XSAVE's
 	 * standard format (FXSAVE's for the first 512 bytes), and its XCR0
-	 * (0 where the host has no XSAVE).  See fpu.c.
+	 * (0 where the host has no XSAVE).  See kmod/x86/fpu.c.
 	 */
 	void *fpu;
 	u64 xcr0;
@@ -117,12 +117,6 @@ void hvx_vmx_get_regs(struct hvx_vcpu *vcpu, struct kvm_regs *regs);
 int hvx_vmx_set_regs(struct hvx_vcpu *vcpu, const struct kvm_regs *regs);
 void hvx_vmx_get_sregs(struct hvx_vcpu *vcpu, struct kvm_sregs *sregs);
 int hvx_vmx_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *sregs);
-void hvx_vmx_get_fpu(struct hvx_vcpu *vcpu, struct kvm_fpu *fpu);
-void hvx_vmx_set_fpu(struct hvx_vcpu *vcpu, const struct kvm_fpu *fpu);
-void hvx_vmx_get_xsave(struct hvx_vcpu *vcpu, struct kvm_xsave *xsave);
-int hvx_vmx_set_xsave(struct hvx_vcpu *vcpu, const struct kvm_xsave *xsave);
-void hvx_vmx_get_xcrs(struct hvx_vcpu *vcpu, struct kvm_xcrs *xcrs);
-int hvx_vmx_set_xcrs(struct hvx_vcpu *vcpu, const struct kvm_xcrs *xcrs);
 void hvx_vmx_cpu_dying(void);
 void hvx_vmx_emergency_vmclear(void);
 

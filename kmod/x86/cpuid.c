@@ -8,7 +8,7 @@
  * deadline modes (no APIC model yet), MONITOR/MWAIT, RDTSCP and INVPCID
  * (their VM-execution controls stay off), performance monitoring, the
  * host's topology, and of the XSAVE family everything beyond AVX state
- * and XSAVEOPT (kmod/vmx/fpu.c says why).  XSAVE, AVX, AVX2, FMA and F16C are
+ * and XSAVEOPT (fpu.c says why).  XSAVE, AVX, AVX2, FMA and F16C are
  * offered where the host has enabled AVX state for itself.  Feature words
  * are filtered through allow-lists, so a feature hvx has never heard of is
  * never offered.
@@ -28,7 +28,7 @@
 #include <asm/processor.h>
 
 #include "../vm.h"
-#include "../vmx/fpu.h"
+#include "fpu.h"
 #include "../vmx/vcpu.h"
 
 #define F(x)	BIT(X86_FEATURE_##x & 31)

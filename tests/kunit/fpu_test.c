@@ -7,7 +7,7 @@
  */
 #include <kunit/test.h>
 
-#include "../../kmod/vmx/fpu.c"
+#include "../../kmod/x86/fpu.c"
 
 #define FP	XFEATURE_MASK_FP
 #define SSE	XFEATURE_MASK_SSE

@@ -7,9 +7,10 @@
  * first 512 bytes are FXSAVE's, which KVM_GET/SET_FPU translate.  Around
  * each entry kernel_fpu_begin() saves the VMM's registers, hvx loads the
  * guest's (hvx_fpu_load()), switches XCR0 to the guest's value with
- * interrupts off, and after the exit does the same backwards (fpu.h).  The
- * VMM thread's registers come back on its way to userspace, and a vCPU
- * that moves to another CPU takes its registers with it in the page.
+ * interrupts off, and after the exit does the same backwards
+ * (kmod/vmx/fpu.h).  The VMM thread's registers come back on its way to
+ * userspace, and a vCPU that moves to another CPU takes its registers
+ * with it in the page.
  *
  * The guest may enable x87, SSE and AVX state in XCR0, where the host has
  * them enabled in its own XCR0.  AVX-512, MPX, PKRU and AMX state are not
