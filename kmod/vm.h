@@ -45,6 +45,7 @@
 #include "ept/ept.h"
 #include "ept/memslot.h"
 #include "vmx/vcpu.h"
+#include "x86/regs.h"
 #include "../uapi/hvx.h"
 
 struct dentry;
@@ -191,6 +192,27 @@ struct hvx_vcpu {
 	void *pio_data;
 	struct hvx_pio pio;
 	struct hvx_mmio mmio;
+
+	/*
+	 * The guest's registers that live in memory rather than in the VMCS
+	 * (kmod/x86/ keeps them; kmod/vmx/ moves them in and out of the CPU
+	 * around VM entry and exit).
+	 */
+	unsigned long regs[HVX_NR_GPRS];	/* not RSP: the VMCS has it */
+	unsigned long cr2;
+	u64 efer;		/* as the guest set it (LMA follows CR0.PG) */
+	u64 syscall_msrs[HVX_NR_URET_MSRS];	/* see vmx/isolation.c */
+	u64 kernel_gs_base;
+	u64 spec_ctrl;
+	u64 misc_enable;
+	u64 pat;
+	/*
+	 * The guest's x87, SSE and AVX registers, in a page in XSAVE's
+	 * standard format (FXSAVE's for the first 512 bytes), and its XCR0
+	 * (0 where the host has no XSAVE).  See kmod/x86/fpu.c.
+	 */
+	void *fpu;
+	u64 xcr0;
 
 	/* The guest's CPUID table: KVM_SET_CPUID2's, or the default. */
 	struct kvm_cpuid_entry2 *cpuid;

@@ -31,7 +31,7 @@ static unsigned long hvx_reg_read(struct hvx_vcpu *vcpu, int reg)
 {
 	if (reg == HVX_REG_RSP)
 		return vmcs_readl(GUEST_RSP);
-	return vcpu->vmx.regs[reg];
+	return vcpu->regs[reg];
 }
 
 static void hvx_reg_write(struct hvx_vcpu *vcpu, int reg, unsigned long val)
@@ -39,7 +39,7 @@ static void hvx_reg_write(struct hvx_vcpu *vcpu, int reg, unsigned long val)
 	if (reg == HVX_REG_RSP)
 		vmcs_writel(GUEST_RSP, val);
 	else
-		vcpu->vmx.regs[reg] = val;
+		vcpu->regs[reg] = val;
 }
 
 static bool hvx_long_mode(void)
@@ -192,7 +192,7 @@ static int hvx_handle_triple_fault(struct hvx_vcpu *vcpu)
 
 static int hvx_handle_cpuid(struct hvx_vcpu *vcpu)
 {
-	unsigned long *g = vcpu->vmx.regs;
+	unsigned long *g = vcpu->regs;
 	u32 eax, ebx, ecx, edx;
 
 	hvx_cpuid_lookup(vcpu, g[HVX_REG_RAX], g[HVX_REG_RCX],
@@ -232,7 +232,7 @@ static int hvx_handle_vmcall(struct hvx_vcpu *vcpu)
 
 	if (!hvx_64bit_code())
 		ret = (u32)ret;
-	vcpu->vmx.regs[HVX_REG_RAX] = ret;
+	vcpu->regs[HVX_REG_RAX] = ret;
 	hvx_skip_instruction();
 	return 1;
 }
@@ -244,7 +244,7 @@ static int hvx_handle_vmcall(struct hvx_vcpu *vcpu)
  */
 static int hvx_handle_xsetbv(struct hvx_vcpu *vcpu)
 {
-	unsigned long *g = vcpu->vmx.regs;
+	unsigned long *g = vcpu->regs;
 	u64 val = (u64)(u32)g[HVX_REG_RDX] << 32 | (u32)g[HVX_REG_RAX];
 
 	if (hvx_cpl() || (u32)g[HVX_REG_RCX] != XCR_XFEATURE_ENABLED_MASK ||
@@ -382,7 +382,7 @@ static void hvx_get_paging(struct hvx_vcpu *vcpu, struct hvx_paging *pg)
 	pg->cr3 = vmcs_readl(GUEST_CR3);
 	pg->pse = cr4 & X86_CR4_PSE;
 	pg->wp = cr0 & X86_CR0_WP;
-	pg->nx = vcpu->vmx.efer & EFER_NX;
+	pg->nx = vcpu->efer & EFER_NX;
 	pg->smep = cr4 & X86_CR4_SMEP;
 	pg->smap = cr4 & X86_CR4_SMAP;
 	pg->ac = vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_AC;
@@ -426,7 +426,7 @@ struct hvx_pf {
 
 static void hvx_inject_pf(struct hvx_vcpu *vcpu, const struct hvx_pf *pf)
 {
-	vcpu->vmx.cr2 = pf->addr;
+	vcpu->cr2 = pf->addr;
 	hvx_inject_exception(vcpu, PF_VECTOR, true, pf->error);
 }
 
@@ -483,7 +483,7 @@ static unsigned long hvx_addr_mask(unsigned int addr_size)
 /* Is a REP string instruction with this address size done (rCX zero)? */
 static bool hvx_rep_done(struct hvx_vcpu *vcpu, unsigned int addr_size)
 {
-	return !(vcpu->vmx.regs[HVX_REG_RCX] & hvx_addr_mask(addr_size));
+	return !(vcpu->regs[HVX_REG_RCX] & hvx_addr_mask(addr_size));
 }
 
 /*
@@ -494,7 +494,7 @@ static bool hvx_rep_done(struct hvx_vcpu *vcpu, unsigned int addr_size)
 static u64 hvx_string_linear(struct hvx_vcpu *vcpu, unsigned int seg,
 			     int reg, unsigned int addr_size)
 {
-	u64 gva = vcpu->vmx.regs[reg] & hvx_addr_mask(addr_size);
+	u64 gva = vcpu->regs[reg] & hvx_addr_mask(addr_size);
 	bool wide = hvx_64bit_code();
 
 	if (!wide || seg == HVX_SEG_FS || seg == HVX_SEG_GS)
@@ -615,7 +615,7 @@ static void hvx_string_reg_add(struct hvx_vcpu *vcpu, int reg,
 			       unsigned int addr_size, long delta)
 {
 	unsigned long mask = hvx_addr_mask(addr_size);
-	unsigned long *g = vcpu->vmx.regs;
+	unsigned long *g = vcpu->regs;
 
 	g[reg] = (g[reg] & ~mask) | ((g[reg] + delta) & mask);
 	if (addr_size == 4)	/* 32-bit writes zero-extend */
@@ -664,7 +664,7 @@ static void hvx_pio_string_advance(struct hvx_vcpu *vcpu)
 int hvx_complete_pio(struct hvx_vcpu *vcpu)
 {
 	struct hvx_pio *pio = &vcpu->pio;
-	unsigned long *g = vcpu->vmx.regs;
+	unsigned long *g = vcpu->regs;
 	int r;
 
 	if (!pio->pending)
@@ -715,7 +715,7 @@ static int hvx_handle_io(struct hvx_vcpu *vcpu)
 	unsigned long qual = vcpu->vmx.exit_qual;
 	struct hvx_pio *pio = &vcpu->pio;
 	struct kvm_run *run = vcpu->run;
-	unsigned long *g = vcpu->vmx.regs;
+	unsigned long *g = vcpu->regs;
 	int r;
 
 	memset(pio, 0, sizeof(*pio));
@@ -790,26 +790,24 @@ static bool hvx_pat_valid(u64 pat)
 static __always_inline int hvx_get_msr(struct hvx_vcpu *vcpu, u32 index,
 				       u64 *val)
 {
-	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
-
 	switch (index) {
 	case MSR_EFER:
-		*val = vmx->efer;
+		*val = vcpu->efer;
 		break;
 	case MSR_STAR:
-		*val = vmx->syscall_msrs[HVX_URET_STAR];
+		*val = vcpu->syscall_msrs[HVX_URET_STAR];
 		break;
 	case MSR_LSTAR:
-		*val = vmx->syscall_msrs[HVX_URET_LSTAR];
+		*val = vcpu->syscall_msrs[HVX_URET_LSTAR];
 		break;
 	case MSR_CSTAR:
-		*val = vmx->syscall_msrs[HVX_URET_CSTAR];
+		*val = vcpu->syscall_msrs[HVX_URET_CSTAR];
 		break;
 	case MSR_SYSCALL_MASK:
-		*val = vmx->syscall_msrs[HVX_URET_SFMASK];
+		*val = vcpu->syscall_msrs[HVX_URET_SFMASK];
 		break;
 	case MSR_KERNEL_GS_BASE:
-		*val = vmx->kernel_gs_base;
+		*val = vcpu->kernel_gs_base;
 		break;
 	case MSR_FS_BASE:
 		*val = vmcs_readl(GUEST_FS_BASE);
@@ -827,7 +825,7 @@ static __always_inline int hvx_get_msr(struct hvx_vcpu *vcpu, u32 index,
 		*val = vmcs_readl(GUEST_SYSENTER_EIP);
 		break;
 	case MSR_IA32_CR_PAT:
-		*val = vmx->pat;
+		*val = vcpu->pat;
 		break;
 	case MSR_IA32_TSC:
 		*val = rdtsc() + vmcs_read64(TSC_OFFSET);
@@ -837,7 +835,7 @@ static __always_inline int hvx_get_msr(struct hvx_vcpu *vcpu, u32 index,
 		       (vcpu->id ? 0 : MSR_IA32_APICBASE_BSP);
 		break;
 	case MSR_IA32_MISC_ENABLE:
-		*val = vmx->misc_enable;
+		*val = vcpu->misc_enable;
 		break;
 	case MSR_IA32_DEBUGCTLMSR:
 		*val = vmcs_read64(GUEST_IA32_DEBUGCTL);
@@ -845,7 +843,7 @@ static __always_inline int hvx_get_msr(struct hvx_vcpu *vcpu, u32 index,
 	case MSR_IA32_SPEC_CTRL:
 		if (!hvx_spec_ctrl_valid_bits())
 			return 1;
-		*val = vmx->spec_ctrl;
+		*val = vcpu->spec_ctrl;
 		break;
 	case MSR_IA32_ARCH_CAPABILITIES:
 		*val = hvx_guest_arch_capabilities();
@@ -860,13 +858,11 @@ static __always_inline int hvx_get_msr(struct hvx_vcpu *vcpu, u32 index,
 static __always_inline int hvx_set_msr(struct hvx_vcpu *vcpu, u32 index,
 				       u64 val)
 {
-	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
-
 	switch (index) {
 	case MSR_EFER:
 		return hvx_set_efer(vcpu, val);
 	case MSR_STAR:
-		vmx->syscall_msrs[HVX_URET_STAR] = val;
+		vcpu->syscall_msrs[HVX_URET_STAR] = val;
 		break;
 	case MSR_LSTAR:
 	case MSR_CSTAR:
@@ -878,11 +874,11 @@ static __always_inline int hvx_set_msr(struct hvx_vcpu *vcpu, u32 index,
 		if (!hvx_canonical(val))
 			return 1;
 		if (index == MSR_LSTAR)
-			vmx->syscall_msrs[HVX_URET_LSTAR] = val;
+			vcpu->syscall_msrs[HVX_URET_LSTAR] = val;
 		else if (index == MSR_CSTAR)
-			vmx->syscall_msrs[HVX_URET_CSTAR] = val;
+			vcpu->syscall_msrs[HVX_URET_CSTAR] = val;
 		else if (index == MSR_KERNEL_GS_BASE)
-			vmx->kernel_gs_base = val;
+			vcpu->kernel_gs_base = val;
 		else if (index == MSR_FS_BASE)
 			vmcs_writel(GUEST_FS_BASE, val);
 		else if (index == MSR_GS_BASE)
@@ -895,7 +891,7 @@ static __always_inline int hvx_set_msr(struct hvx_vcpu *vcpu, u32 index,
 	case MSR_SYSCALL_MASK:
 		if (val >> 32)
 			return 1;
-		vmx->syscall_msrs[HVX_URET_SFMASK] = val;
+		vcpu->syscall_msrs[HVX_URET_SFMASK] = val;
 		break;
 	case MSR_IA32_SYSENTER_CS:
 		vmcs_write32(GUEST_SYSENTER_CS, val);
@@ -903,7 +899,7 @@ static __always_inline int hvx_set_msr(struct hvx_vcpu *vcpu, u32 index,
 	case MSR_IA32_CR_PAT:
 		if (!hvx_pat_valid(val))
 			return 1;
-		vmx->pat = val;
+		vcpu->pat = val;
 		if (hvx_vmcs_config.vmentry & VM_ENTRY_LOAD_IA32_PAT)
 			vmcs_write64(GUEST_IA32_PAT, val);
 		break;
@@ -923,7 +919,7 @@ static __always_inline int hvx_set_msr(struct hvx_vcpu *vcpu, u32 index,
 		break;
 	}
 	case MSR_IA32_MISC_ENABLE:
-		vmx->misc_enable = val;
+		vcpu->misc_enable = val;
 		break;
 	case MSR_IA32_DEBUGCTLMSR:
 		/*
@@ -940,7 +936,7 @@ static __always_inline int hvx_set_msr(struct hvx_vcpu *vcpu, u32 index,
 		if (!hvx_spec_ctrl_valid_bits() ||
 		    (val & ~hvx_spec_ctrl_valid_bits()))
 			return 1;
-		vmx->spec_ctrl = val;
+		vcpu->spec_ctrl = val;
 		break;
 	case MSR_IA32_PRED_CMD:
 		if (val & ~(u64)PRED_CMD_IBPB)
@@ -1005,7 +1001,7 @@ int hvx_vmx_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val)
 
 static int hvx_handle_rdmsr(struct hvx_vcpu *vcpu)
 {
-	unsigned long *g = vcpu->vmx.regs;
+	unsigned long *g = vcpu->regs;
 	u64 val;
 
 	if (hvx_get_msr(vcpu, g[HVX_REG_RCX], &val))
@@ -1018,7 +1014,7 @@ static int hvx_handle_rdmsr(struct hvx_vcpu *vcpu)
 
 static int hvx_handle_wrmsr(struct hvx_vcpu *vcpu)
 {
-	unsigned long *g = vcpu->vmx.regs;
+	unsigned long *g = vcpu->regs;
 	u64 val = (u32)g[HVX_REG_RAX] | ((u64)(u32)g[HVX_REG_RDX] << 32);
 	u32 index = g[HVX_REG_RCX];
 
@@ -1175,7 +1171,7 @@ static int hvx_mmio_string(struct hvx_vcpu *vcpu, u64 gpa,
 		if (r)
 			return r == 1 ? 1 : hvx_mmio_failure(vcpu, gpa, bytes, n);
 	} else {
-		val = vcpu->vmx.regs[HVX_REG_RAX];
+		val = vcpu->regs[HVX_REG_RAX];
 	}
 	run->mmio.is_write = 1;
 	memcpy(run->mmio.data, &val, insn->size);

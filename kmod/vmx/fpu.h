@@ -21,21 +21,21 @@
  * XCR0 is still the host's, a superset of anything the guest enabled, so
  * XRSTOR brings back every component the guest may have used.
  */
-static __always_inline void hvx_fpu_load(const struct hvx_vmx_vcpu *vmx)
+static __always_inline void hvx_fpu_load(const struct hvx_vcpu *vcpu)
 {
 	if (hvx_xcr0_supported)
-		hvx_xrstor(vmx->fpu, hvx_xcr0_supported);
+		hvx_xrstor(vcpu->fpu, hvx_xcr0_supported);
 	else
-		hvx_fxrstor(vmx->fpu);
+		hvx_fxrstor(vcpu->fpu);
 }
 
 /* After the exit and hvx_xcr0_put(): the guest's registers, saved. */
-static __always_inline void hvx_fpu_save(struct hvx_vmx_vcpu *vmx)
+static __always_inline void hvx_fpu_save(struct hvx_vcpu *vcpu)
 {
 	if (hvx_xcr0_supported)
-		hvx_xsave(vmx->fpu, hvx_xcr0_supported);
+		hvx_xsave(vcpu->fpu, hvx_xcr0_supported);
 	else
-		hvx_fxsave(vmx->fpu);
+		hvx_fxsave(vcpu->fpu);
 }
 
 /*
@@ -44,10 +44,10 @@ static __always_inline void hvx_fpu_save(struct hvx_vmx_vcpu *vmx)
  * saves two XSETBVs per entry for guests that never enable XSAVE (as KVM
  * does).  CR4.OSXSAVE is host-owned, so GUEST_CR4 holds the guest's.
  */
-static __always_inline u64 hvx_guest_xcr0(const struct hvx_vmx_vcpu *vmx)
+static __always_inline u64 hvx_guest_xcr0(const struct hvx_vcpu *vcpu)
 {
 	if (vmcs_readl(GUEST_CR4) & X86_CR4_OSXSAVE)
-		return vmx->xcr0;
+		return vcpu->xcr0;
 	return hvx_host_xcr0;
 }
 

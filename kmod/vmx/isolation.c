@@ -349,7 +349,7 @@ unsigned int hvx_isolation_enter(struct hvx_vcpu *vcpu)
 	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
 	unsigned int nr_perf_msrs;
 
-	hvx_uret_load(vmx->syscall_msrs);
+	hvx_uret_load(vcpu->syscall_msrs);
 	nr_perf_msrs = hvx_switch_perf_msrs(vmx);
 
 	/*

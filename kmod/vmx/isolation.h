@@ -10,17 +10,10 @@
 
 #include <linux/types.h>
 
+#include "../x86/regs.h"
+
 struct hvx_vcpu;
 struct hvx_vmx_vcpu;
-
-/* The syscall MSRs, in the order of hvx_vmx_vcpu.syscall_msrs[]. */
-enum {
-	HVX_URET_STAR,
-	HVX_URET_LSTAR,
-	HVX_URET_CSTAR,
-	HVX_URET_SFMASK,
-	HVX_NR_URET_MSRS,
-};
 
 /* The most MSRs perf asks to switch (perf_guest_get_msrs()). */
 #define HVX_MAX_PERF_MSRS	8

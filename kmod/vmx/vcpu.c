@@ -396,12 +396,12 @@ unsigned long hvx_guest_cr4(void)
 }
 
 /* EFER.LMA follows CR0.PG when EFER.LME is set; IA-32e mode follows LMA. */
-static void hvx_update_lma(struct hvx_vmx_vcpu *vmx, bool paging)
+static void hvx_update_lma(struct hvx_vcpu *vcpu, bool paging)
 {
-	bool lma = paging && (vmx->efer & EFER_LME);
-	u64 efer = lma ? vmx->efer | EFER_LMA : vmx->efer & ~EFER_LMA;
+	bool lma = paging && (vcpu->efer & EFER_LME);
+	u64 efer = lma ? vcpu->efer | EFER_LMA : vcpu->efer & ~EFER_LMA;
 
-	vmx->efer = efer;
+	vcpu->efer = efer;
 	vmcs_write64(GUEST_IA32_EFER, efer);
 	if (lma)
 		vmcs_set_bits32(VM_ENTRY_CONTROLS, VM_ENTRY_IA32E_MODE);
@@ -470,7 +470,6 @@ static void hvx_write_cr4(unsigned long cr4)
  */
 int hvx_set_cr0(struct hvx_vcpu *vcpu, unsigned long cr0)
 {
-	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
 	unsigned long old = hvx_guest_cr0();
 	unsigned long cr4 = hvx_guest_cr4();
 	bool cs_l = vmcs_read32(GUEST_CS_AR_BYTES) & VMX_AR_L_MASK;
@@ -482,17 +481,17 @@ int hvx_set_cr0(struct hvx_vcpu *vcpu, unsigned long cr0)
 	 * (SDM "Initializing IA-32e Mode"; MOV to CR0's #GP conditions).
 	 */
 	if ((cr0 & X86_CR0_PG) && !(old & X86_CR0_PG) &&
-	    (vmx->efer & EFER_LME) && (!(cr4 & X86_CR4_PAE) || cs_l))
+	    (vcpu->efer & EFER_LME) && (!(cr4 & X86_CR4_PAE) || cs_l))
 		return 1;
 	if (!(cr0 & X86_CR0_PG) && (old & X86_CR0_PG) &&
-	    (vmx->efer & EFER_LMA) && cs_l)
+	    (vcpu->efer & EFER_LMA) && cs_l)
 		return 1;
 
 	hvx_write_cr0(cr0);
 	if ((cr0 ^ old) & X86_CR0_PG)
-		hvx_update_lma(vmx, cr0 & X86_CR0_PG);
-	if (hvx_pae_paging(cr0, cr4, vmx->efer) &&
-	    !hvx_pae_paging(old, cr4, vmx->efer) &&
+		hvx_update_lma(vcpu, cr0 & X86_CR0_PG);
+	if (hvx_pae_paging(cr0, cr4, vcpu->efer) &&
+	    !hvx_pae_paging(old, cr4, vcpu->efer) &&
 	    hvx_load_pdptrs(vcpu, vmcs_readl(GUEST_CR3)))
 		return 1;
 	return 0;
@@ -507,17 +506,16 @@ int hvx_set_cr0(struct hvx_vcpu *vcpu, unsigned long cr0)
  */
 int hvx_set_cr4(struct hvx_vcpu *vcpu, unsigned long cr4)
 {
-	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
 	unsigned long old = hvx_guest_cr4();
 	unsigned long cr0 = hvx_guest_cr0();
 
 	if ((cr4 & ~hvx_cr4_guest_bits) || (cr4 & vcpu->cr4_reserved))
 		return 1;
-	if ((vmx->efer & EFER_LMA) && !(cr4 & X86_CR4_PAE))
+	if ((vcpu->efer & EFER_LMA) && !(cr4 & X86_CR4_PAE))
 		return 1;
 
 	hvx_write_cr4(cr4);
-	if (hvx_pae_paging(cr0, cr4, vmx->efer) &&
+	if (hvx_pae_paging(cr0, cr4, vcpu->efer) &&
 	    (cr4 ^ old) & (X86_CR4_PAE | X86_CR4_PSE | X86_CR4_PGE) &&
 	    hvx_load_pdptrs(vcpu, vmcs_readl(GUEST_CR3)))
 		return 1;
@@ -535,14 +533,12 @@ int hvx_set_cr4(struct hvx_vcpu *vcpu, unsigned long cr4)
  */
 int hvx_set_efer(struct hvx_vcpu *vcpu, u64 efer)
 {
-	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
-
 	if (efer & ~HVX_EFER_GUEST_BITS)
 		return 1;
-	if (hvx_guest_paging() && ((efer ^ vmx->efer) & EFER_LME))
+	if (hvx_guest_paging() && ((efer ^ vcpu->efer) & EFER_LME))
 		return 1;
-	vmx->efer = (efer & ~EFER_LMA) | (vmx->efer & EFER_LMA);
-	vmcs_write64(GUEST_IA32_EFER, vmx->efer);
+	vcpu->efer = (efer & ~EFER_LMA) | (vcpu->efer & EFER_LMA);
+	vmcs_write64(GUEST_IA32_EFER, vcpu->efer);
 	return 0;
 }
 
@@ -552,9 +548,9 @@ static void hvx_vmx_reset(struct hvx_vcpu *vcpu)
 	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
 	u32 data_ar = 0x93, code_ar = 0x9b;
 
-	memset(vmx->regs, 0, sizeof(vmx->regs));
+	memset(vcpu->regs, 0, sizeof(vcpu->regs));
 	/* RESET puts the processor's signature in EDX. */
-	vmx->regs[HVX_REG_RDX] = 0x600;
+	vcpu->regs[HVX_REG_RDX] = 0x600;
 
 	hvx_reset_seg(HVX_SEG_CS, 0xf000, 0xffff0000, code_ar);
 	hvx_reset_seg(HVX_SEG_DS, 0, 0, data_ar);
@@ -573,13 +569,13 @@ static void hvx_vmx_reset(struct hvx_vcpu *vcpu)
 	vmcs_writel(GUEST_RSP, 0);
 	vmcs_writel(GUEST_RFLAGS, X86_EFLAGS_FIXED);
 
-	vmx->efer = 0;
+	vcpu->efer = 0;
 	vmcs_write64(GUEST_IA32_EFER, 0);
 	vmcs_clear_bits32(VM_ENTRY_CONTROLS, VM_ENTRY_IA32E_MODE);
 	hvx_write_cr0(X86_CR0_CD | X86_CR0_NW | X86_CR0_ET);
 	hvx_write_cr4(0);
 	vmcs_writel(GUEST_CR3, 0);
-	vmx->cr2 = 0;
+	vcpu->cr2 = 0;
 	vmx->cr8 = 0;
 	memset(vmx->db, 0, sizeof(vmx->db));
 	vmx->dr6 = HVX_DR6_ACTIVE_LOW;
@@ -590,14 +586,14 @@ static void hvx_vmx_reset(struct hvx_vcpu *vcpu)
 	vmcs_write32(GUEST_SYSENTER_CS, 0);
 	vmcs_writel(GUEST_SYSENTER_ESP, 0);
 	vmcs_writel(GUEST_SYSENTER_EIP, 0);
-	memset(vmx->syscall_msrs, 0, sizeof(vmx->syscall_msrs));
-	vmx->spec_ctrl = 0;
-	vmx->kernel_gs_base = 0;
-	vmx->misc_enable = MSR_IA32_MISC_ENABLE_PEBS_UNAVAIL |
+	memset(vcpu->syscall_msrs, 0, sizeof(vcpu->syscall_msrs));
+	vcpu->spec_ctrl = 0;
+	vcpu->kernel_gs_base = 0;
+	vcpu->misc_enable = MSR_IA32_MISC_ENABLE_PEBS_UNAVAIL |
 			   MSR_IA32_MISC_ENABLE_BTS_UNAVAIL;
-	vmx->pat = 0x0007040600070406ULL;
+	vcpu->pat = 0x0007040600070406ULL;
 	if (hvx_vmcs_config.vmentry & VM_ENTRY_LOAD_IA32_PAT)
-		vmcs_write64(GUEST_IA32_PAT, vmx->pat);
+		vmcs_write64(GUEST_IA32_PAT, vcpu->pat);
 
 	vmcs_write32(GUEST_INTERRUPTIBILITY_INFO, 0);
 	vmcs_write32(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
@@ -609,7 +605,7 @@ static void hvx_vmx_reset(struct hvx_vcpu *vcpu)
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
 	vmx->event.pending = false;
 
-	hvx_fpu_reset(vmx);
+	hvx_fpu_reset(vcpu);
 }
 
 /* The controls and host state that never change for a VMCS. */
@@ -693,8 +689,8 @@ int hvx_vmx_vcpu_init(struct hvx_vcpu *vcpu)
 {
 	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
 
-	vmx->fpu = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
-	if (!vmx->fpu)
+	vcpu->fpu = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!vcpu->fpu)
 		return -ENOMEM;
 	vmx->perf_guest = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	if (!vmx->perf_guest)
@@ -725,8 +721,8 @@ void hvx_vmx_vcpu_free(struct hvx_vcpu *vcpu)
 {
 	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
 
-	free_page((unsigned long)vmx->fpu);
-	vmx->fpu = NULL;
+	free_page((unsigned long)vcpu->fpu);
+	vcpu->fpu = NULL;
 	free_page((unsigned long)vmx->perf_guest);
 	vmx->perf_guest = NULL;
 	if (!vmx->vmcs)
@@ -738,7 +734,7 @@ void hvx_vmx_vcpu_free(struct hvx_vcpu *vcpu)
 
 void hvx_vmx_get_regs(struct hvx_vcpu *vcpu, struct kvm_regs *r)
 {
-	const unsigned long *g = vcpu->vmx.regs;
+	const unsigned long *g = vcpu->regs;
 
 	r->rax = g[HVX_REG_RAX];
 	r->rbx = g[HVX_REG_RBX];
@@ -764,7 +760,7 @@ void hvx_vmx_get_regs(struct hvx_vcpu *vcpu, struct kvm_regs *r)
 
 int hvx_vmx_set_regs(struct hvx_vcpu *vcpu, const struct kvm_regs *r)
 {
-	unsigned long *g = vcpu->vmx.regs;
+	unsigned long *g = vcpu->regs;
 
 	g[HVX_REG_RAX] = r->rax;
 	g[HVX_REG_RBX] = r->rbx;
@@ -814,9 +810,9 @@ void hvx_vmx_get_sregs(struct hvx_vcpu *vcpu, struct kvm_sregs *s)
 	s->cr3 = vmcs_readl(GUEST_CR3);
 	s->cr4 = hvx_guest_cr4();
 	hvx_vcpu_put(vcpu);
-	s->cr2 = vmx->cr2;
+	s->cr2 = vcpu->cr2;
 	s->cr8 = vmx->cr8;
-	s->efer = vmx->efer;
+	s->efer = vcpu->efer;
 	s->apic_base = APIC_DEFAULT_PHYS_BASE | MSR_IA32_APICBASE_ENABLE |
 		       (vcpu->id ? 0 : MSR_IA32_APICBASE_BSP);
 }
@@ -863,11 +859,11 @@ int hvx_vmx_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *s)
 	vmcs_writel(GUEST_CR3, s->cr3);
 	hvx_write_cr0(s->cr0);
 	hvx_write_cr4(s->cr4);
-	vmx->efer = s->efer & ~EFER_LMA;
-	hvx_update_lma(vmx, paging);
-	vmx->cr2 = s->cr2;
+	vcpu->efer = s->efer & ~EFER_LMA;
+	hvx_update_lma(vcpu, paging);
+	vcpu->cr2 = s->cr2;
 	vmx->cr8 = s->cr8 & 15;
-	if (hvx_pae_paging(s->cr0, s->cr4, vmx->efer))
+	if (hvx_pae_paging(s->cr0, s->cr4, vcpu->efer))
 		r = hvx_load_pdptrs(vcpu, s->cr3) ? -EFAULT : 0;
 	/*
 	 * A pending event is cancelled, also where an entry that was given
@@ -954,7 +950,7 @@ int hvx_vmx_run(struct hvx_vcpu *vcpu)
 	 * back to userspace.
 	 */
 	kernel_fpu_begin();
-	hvx_fpu_load(vmx);
+	hvx_fpu_load(vcpu);
 
 	local_irq_disable();
 	if (!hvx_vcpu_enter_guest_mode(vcpu)) {
@@ -965,9 +961,9 @@ int hvx_vmx_run(struct hvx_vcpu *vcpu)
 	}
 	native_store_gdt(&gdt);
 	rdmsrl(MSR_KERNEL_GS_BASE, host_kernel_gs_base);
-	wrmsrl(MSR_KERNEL_GS_BASE, vmx->kernel_gs_base);
-	if (native_read_cr2() != vmx->cr2)
-		native_write_cr2(vmx->cr2);
+	wrmsrl(MSR_KERNEL_GS_BASE, vcpu->kernel_gs_base);
+	if (native_read_cr2() != vcpu->cr2)
+		native_write_cr2(vcpu->cr2);
 	nr_perf_msrs = hvx_isolation_enter(vcpu);
 	if (unlikely(nr_perf_msrs != vmx->nr_perf_msrs)) {
 		vmcs_write32(VM_ENTRY_MSR_LOAD_COUNT, nr_perf_msrs);
@@ -975,21 +971,21 @@ int hvx_vmx_run(struct hvx_vcpu *vcpu)
 		vmx->nr_perf_msrs = nr_perf_msrs;
 	}
 
-	xcr0 = hvx_guest_xcr0(vmx);
+	xcr0 = hvx_guest_xcr0(vcpu);
 	hvx_xcr0_load(xcr0);
 
 	tsc = rdtsc();
-	fail = hvx_vmenter(vmx->regs, vmx->launched, vmx->spec_ctrl);
+	fail = hvx_vmenter(vcpu->regs, vmx->launched, vcpu->spec_ctrl);
 	vcpu->stats.guest_tsc += rdtsc() - tsc;
 
 	hvx_xcr0_put(xcr0);
 	WRITE_ONCE(vcpu->mode, HVX_OUTSIDE_GUEST);
 	WRITE_ONCE(vcpu->stats.last_cpu, smp_processor_id());
 
-	vmx->cr2 = native_read_cr2();
+	vcpu->cr2 = native_read_cr2();
 	/* A VM exit leaves the GDT limit at 0xffff: put it back. */
 	native_load_gdt(&gdt);
-	rdmsrl(MSR_KERNEL_GS_BASE, vmx->kernel_gs_base);
+	rdmsrl(MSR_KERNEL_GS_BASE, vcpu->kernel_gs_base);
 	wrmsrl(MSR_KERNEL_GS_BASE, host_kernel_gs_base);
 	hvx_isolation_exit(vcpu);
 	if (!fail) {
@@ -1021,7 +1017,7 @@ int hvx_vmx_run(struct hvx_vcpu *vcpu)
 	}
 	local_irq_enable();
 
-	hvx_fpu_save(vmx);
+	hvx_fpu_save(vcpu);
 	kernel_fpu_end();
 
 	if (unlikely(vmx->host_ds | vmx->host_es)) {

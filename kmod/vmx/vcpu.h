@@ -13,7 +13,6 @@
 #include <asm/vmx.h>
 
 #include "isolation.h"
-#include "../x86/regs.h"
 
 struct hvx_vcpu;
 
@@ -36,9 +35,6 @@ struct hvx_vmx_event {
 };
 
 struct hvx_vmx_vcpu {
-	/* The guest's general-purpose registers, while it is not running. */
-	unsigned long regs[HVX_NR_GPRS];
-
 	void *vmcs;
 	u64 vmcs_pa;
 	/* The CPU the VMCS is active on (-1: clear), and on its list. */
@@ -59,25 +55,10 @@ struct hvx_vmx_vcpu {
 	unsigned long host_fs_base;
 
 	/* Guest state the VMCS does not hold. */
-	unsigned long cr2;
 	unsigned long cr8;
 	unsigned long db[4];
 	unsigned long dr6;
-	u64 efer;		/* as the guest set it (LMA follows CR0.PG) */
 	unsigned long dr7;	/* a copy of GUEST_DR7, read before every entry */
-	u64 syscall_msrs[HVX_NR_URET_MSRS];	/* see isolation.c */
-	u64 kernel_gs_base;
-	u64 spec_ctrl;
-	u64 misc_enable;
-	u64 pat;
-	/*
-	 * The guest's x87, SSE and AVX registers, in a page in XSAVE's
-	 * standard format (FXSAVE's for the first 512 bytes), and its XCR0
-	 * (0 where the host has no XSAVE).  See kmod/x86/fpu.c.
-	 */
-	void *fpu;
-	u64 xcr0;
-
 	/*
 	 * Host state a VM exit clobbers (isolation.c): the thread's
 	 * DEBUGCTL and LDT, read once per KVM_RUN, and whether the CPU's

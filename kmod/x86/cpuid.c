@@ -441,5 +441,5 @@ void hvx_cpuid_lookup(struct hvx_vcpu *vcpu, u32 function, u32 index,
 	    (hvx_guest_cr4() & X86_CR4_OSXSAVE))
 		*ecx |= F(OSXSAVE);
 	else if (e->function == 0xd && e->index == 0 && vcpu->xcr0_allowed)
-		*ebx = hvx_xsave_size(vcpu->vmx.xcr0);
+		*ebx = hvx_xsave_size(vcpu->xcr0);
 }

@@ -107,18 +107,18 @@ static void hvx_fpu_init_x87(struct fxregs_state *fx)
 }
 
 /* RESET: x87 and SSE in their initial state, XCR0 = 1. */
-void hvx_fpu_reset(struct hvx_vmx_vcpu *vmx)
+void hvx_fpu_reset(struct hvx_vcpu *vcpu)
 {
-	struct fxregs_state *fx = vmx->fpu;
+	struct fxregs_state *fx = vcpu->fpu;
 
-	memset(vmx->fpu, 0, PAGE_SIZE);
+	memset(vcpu->fpu, 0, PAGE_SIZE);
 	hvx_fpu_init_x87(fx);
 	fx->mxcsr = 0x1f80;
 	if (hvx_xcr0_supported) {
-		*hvx_xstate_bv(vmx->fpu) = XFEATURE_MASK_FP | XFEATURE_MASK_SSE;
-		vmx->xcr0 = XFEATURE_MASK_FP;
+		*hvx_xstate_bv(vcpu->fpu) = XFEATURE_MASK_FP | XFEATURE_MASK_SSE;
+		vcpu->xcr0 = XFEATURE_MASK_FP;
 	} else {
-		vmx->xcr0 = 0;
+		vcpu->xcr0 = 0;
 	}
 }
 
@@ -145,7 +145,7 @@ int hvx_set_xcr0(struct hvx_vcpu *vcpu, u64 xcr0)
 		return 1;
 	if ((xcr0 & XFEATURE_MASK_YMM) && !(xcr0 & XFEATURE_MASK_SSE))
 		return 1;
-	vcpu->vmx.xcr0 = xcr0;
+	vcpu->xcr0 = xcr0;
 	return 0;
 }
 
@@ -160,7 +160,7 @@ int hvx_set_xcr0(struct hvx_vcpu *vcpu, u64 xcr0)
  */
 void hvx_vmx_get_fpu(struct hvx_vcpu *vcpu, struct kvm_fpu *fpu)
 {
-	const struct fxregs_state *fx = vcpu->vmx.fpu;
+	const struct fxregs_state *fx = vcpu->fpu;
 
 	memset(fpu, 0, sizeof(*fpu));
 	memcpy(fpu->fpr, fx->st_space, sizeof(fpu->fpr));
@@ -176,7 +176,7 @@ void hvx_vmx_get_fpu(struct hvx_vcpu *vcpu, struct kvm_fpu *fpu)
 
 void hvx_vmx_set_fpu(struct hvx_vcpu *vcpu, const struct kvm_fpu *fpu)
 {
-	struct fxregs_state *fx = vcpu->vmx.fpu;
+	struct fxregs_state *fx = vcpu->fpu;
 
 	memcpy(fx->st_space, fpu->fpr, sizeof(fpu->fpr));
 	fx->cwd = fpu->fcw;
@@ -188,7 +188,7 @@ void hvx_vmx_set_fpu(struct hvx_vcpu *vcpu, const struct kvm_fpu *fpu)
 	memcpy(fx->xmm_space, fpu->xmm, sizeof(fpu->xmm));
 	/* XRSTOR would put a component whose XSTATE_BV bit is clear in its initial state. */
 	if (hvx_xcr0_supported)
-		*hvx_xstate_bv(vcpu->vmx.fpu) |= XFEATURE_MASK_FP |
+		*hvx_xstate_bv(vcpu->fpu) |= XFEATURE_MASK_FP |
 						 XFEATURE_MASK_SSE;
 }
 
@@ -200,10 +200,10 @@ void hvx_vmx_get_xsave(struct hvx_vcpu *vcpu, struct kvm_xsave *xsave)
 {
 	memset(xsave, 0, sizeof(*xsave));
 	if (hvx_xcr0_supported) {
-		memcpy(xsave->region, vcpu->vmx.fpu,
+		memcpy(xsave->region, vcpu->fpu,
 		       hvx_xsave_size(hvx_xcr0_supported));
 	} else {
-		memcpy(xsave->region, vcpu->vmx.fpu, HVX_FXSAVE_SIZE);
+		memcpy(xsave->region, vcpu->fpu, HVX_FXSAVE_SIZE);
 		*hvx_xstate_bv(xsave->region) = XFEATURE_MASK_FP |
 						XFEATURE_MASK_SSE;
 	}
@@ -227,7 +227,7 @@ int hvx_vmx_set_xsave(struct hvx_vcpu *vcpu, const struct kvm_xsave *xsave)
 	const void *p = xsave->region;
 	u64 xstate_bv = *(const u64 *)(p + HVX_XSTATE_BV);
 	u64 offered = hvx_xcr0_supported ?: XFEATURE_MASK_FP | XFEATURE_MASK_SSE;
-	struct fxregs_state *fx = vcpu->vmx.fpu;
+	struct fxregs_state *fx = vcpu->fpu;
 	u32 mxcsr = ((const struct fxregs_state *)p)->mxcsr;
 
 	if (xstate_bv & ~offered)
@@ -238,13 +238,13 @@ int hvx_vmx_set_xsave(struct hvx_vcpu *vcpu, const struct kvm_xsave *xsave)
 	if (mxcsr & ~hvx_mxcsr_mask)
 		return -EINVAL;
 
-	memcpy(vcpu->vmx.fpu, p, hvx_xsave_size(hvx_xcr0_supported));
+	memcpy(vcpu->fpu, p, hvx_xsave_size(hvx_xcr0_supported));
 	if (!(xstate_bv & XFEATURE_MASK_FP))
 		hvx_fpu_init_x87(fx);
 	if (!(xstate_bv & XFEATURE_MASK_SSE))
 		memset(fx->xmm_space, 0, sizeof(fx->xmm_space));
 	if (!hvx_xcr0_supported)
-		*hvx_xstate_bv(vcpu->vmx.fpu) = 0;
+		*hvx_xstate_bv(vcpu->fpu) = 0;
 	return 0;
 }
 
@@ -256,7 +256,7 @@ void hvx_vmx_get_xcrs(struct hvx_vcpu *vcpu, struct kvm_xcrs *xcrs)
 		return;
 	xcrs->nr_xcrs = 1;
 	xcrs->xcrs[0].xcr = XCR_XFEATURE_ENABLED_MASK;
-	xcrs->xcrs[0].value = vcpu->vmx.xcr0;
+	xcrs->xcrs[0].value = vcpu->xcr0;
 }
 
 /**
@@ -273,7 +273,7 @@ void hvx_vmx_get_xcrs(struct hvx_vcpu *vcpu, struct kvm_xcrs *xcrs)
  */
 int hvx_vmx_set_xcrs(struct hvx_vcpu *vcpu, const struct kvm_xcrs *xcrs)
 {
-	u64 old = vcpu->vmx.xcr0;
+	u64 old = vcpu->xcr0;
 	u32 i;
 
 	if (!hvx_xcr0_supported || xcrs->flags ||
@@ -284,7 +284,7 @@ int hvx_vmx_set_xcrs(struct hvx_vcpu *vcpu, const struct kvm_xcrs *xcrs)
 
 		if (x->xcr != XCR_XFEATURE_ENABLED_MASK || x->reserved ||
 		    hvx_set_xcr0(vcpu, x->value)) {
-			vcpu->vmx.xcr0 = old;
+			vcpu->xcr0 = old;
 			return -EINVAL;
 		}
 	}

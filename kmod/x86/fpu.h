@@ -55,7 +55,7 @@ static __always_inline void hvx_xsave(void *area, u64 mask)
 
 int hvx_fpu_setup(void);
 u32 hvx_xsave_size(u64 xcr0);
-void hvx_fpu_reset(struct hvx_vmx_vcpu *vmx);
+void hvx_fpu_reset(struct hvx_vcpu *vcpu);
 int hvx_set_xcr0(struct hvx_vcpu *vcpu, u64 xcr0);
 void hvx_vmx_get_fpu(struct hvx_vcpu *vcpu, struct kvm_fpu *fpu);
 void hvx_vmx_set_fpu(struct hvx_vcpu *vcpu, const struct kvm_fpu *fpu);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The order of the guest's general-purpose registers in
- * hvx_vmx_vcpu.regs[]: the x86 register numbers, so that an instruction's
+ * hvx_vcpu.regs[]: the x86 register numbers, so that an instruction's
  * register field indexes the array directly.  vmenter.S uses these too.
  */
 #ifndef HVX_X86_REGS_H
@@ -24,5 +24,16 @@
 #define HVX_REG_R14	14
 #define HVX_REG_R15	15
 #define HVX_NR_GPRS	16
+
+#ifndef __ASSEMBLY__
+/* The syscall MSRs, in the order of hvx_vcpu.syscall_msrs[]. */
+enum {
+	HVX_URET_STAR,
+	HVX_URET_LSTAR,
+	HVX_URET_CSTAR,
+	HVX_URET_SFMASK,
+	HVX_NR_URET_MSRS,
+};
+#endif
 
 #endif /* HVX_X86_REGS_H */

@@ -112,10 +112,10 @@ static void cpuid_follows_cr4_and_xcr0(struct kunit *test)
 	hvx_cpuid_lookup(vcpu, 1, 0, &a, &b, &c, &d);
 	KUNIT_EXPECT_FALSE(test, c & F(OSXSAVE));
 
-	vcpu->vmx.xcr0 = XFEATURE_MASK_FP;
+	vcpu->xcr0 = XFEATURE_MASK_FP;
 	hvx_cpuid_lookup(vcpu, 0xd, 0, &a, &b, &c, &d);
 	KUNIT_EXPECT_EQ(test, b, 576);
-	vcpu->vmx.xcr0 = XSTATE;
+	vcpu->xcr0 = XSTATE;
 	hvx_cpuid_lookup(vcpu, 0xd, 0, &a, &b, &c, &d);
 	KUNIT_EXPECT_EQ(test, b, 832);
 	KUNIT_EXPECT_EQ(test, c, 832);

@@ -49,9 +49,9 @@ static void xcr0_rules(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, vcpu);
 	hvx_xcr0_supported = FP | SSE | YMM;
 	vcpu->xcr0_allowed = c->allowed;
-	vcpu->vmx.xcr0 = FP;
+	vcpu->xcr0 = FP;
 	KUNIT_EXPECT_EQ(test, hvx_set_xcr0(vcpu, c->xcr0), c->ret);
-	KUNIT_EXPECT_EQ(test, vcpu->vmx.xcr0, c->ret ? FP : c->xcr0);
+	KUNIT_EXPECT_EQ(test, vcpu->xcr0, c->ret ? FP : c->xcr0);
 }
 
 /* A vCPU as after RESET, on a host with x87, SSE and AVX state. */
@@ -64,9 +64,9 @@ static struct hvx_vcpu *fpu_vcpu(struct kunit *test)
 	hvx_mxcsr_mask = 0xffff;
 	hvx_ymm_end = 832;
 	vcpu->xcr0_allowed = hvx_xcr0_supported;
-	vcpu->vmx.fpu = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, vcpu->vmx.fpu);
-	hvx_fpu_reset(&vcpu->vmx);
+	vcpu->fpu = kunit_kzalloc(test, PAGE_SIZE, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, vcpu->fpu);
+	hvx_fpu_reset(vcpu);
 	return vcpu;
 }
 
@@ -85,7 +85,7 @@ static void xsave_reset_state(struct kunit *test)
 	struct kvm_xsave *x = xsave_of(test, vcpu);
 	struct fxregs_state *fx = (void *)x->region;
 
-	KUNIT_EXPECT_EQ(test, vcpu->vmx.xcr0, FP);
+	KUNIT_EXPECT_EQ(test, vcpu->xcr0, FP);
 	KUNIT_EXPECT_EQ(test, fx->cwd, 0x37f);
 	KUNIT_EXPECT_EQ(test, fx->mxcsr, 0x1f80);
 	KUNIT_EXPECT_EQ(test, *hvx_xstate_bv(x->region), FP | SSE);
@@ -147,9 +147,9 @@ static void set_fpu_marks_x87_and_sse_in_use(struct kunit *test)
 	struct hvx_vcpu *vcpu = fpu_vcpu(test);
 	struct kvm_fpu fpu = { .fcw = 0x27f };
 
-	*hvx_xstate_bv(vcpu->vmx.fpu) = 0;
+	*hvx_xstate_bv(vcpu->fpu) = 0;
 	hvx_vmx_set_fpu(vcpu, &fpu);
-	KUNIT_EXPECT_EQ(test, *hvx_xstate_bv(vcpu->vmx.fpu), FP | SSE);
+	KUNIT_EXPECT_EQ(test, *hvx_xstate_bv(vcpu->fpu), FP | SSE);
 }
 
 static void xcrs_all_or_nothing(struct kunit *test)
@@ -160,7 +160,7 @@ static void xcrs_all_or_nothing(struct kunit *test)
 	x.xcrs[0].value = FP | SSE | YMM;
 	x.xcrs[1].value = FP | YMM;		/* the second is bad */
 	KUNIT_EXPECT_EQ(test, hvx_vmx_set_xcrs(vcpu, &x), -EINVAL);
-	KUNIT_EXPECT_EQ(test, vcpu->vmx.xcr0, FP);
+	KUNIT_EXPECT_EQ(test, vcpu->xcr0, FP);
 	x.nr_xcrs = 1;
 	x.xcrs[0].xcr = 1;
 	KUNIT_EXPECT_EQ(test, hvx_vmx_set_xcrs(vcpu, &x), -EINVAL);
@@ -174,9 +174,9 @@ static void xcrs_all_or_nothing(struct kunit *test)
 	x.flags = 1;
 	KUNIT_EXPECT_EQ(test, hvx_vmx_set_xcrs(vcpu, &x), -EINVAL);
 	x.flags = 0;
-	KUNIT_EXPECT_EQ(test, vcpu->vmx.xcr0, FP);
+	KUNIT_EXPECT_EQ(test, vcpu->xcr0, FP);
 	KUNIT_EXPECT_EQ(test, hvx_vmx_set_xcrs(vcpu, &x), 0);
-	KUNIT_EXPECT_EQ(test, vcpu->vmx.xcr0, FP | SSE | YMM);
+	KUNIT_EXPECT_EQ(test, vcpu->xcr0, FP | SSE | YMM);
 }
 
 /* A host booted with "noxsave": FXSAVE's state, and no XCR0 to set. */
@@ -189,8 +189,8 @@ static void fpu_without_host_xsave(struct kunit *test)
 
 	hvx_xcr0_supported = 0;
 	vcpu->xcr0_allowed = 0;		/* as hvx_cpuid_limits() makes it */
-	hvx_fpu_reset(&vcpu->vmx);
-	KUNIT_EXPECT_EQ(test, vcpu->vmx.xcr0, 0);
+	hvx_fpu_reset(vcpu);
+	KUNIT_EXPECT_EQ(test, vcpu->xcr0, 0);
 	KUNIT_EXPECT_EQ(test, hvx_set_xcr0(vcpu, FP), 1);
 	KUNIT_EXPECT_EQ(test, hvx_vmx_set_xcrs(vcpu, &xcrs), -EINVAL);
 
@@ -208,7 +208,7 @@ static void fpu_without_host_xsave(struct kunit *test)
 	fx = (void *)xsave_of(test, vcpu)->region;
 	KUNIT_EXPECT_EQ(test, fx->cwd, 0x27f);
 	KUNIT_EXPECT_EQ(test, fx->xmm_space[0], 0);
-	KUNIT_EXPECT_EQ(test, *hvx_xstate_bv(vcpu->vmx.fpu), 0);
+	KUNIT_EXPECT_EQ(test, *hvx_xstate_bv(vcpu->fpu), 0);
 }
 
 static struct kunit_case fpu_test_cases[] = {
