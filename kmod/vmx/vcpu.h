@@ -10,11 +10,41 @@
 #include <linux/list.h>
 #include <linux/types.h>
 
+#include <asm/msr-index.h>
+#include <asm/processor-flags.h>
 #include <asm/vmx.h>
 
 #include "isolation.h"
 
 struct hvx_vcpu;
+
+/*
+ * CR0 bits hvx owns.  Guest writes that change them exit, and the guest
+ * reads them from the read shadow: PG, because turning paging on or off
+ * moves the guest in or out of long mode; NE, which VMX needs set; CD and
+ * NW, which stay clear in the real register (guest memory is write-back,
+ * as in KVM).
+ */
+#define HVX_CR0_HOST_OWNED	(X86_CR0_PG | X86_CR0_NE | X86_CR0_CD |	\
+				 X86_CR0_NW)
+
+/* CR4 bits a guest may set, where the CPU has them. */
+#define HVX_CR4_GUEST_BITS	(X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | \
+				 X86_CR4_DE | X86_CR4_PSE | X86_CR4_PAE |  \
+				 X86_CR4_MCE | X86_CR4_PGE | X86_CR4_PCE | \
+				 X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT |	   \
+				 X86_CR4_FSGSBASE | X86_CR4_SMEP |	   \
+				 X86_CR4_SMAP | X86_CR4_OSXSAVE)
+/* Of those, the ones a guest may change without an exit. */
+#define HVX_CR4_GUEST_OWNED	(X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | \
+				 X86_CR4_DE | X86_CR4_PSE | X86_CR4_PGE |  \
+				 X86_CR4_PCE | X86_CR4_OSFXSR |		   \
+				 X86_CR4_OSXMMEXCPT)
+
+#define HVX_EFER_GUEST_BITS	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)
+
+/* HVX_CR4_GUEST_BITS, less what this CPU lacks (hvx_vmx_setup_globals()). */
+extern unsigned long hvx_cr4_guest_bits;
 
 /*
  * Debug register values (SDM "Debug Registers"): the DR6 bits that read 1
@@ -94,12 +124,20 @@ void hvx_vcpu_load(struct hvx_vcpu *vcpu);
 void hvx_vcpu_put(struct hvx_vcpu *vcpu);
 void hvx_vmx_prepare_run(struct hvx_vcpu *vcpu);
 int hvx_vmx_run(struct hvx_vcpu *vcpu);
+void hvx_vmx_cpu_dying(void);
+void hvx_vmx_emergency_vmclear(void);
+
+/* kmod/vmx/state.c */
+void hvx_vmx_reset(struct hvx_vcpu *vcpu);
 void hvx_vmx_get_regs(struct hvx_vcpu *vcpu, struct kvm_regs *regs);
 int hvx_vmx_set_regs(struct hvx_vcpu *vcpu, const struct kvm_regs *regs);
 void hvx_vmx_get_sregs(struct hvx_vcpu *vcpu, struct kvm_sregs *sregs);
 int hvx_vmx_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *sregs);
-void hvx_vmx_cpu_dying(void);
-void hvx_vmx_emergency_vmclear(void);
+unsigned long hvx_guest_cr0(void);
+unsigned long hvx_guest_cr4(void);
+int hvx_set_cr0(struct hvx_vcpu *vcpu, unsigned long val);
+int hvx_set_cr4(struct hvx_vcpu *vcpu, unsigned long val);
+int hvx_set_efer(struct hvx_vcpu *vcpu, u64 val);
 
 /* kmod/vmx/exits.c */
 int hvx_handle_exit(struct hvx_vcpu *vcpu);
@@ -107,11 +145,6 @@ int hvx_complete_pio(struct hvx_vcpu *vcpu);
 int hvx_complete_mmio(struct hvx_vcpu *vcpu);
 void hvx_inject_exception(struct hvx_vcpu *vcpu, u8 vector, bool has_error,
 			  u32 error_code);
-unsigned long hvx_guest_cr0(void);
-unsigned long hvx_guest_cr4(void);
-int hvx_set_cr0(struct hvx_vcpu *vcpu, unsigned long val);
-int hvx_set_cr4(struct hvx_vcpu *vcpu, unsigned long val);
-int hvx_set_efer(struct hvx_vcpu *vcpu, u64 val);
 int hvx_vmx_get_msr(struct hvx_vcpu *vcpu, u32 index, u64 *val);
 int hvx_vmx_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val);
 
