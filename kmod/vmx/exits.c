@@ -24,58 +24,9 @@
 #include "../x86/decode.h"
 #include "entry_check.h"
 #include "fpu.h"
+#include "../x86/guest.h"
 #include "../x86/paging.h"
 #include "vmx_ops.h"
-
-static unsigned long hvx_reg_read(struct hvx_vcpu *vcpu, int reg)
-{
-	if (reg == HVX_REG_RSP)
-		return vmcs_readl(GUEST_RSP);
-	return vcpu->regs[reg];
-}
-
-static void hvx_reg_write(struct hvx_vcpu *vcpu, int reg, unsigned long val)
-{
-	if (reg == HVX_REG_RSP)
-		vmcs_writel(GUEST_RSP, val);
-	else
-		vcpu->regs[reg] = val;
-}
-
-static bool hvx_long_mode(void)
-{
-	return vmcs_read32(VM_ENTRY_CONTROLS) & VM_ENTRY_IA32E_MODE;
-}
-
-/* Is the guest executing 64-bit code (long mode with CS.L)? */
-static bool hvx_64bit_code(void)
-{
-	return hvx_long_mode() &&
-	       (vmcs_read32(GUEST_CS_AR_BYTES) & VMX_AR_L_MASK);
-}
-
-static int hvx_cpl(void)
-{
-	return VMX_AR_DPL(vmcs_read32(GUEST_SS_AR_BYTES));
-}
-
-/* Step over the instruction that exited; it is done. */
-static void hvx_skip_instruction(void)
-{
-	unsigned long rip = vmcs_readl(GUEST_RIP);
-	u32 intr;
-
-	rip += vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
-	if (!hvx_64bit_code())
-		rip = (u32)rip;
-	vmcs_writel(GUEST_RIP, rip);
-	/* An STI or MOV SS shadow ends with the instruction after it. */
-	intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
-	if (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
-		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
-			     intr & ~(GUEST_INTR_STATE_STI |
-				      GUEST_INTR_STATE_MOV_SS));
-}
 
 /**
  * hvx_inject_exception - deliver a hardware exception on the next entry
@@ -201,7 +152,7 @@ static int hvx_handle_cpuid(struct hvx_vcpu *vcpu)
 	g[HVX_REG_RBX] = ebx;
 	g[HVX_REG_RCX] = ecx;
 	g[HVX_REG_RDX] = edx;
-	hvx_skip_instruction();
+	hvx_skip_instruction(vcpu);
 	return 1;
 }
 
@@ -211,14 +162,14 @@ static int hvx_handle_cpuid(struct hvx_vcpu *vcpu)
  */
 static int hvx_handle_hlt(struct hvx_vcpu *vcpu)
 {
-	hvx_skip_instruction();
+	hvx_skip_instruction(vcpu);
 	vcpu->run->exit_reason = KVM_EXIT_HLT;
 	return 0;
 }
 
 static int hvx_handle_nop(struct hvx_vcpu *vcpu)
 {
-	hvx_skip_instruction();
+	hvx_skip_instruction(vcpu);
 	return 1;
 }
 
@@ -228,12 +179,12 @@ static int hvx_handle_nop(struct hvx_vcpu *vcpu)
  */
 static int hvx_handle_vmcall(struct hvx_vcpu *vcpu)
 {
-	long ret = hvx_cpl() ? -KVM_EPERM : -KVM_ENOSYS;
+	long ret = hvx_cpl(vcpu) ? -KVM_EPERM : -KVM_ENOSYS;
 
-	if (!hvx_64bit_code())
+	if (!hvx_64bit_code(vcpu))
 		ret = (u32)ret;
 	vcpu->regs[HVX_REG_RAX] = ret;
-	hvx_skip_instruction();
+	hvx_skip_instruction(vcpu);
 	return 1;
 }
 
@@ -247,10 +198,10 @@ static int hvx_handle_xsetbv(struct hvx_vcpu *vcpu)
 	unsigned long *g = vcpu->regs;
 	u64 val = (u64)(u32)g[HVX_REG_RDX] << 32 | (u32)g[HVX_REG_RAX];
 
-	if (hvx_cpl() || (u32)g[HVX_REG_RCX] != XCR_XFEATURE_ENABLED_MASK ||
+	if (hvx_cpl(vcpu) || (u32)g[HVX_REG_RCX] != XCR_XFEATURE_ENABLED_MASK ||
 	    hvx_set_xcr0(vcpu, val))
 		return hvx_inject_gp(vcpu);
-	hvx_skip_instruction();
+	hvx_skip_instruction(vcpu);
 	return 1;
 }
 
@@ -273,7 +224,7 @@ static int hvx_handle_cr(struct hvx_vcpu *vcpu)
 	switch ((qual >> 4) & 3) {
 	case 0:		/* MOV to CR */
 		val = hvx_reg_read(vcpu, reg);
-		if (!hvx_64bit_code())
+		if (!hvx_64bit_code(vcpu))
 			val = (u32)val;
 		switch (cr) {
 		case 0:
@@ -309,7 +260,7 @@ static int hvx_handle_cr(struct hvx_vcpu *vcpu)
 			return hvx_inject_gp(vcpu);
 		break;
 	}
-	hvx_skip_instruction();
+	hvx_skip_instruction(vcpu);
 	return 1;
 }
 
@@ -347,7 +298,7 @@ static int hvx_handle_dr(struct hvx_vcpu *vcpu)
 		hvx_reg_write(vcpu, reg, val);
 	} else {
 		val = hvx_reg_read(vcpu, reg);
-		if (!hvx_64bit_code())
+		if (!hvx_64bit_code(vcpu))
 			val = (u32)val;
 		if (dr < 4) {
 			vcpu->vmx.db[dr] = val;
@@ -361,7 +312,7 @@ static int hvx_handle_dr(struct hvx_vcpu *vcpu)
 				hvx_set_dr7(vcpu, val);
 		}
 	}
-	hvx_skip_instruction();
+	hvx_skip_instruction(vcpu);
 	return 1;
 }
 
@@ -389,7 +340,7 @@ static void hvx_get_paging(struct hvx_vcpu *vcpu, struct hvx_paging *pg)
 	pg->maxphyaddr = boot_cpu_data.x86_phys_bits;
 	if (!(cr0 & X86_CR0_PG))
 		pg->mode = HVX_PAGING_NONE;
-	else if (hvx_long_mode())
+	else if (hvx_long_mode(vcpu))
 		pg->mode = HVX_PAGING_4LEVEL;
 	else if (cr4 & X86_CR4_PAE)
 		pg->mode = HVX_PAGING_PAE;
@@ -413,9 +364,10 @@ static const u16 hvx_seg_base_field[] = {
 };
 
 /* The access an explicit data access of the guest makes at its CPL. */
-static u32 hvx_data_access(bool write)
+static u32 hvx_data_access(struct hvx_vcpu *vcpu, bool write)
 {
-	return (write ? HVX_PF_WRITE : 0) | (hvx_cpl() == 3 ? HVX_PF_USER : 0);
+	return (write ? HVX_PF_WRITE : 0) |
+	       (hvx_cpl(vcpu) == 3 ? HVX_PF_USER : 0);
 }
 
 /* A #PF to give the guest for an access hvx made on its behalf. */
@@ -495,7 +447,7 @@ static u64 hvx_string_linear(struct hvx_vcpu *vcpu, unsigned int seg,
 			     int reg, unsigned int addr_size)
 {
 	u64 gva = vcpu->regs[reg] & hvx_addr_mask(addr_size);
-	bool wide = hvx_64bit_code();
+	bool wide = hvx_64bit_code(vcpu);
 
 	if (!wide || seg == HVX_SEG_FS || seg == HVX_SEG_GS)
 		gva += __vmcs_readl(hvx_seg_base_field[seg]);
@@ -513,8 +465,8 @@ static int hvx_string_mem(struct hvx_vcpu *vcpu, unsigned int seg, int reg,
 			  bool write)
 {
 	u64 gva = hvx_string_linear(vcpu, seg, reg, addr_size);
-	u32 access = hvx_data_access(write);
-	bool wide = hvx_64bit_code();
+	u32 access = hvx_data_access(vcpu, write);
+	bool wide = hvx_64bit_code(vcpu);
 	struct hvx_paging pg;
 	struct hvx_pf pf;
 	int r;
@@ -581,8 +533,8 @@ static int hvx_pio_string_copy(struct hvx_vcpu *vcpu, bool to_guest,
 	struct hvx_pio *pio = &vcpu->pio;
 	bool down = vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_DF;
 	unsigned int bytes = pio->count * pio->size;
-	u32 access = hvx_data_access(to_guest);
-	bool wide = hvx_64bit_code();
+	u32 access = hvx_data_access(vcpu, to_guest);
+	bool wide = hvx_64bit_code(vcpu);
 	u8 *data = check ? NULL : vcpu->pio_data;
 	struct hvx_paging pg;
 	struct hvx_pf pf;
@@ -688,7 +640,7 @@ int hvx_complete_pio(struct hvx_vcpu *vcpu)
 				g[HVX_REG_RAX] = (g[HVX_REG_RAX] &
 						  ~GENMASK(pio->size * 8 - 1, 0)) | val;
 		}
-		hvx_skip_instruction();
+		hvx_skip_instruction(vcpu);
 		return 1;
 	}
 
@@ -699,7 +651,7 @@ int hvx_complete_pio(struct hvx_vcpu *vcpu)
 	}
 	hvx_pio_string_advance(vcpu);
 	if (!pio->rep || hvx_rep_done(vcpu, pio->addr_size))
-		hvx_skip_instruction();
+		hvx_skip_instruction(vcpu);
 	return 1;
 }
 
@@ -1008,7 +960,7 @@ static int hvx_handle_rdmsr(struct hvx_vcpu *vcpu)
 		return hvx_inject_gp(vcpu);
 	g[HVX_REG_RAX] = (u32)val;
 	g[HVX_REG_RDX] = val >> 32;
-	hvx_skip_instruction();
+	hvx_skip_instruction(vcpu);
 	return 1;
 }
 
@@ -1026,7 +978,7 @@ static int hvx_handle_wrmsr(struct hvx_vcpu *vcpu)
 		return hvx_inject_gp(vcpu);
 	if (hvx_set_msr(vcpu, index, val))
 		return hvx_inject_gp(vcpu);
-	hvx_skip_instruction();
+	hvx_skip_instruction(vcpu);
 	return 1;
 }
 
@@ -1039,14 +991,6 @@ static int hvx_handle_wrmsr(struct hvx_vcpu *vcpu)
  * run->mmio.data (hvx_complete_mmio()).  This is what KVM does.
  */
 
-/* The guest's code size: 16, 32 or 64 (CS.L in long mode, else CS.D). */
-static unsigned int hvx_code_size(void)
-{
-	if (hvx_64bit_code())
-		return 64;
-	return vmcs_read32(GUEST_CS_AR_BYTES) & VMX_AR_DB_MASK ? 32 : 16;
-}
-
 /*
  * Fetch up to HVX_INSN_MAX bytes at the guest's CS:RIP.  Returns how many
  * could be read: the fetch stops at a page that is not mapped or not
@@ -1054,9 +998,9 @@ static unsigned int hvx_code_size(void)
  */
 static unsigned int hvx_fetch_insn(struct hvx_vcpu *vcpu, u8 *buf)
 {
-	u32 access = HVX_PF_FETCH | (hvx_cpl() == 3 ? HVX_PF_USER : 0);
+	u32 access = HVX_PF_FETCH | (hvx_cpl(vcpu) == 3 ? HVX_PF_USER : 0);
 	u64 gva = vmcs_readl(GUEST_RIP), gpa;
-	bool wide = hvx_64bit_code();
+	bool wide = hvx_64bit_code(vcpu);
 	struct hvx_paging pg;
 	unsigned int n = 0, chunk;
 	u32 pf_error;
@@ -1108,19 +1052,6 @@ static int hvx_mmio_failure(struct hvx_vcpu *vcpu, u64 gpa, const u8 *bytes,
 	return 0;
 }
 
-/* Step over an instruction of @len bytes (no exit length to go by). */
-static void hvx_advance_rip(unsigned int len)
-{
-	unsigned long rip = vmcs_readl(GUEST_RIP) + len;
-	u32 intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
-
-	vmcs_writel(GUEST_RIP, hvx_64bit_code() ? rip : (u32)rip);
-	if (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
-		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
-			     intr & ~(GUEST_INTR_STATE_STI |
-				      GUEST_INTR_STATE_MOV_SS));
-}
-
 /*
  * MOVS and STOS with MMIO on one side, one element per exit, as KVM does:
  * the registers step after each element and RIP only after the last, so
@@ -1139,7 +1070,7 @@ static int hvx_mmio_string(struct hvx_vcpu *vcpu, u64 gpa,
 	int r;
 
 	if (insn->rep && hvx_rep_done(vcpu, insn->addr_size)) {
-		hvx_advance_rip(insn->len);	/* nothing to move */
+		hvx_advance_rip(vcpu, insn->len);	/* nothing to move */
 		return 1;
 	}
 
@@ -1178,7 +1109,7 @@ static int hvx_mmio_string(struct hvx_vcpu *vcpu, u64 gpa,
 	hvx_string_advance(vcpu, movs, true, insn->addr_size, insn->size, 1,
 			   insn->rep);
 	if (!insn->rep || hvx_rep_done(vcpu, insn->addr_size))
-		hvx_advance_rip(insn->len);
+		hvx_advance_rip(vcpu, insn->len);
 	return 0;
 }
 
@@ -1204,7 +1135,7 @@ static int hvx_handle_mmio(struct hvx_vcpu *vcpu, u64 gpa)
 	    !(qual & EPT_VIOLATION_GVA_TRANSLATED) || vcpu->vmx.event.pending)
 		return hvx_mmio_failure(vcpu, gpa, bytes, n);
 
-	if (hvx_decode_insn(bytes, n, hvx_code_size(), &insn))
+	if (hvx_decode_insn(bytes, n, hvx_code_size(vcpu), &insn))
 		return hvx_mmio_failure(vcpu, gpa, bytes, n);
 	/*
 	 * One access, within one page, starting at the address that exited
@@ -1240,7 +1171,7 @@ static int hvx_handle_mmio(struct hvx_vcpu *vcpu, u64 gpa)
 		val = hvx_reg_read(vcpu, insn.reg);
 	run->mmio.is_write = 1;
 	memcpy(run->mmio.data, &val, insn.size);
-	hvx_advance_rip(insn.len);
+	hvx_advance_rip(vcpu, insn.len);
 	return 0;
 }
 
@@ -1279,7 +1210,7 @@ int hvx_complete_mmio(struct hvx_vcpu *vcpu)
 		hvx_string_advance(vcpu, true, true, mmio->addr_size,
 				   mmio->size, 1, mmio->rep);
 		if (!mmio->rep || hvx_rep_done(vcpu, mmio->addr_size))
-			hvx_advance_rip(mmio->len);
+			hvx_advance_rip(vcpu, mmio->len);
 		return 1;
 	}
 
@@ -1300,7 +1231,7 @@ int hvx_complete_mmio(struct hvx_vcpu *vcpu)
 		val = (u32)val;		/* 32-bit writes zero-extend */
 	}
 	hvx_reg_write(vcpu, reg, val);
-	hvx_advance_rip(mmio->len);
+	hvx_advance_rip(vcpu, mmio->len);
 	return 1;
 }
 
