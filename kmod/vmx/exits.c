@@ -250,12 +250,12 @@ static int hvx_handle_cr(struct hvx_vcpu *vcpu)
 		hvx_reg_write(vcpu, reg, vcpu->vmx.cr8);
 		break;
 	case 2:		/* CLTS */
-		if (hvx_set_cr0(vcpu, hvx_guest_cr0() & ~X86_CR0_TS))
+		if (hvx_set_cr0(vcpu, hvx_guest_cr0(vcpu) & ~X86_CR0_TS))
 			return hvx_inject_gp(vcpu);
 		break;
 	case 3:		/* LMSW: sets PE, MP, EM and TS; cannot clear PE */
 		val = (qual >> 16) & 0xf;
-		val |= hvx_guest_cr0() & ~0xeUL;
+		val |= hvx_guest_cr0(vcpu) & ~0xeUL;
 		if (hvx_set_cr0(vcpu, val))
 			return hvx_inject_gp(vcpu);
 		break;
@@ -284,7 +284,7 @@ static int hvx_handle_dr(struct hvx_vcpu *vcpu)
 	unsigned long val;
 
 	if (dr == 4 || dr == 5) {
-		if (hvx_guest_cr4() & X86_CR4_DE)
+		if (hvx_guest_cr4(vcpu) & X86_CR4_DE)
 			return hvx_inject_ud(vcpu);
 		dr += 2;
 	}
@@ -326,17 +326,17 @@ static int hvx_walk_read(void *ctx, u64 gpa, void *val, unsigned int size)
 /* The guest's paging state, for the walker.  The vCPU is loaded. */
 static void hvx_get_paging(struct hvx_vcpu *vcpu, struct hvx_paging *pg)
 {
-	unsigned long cr0 = hvx_guest_cr0();
-	unsigned long cr4 = hvx_guest_cr4();
+	unsigned long cr0 = hvx_guest_cr0(vcpu);
+	unsigned long cr4 = hvx_guest_cr4(vcpu);
 
 	memset(pg, 0, sizeof(*pg));
-	pg->cr3 = vmcs_readl(GUEST_CR3);
+	pg->cr3 = hvx_guest_cr3(vcpu);
 	pg->pse = cr4 & X86_CR4_PSE;
 	pg->wp = cr0 & X86_CR0_WP;
 	pg->nx = vcpu->efer & EFER_NX;
 	pg->smep = cr4 & X86_CR4_SMEP;
 	pg->smap = cr4 & X86_CR4_SMAP;
-	pg->ac = vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_AC;
+	pg->ac = hvx_guest_rflags(vcpu) & X86_EFLAGS_AC;
 	pg->maxphyaddr = boot_cpu_data.x86_phys_bits;
 	if (!(cr0 & X86_CR0_PG))
 		pg->mode = HVX_PAGING_NONE;
@@ -346,22 +346,9 @@ static void hvx_get_paging(struct hvx_vcpu *vcpu, struct hvx_paging *pg)
 		pg->mode = HVX_PAGING_PAE;
 	else
 		pg->mode = HVX_PAGING_32;
-	if (pg->mode == HVX_PAGING_PAE) {
-		pg->pdpte[0] = vmcs_read64(GUEST_PDPTR0);
-		pg->pdpte[1] = vmcs_read64(GUEST_PDPTR1);
-		pg->pdpte[2] = vmcs_read64(GUEST_PDPTR2);
-		pg->pdpte[3] = vmcs_read64(GUEST_PDPTR3);
-	}
+	if (pg->mode == HVX_PAGING_PAE)
+		hvx_guest_pdptrs(vcpu, pg->pdpte);
 }
-
-/*
- * The VMCS base field of each segment register, in VMX's numbering (that
- * of instruction information, and enum hvx_seg).
- */
-static const u16 hvx_seg_base_field[] = {
-	GUEST_ES_BASE, GUEST_CS_BASE, GUEST_SS_BASE,
-	GUEST_DS_BASE, GUEST_FS_BASE, GUEST_GS_BASE,
-};
 
 /* The access an explicit data access of the guest makes at its CPL. */
 static u32 hvx_data_access(struct hvx_vcpu *vcpu, bool write)
@@ -450,7 +437,7 @@ static u64 hvx_string_linear(struct hvx_vcpu *vcpu, unsigned int seg,
 	bool wide = hvx_64bit_code(vcpu);
 
 	if (!wide || seg == HVX_SEG_FS || seg == HVX_SEG_GS)
-		gva += __vmcs_readl(hvx_seg_base_field[seg]);
+		gva += hvx_guest_seg_base(vcpu, seg);
 	return wide ? gva : (u32)gva;
 }
 
@@ -531,7 +518,7 @@ static int hvx_pio_string_copy(struct hvx_vcpu *vcpu, bool to_guest,
 			       bool check)
 {
 	struct hvx_pio *pio = &vcpu->pio;
-	bool down = vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_DF;
+	bool down = hvx_guest_rflags(vcpu) & X86_EFLAGS_DF;
 	unsigned int bytes = pio->count * pio->size;
 	u32 access = hvx_data_access(vcpu, to_guest);
 	bool wide = hvx_64bit_code(vcpu);
@@ -584,7 +571,7 @@ static void hvx_string_advance(struct hvx_vcpu *vcpu, bool si, bool di,
 {
 	long delta = (long)count * size;
 
-	if (vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_DF)
+	if (hvx_guest_rflags(vcpu) & X86_EFLAGS_DF)
 		delta = -delta;
 	if (si)
 		hvx_string_reg_add(vcpu, HVX_REG_RSI, addr_size, delta);
@@ -626,7 +613,7 @@ int hvx_complete_pio(struct hvx_vcpu *vcpu)
 	 * The VMM moved the vCPU elsewhere (KVM_SET_REGS) since the exit:
 	 * the instruction is abandoned, as in KVM.
 	 */
-	if (vmcs_readl(GUEST_RIP) != pio->rip)
+	if (hvx_guest_rip(vcpu) != pio->rip)
 		return 1;
 
 	if (!pio->string) {
@@ -660,35 +647,21 @@ int hvx_complete_pio(struct hvx_vcpu *vcpu)
  * the page after struct kvm_run.  A REP string instruction goes in
  * batches of at most a page of data within one guest page (an element
  * that crosses into the next page goes alone), so that a #PF on the next
- * page comes after the elements before it, as on hardware.
+ * page comes after the elements before it, as on hardware.  vcpu->pio
+ * holds the instruction, as the exit described it (hvx_handle_io()).
  */
-static int hvx_handle_io(struct hvx_vcpu *vcpu)
+static int hvx_emulate_pio(struct hvx_vcpu *vcpu)
 {
-	unsigned long qual = vcpu->vmx.exit_qual;
 	struct hvx_pio *pio = &vcpu->pio;
 	struct kvm_run *run = vcpu->run;
 	unsigned long *g = vcpu->regs;
 	int r;
 
-	memset(pio, 0, sizeof(*pio));
-	pio->size = (qual & 7) + 1;
-	pio->in = qual & BIT(3);
-	pio->string = qual & BIT(4);
-	pio->rep = qual & BIT(5);
-	pio->port = qual >> 16;
-	pio->count = 1;
-
 	if (pio->string) {
-		u32 info = vmcs_read32(VMX_INSTRUCTION_INFO);
-		bool down = vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_DF;
+		bool down = hvx_guest_rflags(vcpu) & X86_EFLAGS_DF;
 		int reg = pio->in ? HVX_REG_RDI : HVX_REG_RSI;
 		unsigned long mask, count;
 
-		/* Bits 9:7 address size (16/32/64), 17:15 segment (OUTS). */
-		pio->addr_size = 2 << ((info >> 7) & 7);
-		pio->seg = pio->in ? HVX_SEG_ES : (info >> 15) & 7;
-		if (pio->addr_size > 8 || pio->seg > HVX_SEG_GS)
-			return hvx_internal_error(vcpu, KVM_INTERNAL_ERROR_EMULATION);
 		mask = hvx_addr_mask(pio->addr_size);
 		count = pio->rep ? g[HVX_REG_RCX] & mask : 1;
 		if (!count)
@@ -706,7 +679,7 @@ static int hvx_handle_io(struct hvx_vcpu *vcpu)
 	}
 
 	pio->pending = true;
-	pio->rip = vmcs_readl(GUEST_RIP);
+	pio->rip = hvx_guest_rip(vcpu);
 	run->exit_reason = KVM_EXIT_IO;
 	run->io.direction = pio->in ? KVM_EXIT_IO_IN : KVM_EXIT_IO_OUT;
 	run->io.size = pio->size;
@@ -714,6 +687,32 @@ static int hvx_handle_io(struct hvx_vcpu *vcpu)
 	run->io.count = pio->count;
 	run->io.data_offset = HVX_PIO_PAGE_OFFSET * PAGE_SIZE;
 	return 0;
+}
+
+/* The port I/O instruction, from the exit qualification. */
+static int hvx_handle_io(struct hvx_vcpu *vcpu)
+{
+	unsigned long qual = vcpu->vmx.exit_qual;
+	struct hvx_pio *pio = &vcpu->pio;
+
+	memset(pio, 0, sizeof(*pio));
+	pio->size = (qual & 7) + 1;
+	pio->in = qual & BIT(3);
+	pio->string = qual & BIT(4);
+	pio->rep = qual & BIT(5);
+	pio->port = qual >> 16;
+	pio->count = 1;
+
+	if (pio->string) {
+		u32 info = vmcs_read32(VMX_INSTRUCTION_INFO);
+
+		/* Bits 9:7 address size (16/32/64), 17:15 segment (OUTS). */
+		pio->addr_size = 2 << ((info >> 7) & 7);
+		pio->seg = pio->in ? HVX_SEG_ES : (info >> 15) & 7;
+		if (pio->addr_size > 8 || pio->seg > HVX_SEG_GS)
+			return hvx_internal_error(vcpu, KVM_INTERNAL_ERROR_EMULATION);
+	}
+	return hvx_emulate_pio(vcpu);
 }
 
 static bool hvx_canonical(u64 addr)
@@ -762,25 +761,16 @@ static __always_inline int hvx_get_msr(struct hvx_vcpu *vcpu, u32 index,
 		*val = vcpu->kernel_gs_base;
 		break;
 	case MSR_FS_BASE:
-		*val = vmcs_readl(GUEST_FS_BASE);
-		break;
 	case MSR_GS_BASE:
-		*val = vmcs_readl(GUEST_GS_BASE);
-		break;
 	case MSR_IA32_SYSENTER_CS:
-		*val = vmcs_read32(GUEST_SYSENTER_CS);
-		break;
 	case MSR_IA32_SYSENTER_ESP:
-		*val = vmcs_readl(GUEST_SYSENTER_ESP);
-		break;
 	case MSR_IA32_SYSENTER_EIP:
-		*val = vmcs_readl(GUEST_SYSENTER_EIP);
+	case MSR_IA32_TSC:
+	case MSR_IA32_DEBUGCTLMSR:
+		*val = hvx_vmcs_get_msr(vcpu, index);
 		break;
 	case MSR_IA32_CR_PAT:
 		*val = vcpu->pat;
-		break;
-	case MSR_IA32_TSC:
-		*val = rdtsc() + vmcs_read64(TSC_OFFSET);
 		break;
 	case MSR_IA32_APICBASE:
 		*val = APIC_DEFAULT_PHYS_BASE | MSR_IA32_APICBASE_ENABLE |
@@ -788,9 +778,6 @@ static __always_inline int hvx_get_msr(struct hvx_vcpu *vcpu, u32 index,
 		break;
 	case MSR_IA32_MISC_ENABLE:
 		*val = vcpu->misc_enable;
-		break;
-	case MSR_IA32_DEBUGCTLMSR:
-		*val = vmcs_read64(GUEST_IA32_DEBUGCTL);
 		break;
 	case MSR_IA32_SPEC_CTRL:
 		if (!hvx_spec_ctrl_valid_bits())
@@ -831,14 +818,8 @@ static __always_inline int hvx_set_msr(struct hvx_vcpu *vcpu, u32 index,
 			vcpu->syscall_msrs[HVX_URET_CSTAR] = val;
 		else if (index == MSR_KERNEL_GS_BASE)
 			vcpu->kernel_gs_base = val;
-		else if (index == MSR_FS_BASE)
-			vmcs_writel(GUEST_FS_BASE, val);
-		else if (index == MSR_GS_BASE)
-			vmcs_writel(GUEST_GS_BASE, val);
-		else if (index == MSR_IA32_SYSENTER_ESP)
-			vmcs_writel(GUEST_SYSENTER_ESP, val);
 		else
-			vmcs_writel(GUEST_SYSENTER_EIP, val);
+			hvx_vmcs_set_msr(vcpu, index, val);
 		break;
 	case MSR_SYSCALL_MASK:
 		if (val >> 32)
@@ -846,20 +827,16 @@ static __always_inline int hvx_set_msr(struct hvx_vcpu *vcpu, u32 index,
 		vcpu->syscall_msrs[HVX_URET_SFMASK] = val;
 		break;
 	case MSR_IA32_SYSENTER_CS:
-		vmcs_write32(GUEST_SYSENTER_CS, val);
+		hvx_vmcs_set_msr(vcpu, index, val);
 		break;
 	case MSR_IA32_CR_PAT:
 		if (!hvx_pat_valid(val))
 			return 1;
 		vcpu->pat = val;
-		if (hvx_vmcs_config.vmentry & VM_ENTRY_LOAD_IA32_PAT)
-			vmcs_write64(GUEST_IA32_PAT, val);
+		hvx_vmcs_set_msr(vcpu, index, val);
 		break;
 	case MSR_IA32_TSC:
-		if (!(hvx_vmcs_config.cpu_based & CPU_BASED_USE_TSC_OFFSETTING))
-			return 1;
-		vmcs_write64(TSC_OFFSET, val - rdtsc());
-		break;
+		return hvx_vmcs_set_msr(vcpu, index, val);
 	case MSR_IA32_APICBASE:
 	{
 		u64 cur;
@@ -881,7 +858,7 @@ static __always_inline int hvx_set_msr(struct hvx_vcpu *vcpu, u32 index,
 		val &= ~(u64)(DEBUGCTLMSR_BTF | DEBUGCTLMSR_LBR);
 		if (val)
 			return 1;
-		vmcs_write64(GUEST_IA32_DEBUGCTL, val);
+		hvx_vmcs_set_msr(vcpu, index, val);
 		break;
 	case MSR_IA32_SPEC_CTRL:
 		/* vmenter.S switches it around the entry. */
@@ -999,14 +976,14 @@ static int hvx_handle_wrmsr(struct hvx_vcpu *vcpu)
 static unsigned int hvx_fetch_insn(struct hvx_vcpu *vcpu, u8 *buf)
 {
 	u32 access = HVX_PF_FETCH | (hvx_cpl(vcpu) == 3 ? HVX_PF_USER : 0);
-	u64 gva = vmcs_readl(GUEST_RIP), gpa;
+	u64 gva = hvx_guest_rip(vcpu), gpa;
 	bool wide = hvx_64bit_code(vcpu);
 	struct hvx_paging pg;
 	unsigned int n = 0, chunk;
 	u32 pf_error;
 
 	if (!wide)
-		gva += vmcs_readl(GUEST_CS_BASE);
+		gva += hvx_guest_seg_base(vcpu, HVX_SEG_CS);
 	hvx_get_paging(vcpu, &pg);
 
 	hvx_vcpu_put(vcpu);
@@ -1048,7 +1025,7 @@ static int hvx_mmio_failure(struct hvx_vcpu *vcpu, u64 gpa, const u8 *bytes,
 	/* flags, the 16 bytes of insn_size and insn_bytes, gpa, RIP */
 	run->emulation_failure.ndata = 5;
 	run->internal.data[3] = gpa;
-	run->internal.data[4] = vmcs_readl(GUEST_RIP);
+	run->internal.data[4] = hvx_guest_rip(vcpu);
 	return 0;
 }
 
@@ -1059,7 +1036,7 @@ static int hvx_mmio_failure(struct hvx_vcpu *vcpu, u64 gpa, const u8 *bytes,
  * exit says which side is MMIO: a write fault is the destination, a read
  * fault MOVS's source.  MMIO on both sides is not emulated.
  */
-static int hvx_mmio_string(struct hvx_vcpu *vcpu, u64 gpa,
+static int hvx_mmio_string(struct hvx_vcpu *vcpu, u64 gpa, bool write,
 			   const struct hvx_insn *insn, const u8 *bytes,
 			   unsigned int n)
 {
@@ -1074,7 +1051,7 @@ static int hvx_mmio_string(struct hvx_vcpu *vcpu, u64 gpa,
 		return 1;
 	}
 
-	if (!(vcpu->vmx.exit_qual & EPT_VIOLATION_ACC_WRITE)) {
+	if (!write) {
 		/*
 		 * MOVS from MMIO: the element goes to ES:rDI on return.  A
 		 * destination the guest may not write faults before the
@@ -1090,7 +1067,7 @@ static int hvx_mmio_string(struct hvx_vcpu *vcpu, u64 gpa,
 		*mmio = (struct hvx_mmio) {
 			.pending = true, .string = true, .rep = insn->rep,
 			.size = insn->size, .addr_size = insn->addr_size,
-			.len = insn->len, .rip = vmcs_readl(GUEST_RIP),
+			.len = insn->len, .rip = hvx_guest_rip(vcpu),
 		};
 		return 0;
 	}
@@ -1113,9 +1090,14 @@ static int hvx_mmio_string(struct hvx_vcpu *vcpu, u64 gpa,
 	return 0;
 }
 
-static int hvx_handle_mmio(struct hvx_vcpu *vcpu, u64 gpa)
+/*
+ * An access to MMIO at @gpa, linear address @gla: @data when it is the
+ * guest's data access to that address and nothing else (not a fetch, a
+ * page-table walk or an event's delivery), @write when it writes.
+ */
+static int hvx_emulate_mmio(struct hvx_vcpu *vcpu, u64 gpa, u64 gla,
+			    bool data, bool write)
 {
-	unsigned long qual = vcpu->vmx.exit_qual;
 	struct hvx_mmio *mmio = &vcpu->mmio;
 	struct kvm_run *run = vcpu->run;
 	u8 bytes[HVX_INSN_MAX];
@@ -1130,9 +1112,7 @@ static int hvx_handle_mmio(struct hvx_vcpu *vcpu, u64 gpa)
 	 * (the IDT or a stack in MMIO).
 	 */
 	n = hvx_fetch_insn(vcpu, bytes);
-	if ((qual & EPT_VIOLATION_ACC_INSTR) ||
-	    !(qual & EPT_VIOLATION_GVA_IS_VALID) ||
-	    !(qual & EPT_VIOLATION_GVA_TRANSLATED) || vcpu->vmx.event.pending)
+	if (!data)
 		return hvx_mmio_failure(vcpu, gpa, bytes, n);
 
 	if (hvx_decode_insn(bytes, n, hvx_code_size(vcpu), &insn))
@@ -1143,7 +1123,7 @@ static int hvx_handle_mmio(struct hvx_vcpu *vcpu, u64 gpa)
 	 * page, not where it starts).
 	 */
 	if ((gpa & ~PAGE_MASK) + insn.size > PAGE_SIZE ||
-	    (vmcs_readl(GUEST_LINEAR_ADDRESS) & ~PAGE_MASK) != (gpa & ~PAGE_MASK))
+	    (gla & ~PAGE_MASK) != (gpa & ~PAGE_MASK))
 		return hvx_mmio_failure(vcpu, gpa, bytes, n);
 
 	run->exit_reason = KVM_EXIT_MMIO;
@@ -1151,14 +1131,14 @@ static int hvx_handle_mmio(struct hvx_vcpu *vcpu, u64 gpa)
 	run->mmio.len = insn.size;
 	memset(run->mmio.data, 0, sizeof(run->mmio.data));
 	if (insn.op == HVX_INSN_MOVS || insn.op == HVX_INSN_STOS)
-		return hvx_mmio_string(vcpu, gpa, &insn, bytes, n);
+		return hvx_mmio_string(vcpu, gpa, write, &insn, bytes, n);
 	if (insn.op == HVX_INSN_LOAD) {
 		run->mmio.is_write = 0;
 		*mmio = (struct hvx_mmio) {
 			.pending = true, .sign_extend = insn.sign_extend,
 			.high_byte = insn.high_byte, .reg = insn.reg,
 			.size = insn.size, .reg_size = insn.reg_size,
-			.len = insn.len, .rip = vmcs_readl(GUEST_RIP),
+			.len = insn.len, .rip = hvx_guest_rip(vcpu),
 		};
 		return 0;
 	}
@@ -1196,7 +1176,7 @@ int hvx_complete_mmio(struct hvx_vcpu *vcpu)
 	if (!mmio->pending)
 		return 1;
 	mmio->pending = false;
-	if (vmcs_readl(GUEST_RIP) != mmio->rip)
+	if (hvx_guest_rip(vcpu) != mmio->rip)
 		return 1;
 
 	memcpy(&val, vcpu->run->mmio.data, mmio->size);
@@ -1233,6 +1213,19 @@ int hvx_complete_mmio(struct hvx_vcpu *vcpu)
 	hvx_reg_write(vcpu, reg, val);
 	hvx_advance_rip(vcpu, mmio->len);
 	return 1;
+}
+
+/* What the exit says about an access to MMIO at @gpa. */
+static int hvx_handle_mmio(struct hvx_vcpu *vcpu, u64 gpa)
+{
+	unsigned long qual = vcpu->vmx.exit_qual;
+	bool data = !(qual & EPT_VIOLATION_ACC_INSTR) &&
+		    (qual & EPT_VIOLATION_GVA_IS_VALID) &&
+		    (qual & EPT_VIOLATION_GVA_TRANSLATED) &&
+		    !vcpu->vmx.event.pending;
+
+	return hvx_emulate_mmio(vcpu, gpa, vmcs_readl(GUEST_LINEAR_ADDRESS),
+				data, qual & EPT_VIOLATION_ACC_WRITE);
 }
 
 /*

@@ -2,12 +2,15 @@
 /*
  * What kmod/x86/ asks of the VT-x layer (../x86/guest.h): the guest's
  * registers, mode and privilege as the VMCS holds them, and stepping over
- * an instruction.  The vCPU is loaded.
+ * an instruction.  The vCPU is loaded.  (CR0 and CR4 are state.c's.)
  */
+#include <linux/bug.h>
+#include <asm/msr.h>
 #include <asm/vmx.h>
 
 #include "../vm.h"
 #include "../x86/guest.h"
+#include "capabilities.h"
 #include "vmx_ops.h"
 
 unsigned long hvx_reg_read(struct hvx_vcpu *vcpu, int reg)
@@ -23,6 +26,102 @@ void hvx_reg_write(struct hvx_vcpu *vcpu, int reg, unsigned long val)
 		vmcs_writel(GUEST_RSP, val);
 	else
 		vcpu->regs[reg] = val;
+}
+
+unsigned long hvx_guest_rip(struct hvx_vcpu *vcpu)
+{
+	return vmcs_readl(GUEST_RIP);
+}
+
+unsigned long hvx_guest_rflags(struct hvx_vcpu *vcpu)
+{
+	return vmcs_readl(GUEST_RFLAGS);
+}
+
+unsigned long hvx_guest_cr3(struct hvx_vcpu *vcpu)
+{
+	return vmcs_readl(GUEST_CR3);
+}
+
+void hvx_guest_pdptrs(struct hvx_vcpu *vcpu, u64 *pdpte)
+{
+	pdpte[0] = vmcs_read64(GUEST_PDPTR0);
+	pdpte[1] = vmcs_read64(GUEST_PDPTR1);
+	pdpte[2] = vmcs_read64(GUEST_PDPTR2);
+	pdpte[3] = vmcs_read64(GUEST_PDPTR3);
+}
+
+/*
+ * The VMCS base field of each segment register, in VMX's numbering (that
+ * of instruction information, and enum hvx_seg).
+ */
+static const u16 hvx_seg_base_field[] = {
+	GUEST_ES_BASE, GUEST_CS_BASE, GUEST_SS_BASE,
+	GUEST_DS_BASE, GUEST_FS_BASE, GUEST_GS_BASE,
+};
+
+unsigned long hvx_guest_seg_base(struct hvx_vcpu *vcpu, unsigned int seg)
+{
+	return __vmcs_readl(hvx_seg_base_field[seg]);
+}
+
+u64 hvx_vmcs_get_msr(struct hvx_vcpu *vcpu, u32 index)
+{
+	switch (index) {
+	case MSR_FS_BASE:
+		return vmcs_readl(GUEST_FS_BASE);
+	case MSR_GS_BASE:
+		return vmcs_readl(GUEST_GS_BASE);
+	case MSR_IA32_SYSENTER_CS:
+		return vmcs_read32(GUEST_SYSENTER_CS);
+	case MSR_IA32_SYSENTER_ESP:
+		return vmcs_readl(GUEST_SYSENTER_ESP);
+	case MSR_IA32_SYSENTER_EIP:
+		return vmcs_readl(GUEST_SYSENTER_EIP);
+	case MSR_IA32_TSC:
+		return rdtsc() + vmcs_read64(TSC_OFFSET);
+	case MSR_IA32_DEBUGCTLMSR:
+		return vmcs_read64(GUEST_IA32_DEBUGCTL);
+	}
+	WARN_ON_ONCE(1);
+	return 0;
+}
+
+int hvx_vmcs_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val)
+{
+	switch (index) {
+	case MSR_FS_BASE:
+		vmcs_writel(GUEST_FS_BASE, val);
+		break;
+	case MSR_GS_BASE:
+		vmcs_writel(GUEST_GS_BASE, val);
+		break;
+	case MSR_IA32_SYSENTER_CS:
+		vmcs_write32(GUEST_SYSENTER_CS, val);
+		break;
+	case MSR_IA32_SYSENTER_ESP:
+		vmcs_writel(GUEST_SYSENTER_ESP, val);
+		break;
+	case MSR_IA32_SYSENTER_EIP:
+		vmcs_writel(GUEST_SYSENTER_EIP, val);
+		break;
+	case MSR_IA32_CR_PAT:
+		if (hvx_vmcs_config.vmentry & VM_ENTRY_LOAD_IA32_PAT)
+			vmcs_write64(GUEST_IA32_PAT, val);
+		break;
+	case MSR_IA32_TSC:
+		if (!(hvx_vmcs_config.cpu_based & CPU_BASED_USE_TSC_OFFSETTING))
+			return 1;
+		vmcs_write64(TSC_OFFSET, val - rdtsc());
+		break;
+	case MSR_IA32_DEBUGCTLMSR:
+		vmcs_write64(GUEST_IA32_DEBUGCTL, val);
+		break;
+	default:
+		WARN_ON_ONCE(1);
+		return 1;
+	}
+	return 0;
 }
 
 bool hvx_long_mode(struct hvx_vcpu *vcpu)

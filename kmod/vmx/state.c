@@ -12,6 +12,7 @@
 
 #include "../vm.h"
 #include "../x86/fpu.h"
+#include "../x86/guest.h"
 #include "capabilities.h"
 #include "vmx_ops.h"
 
@@ -111,14 +112,14 @@ static bool hvx_guest_paging(void)
 }
 
 /* The guest's view of CR0: its own bits, and the shadow of hvx's. */
-unsigned long hvx_guest_cr0(void)
+unsigned long hvx_guest_cr0(struct hvx_vcpu *vcpu)
 {
 	return (vmcs_readl(GUEST_CR0) & ~HVX_CR0_HOST_OWNED) |
 	       (vmcs_readl(CR0_READ_SHADOW) & HVX_CR0_HOST_OWNED);
 }
 
 /* Likewise for CR4, whose host-owned bits are in CR4_GUEST_HOST_MASK. */
-unsigned long hvx_guest_cr4(void)
+unsigned long hvx_guest_cr4(struct hvx_vcpu *vcpu)
 {
 	unsigned long mask = vmcs_readl(CR4_GUEST_HOST_MASK);
 
@@ -201,8 +202,8 @@ static void hvx_write_cr4(unsigned long cr4)
  */
 int hvx_set_cr0(struct hvx_vcpu *vcpu, unsigned long cr0)
 {
-	unsigned long old = hvx_guest_cr0();
-	unsigned long cr4 = hvx_guest_cr4();
+	unsigned long old = hvx_guest_cr0(vcpu);
+	unsigned long cr4 = hvx_guest_cr4(vcpu);
 	bool cs_l = vmcs_read32(GUEST_CS_AR_BYTES) & VMX_AR_L_MASK;
 
 	if (!hvx_cr0_valid(cr0))
@@ -237,8 +238,8 @@ int hvx_set_cr0(struct hvx_vcpu *vcpu, unsigned long cr0)
  */
 int hvx_set_cr4(struct hvx_vcpu *vcpu, unsigned long cr4)
 {
-	unsigned long old = hvx_guest_cr4();
-	unsigned long cr0 = hvx_guest_cr0();
+	unsigned long old = hvx_guest_cr4(vcpu);
+	unsigned long cr0 = hvx_guest_cr0(vcpu);
 
 	if ((cr4 & ~hvx_cr4_guest_bits) || (cr4 & vcpu->cr4_reserved))
 		return 1;
@@ -413,9 +414,9 @@ void hvx_vmx_get_sregs(struct hvx_vcpu *vcpu, struct kvm_sregs *s)
 	s->gdt.limit = vmcs_read32(GUEST_GDTR_LIMIT);
 	s->idt.base = vmcs_readl(GUEST_IDTR_BASE);
 	s->idt.limit = vmcs_read32(GUEST_IDTR_LIMIT);
-	s->cr0 = hvx_guest_cr0();
+	s->cr0 = hvx_guest_cr0(vcpu);
 	s->cr3 = vmcs_readl(GUEST_CR3);
-	s->cr4 = hvx_guest_cr4();
+	s->cr4 = hvx_guest_cr4(vcpu);
 	hvx_vcpu_put(vcpu);
 	s->cr2 = vcpu->cr2;
 	s->cr8 = vmx->cr8;

@@ -133,8 +133,6 @@ void hvx_vmx_get_regs(struct hvx_vcpu *vcpu, struct kvm_regs *regs);
 int hvx_vmx_set_regs(struct hvx_vcpu *vcpu, const struct kvm_regs *regs);
 void hvx_vmx_get_sregs(struct hvx_vcpu *vcpu, struct kvm_sregs *sregs);
 int hvx_vmx_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *sregs);
-unsigned long hvx_guest_cr0(void);
-unsigned long hvx_guest_cr4(void);
 int hvx_set_cr0(struct hvx_vcpu *vcpu, unsigned long val);
 int hvx_set_cr4(struct hvx_vcpu *vcpu, unsigned long val);
 int hvx_set_efer(struct hvx_vcpu *vcpu, u64 val);

@@ -29,7 +29,7 @@
 
 #include "../vm.h"
 #include "fpu.h"
-#include "../vmx/vcpu.h"
+#include "guest.h"
 
 #define F(x)	BIT(X86_FEATURE_##x & 31)
 
@@ -438,7 +438,7 @@ void hvx_cpuid_lookup(struct hvx_vcpu *vcpu, u32 function, u32 index,
 		return;
 	}
 	if (e->function == 1 && (e->ecx & F(XSAVE)) &&
-	    (hvx_guest_cr4() & X86_CR4_OSXSAVE))
+	    (hvx_guest_cr4(vcpu) & X86_CR4_OSXSAVE))
 		*ecx |= F(OSXSAVE);
 	else if (e->function == 0xd && e->index == 0 && vcpu->xcr0_allowed)
 		*ebx = hvx_xsave_size(vcpu->xcr0);

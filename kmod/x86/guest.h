@@ -26,6 +26,26 @@ unsigned int hvx_code_size(struct hvx_vcpu *vcpu);
 /* The current privilege level, SS.DPL. */
 int hvx_cpl(struct hvx_vcpu *vcpu);
 
+/* Registers the VMCS holds. */
+unsigned long hvx_guest_rip(struct hvx_vcpu *vcpu);
+unsigned long hvx_guest_rflags(struct hvx_vcpu *vcpu);
+unsigned long hvx_guest_cr0(struct hvx_vcpu *vcpu);
+unsigned long hvx_guest_cr3(struct hvx_vcpu *vcpu);
+unsigned long hvx_guest_cr4(struct hvx_vcpu *vcpu);
+/* The four PDPTEs of PAE paging, as the CPU loaded them. */
+void hvx_guest_pdptrs(struct hvx_vcpu *vcpu, u64 *pdpte);
+/* The base of segment @seg, in enum hvx_seg's numbering (decode.h). */
+unsigned long hvx_guest_seg_base(struct hvx_vcpu *vcpu, unsigned int seg);
+
+/*
+ * The MSRs whose guest value the VMCS holds (FS and GS base, the SYSENTER
+ * MSRs, DEBUGCTL, the TSC as TSC_OFFSET, PAT's copy): storage only, the
+ * caller checks the value.  Setting returns 1 where the VMCS cannot hold
+ * the MSR (no TSC offsetting), else 0.
+ */
+u64 hvx_vmcs_get_msr(struct hvx_vcpu *vcpu, u32 index);
+int hvx_vmcs_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val);
+
 /* Step over the instruction that exited, by its exit length. */
 void hvx_skip_instruction(struct hvx_vcpu *vcpu);
 /* Step over an emulated instruction of @len bytes. */

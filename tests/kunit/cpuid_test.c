@@ -13,7 +13,7 @@
 /* The guest's CR4, as the VMCS would give it. */
 static unsigned long test_guest_cr4;
 
-unsigned long hvx_guest_cr4(void)
+unsigned long hvx_guest_cr4(struct hvx_vcpu *vcpu)
 {
 	return test_guest_cr4;
 }
