@@ -64,7 +64,7 @@ long hvx_check_extension(struct hvx_vm *vm, long ext)
 /*
  * The MSRs KVM_GET_MSR_INDEX_LIST names, those a VMM saves and restores:
  * every MSR hvx lets a guest use that holds state KVM_GET/SET_MSRS reach
- * (hvx_vmx_get_msr(), hvx_vmx_set_msr()).  IA32_SPEC_CTRL only where the
+ * (hvx_get_msr(), hvx_set_msr()).  IA32_SPEC_CTRL only where the
  * CPU has it; IA32_PRED_CMD and IA32_FLUSH_CMD are commands, with no
  * state; IA32_DEBUGCTL holds none either (a guest may only write 0), and
  * KVM does not list it.

@@ -16,6 +16,7 @@
 #include "compat.h"
 #include "vm.h"
 #include "x86/fpu.h"
+#include "x86/x86.h"
 
 static int hvx_vcpu_release(struct inode *inode, struct file *filp)
 {
@@ -105,8 +106,8 @@ static long hvx_vcpu_msrs(struct hvx_vcpu *vcpu, struct kvm_msrs __user *argp,
 
 	hvx_vcpu_load(vcpu);
 	for (i = 0; i < msrs.nmsrs; i++) {
-		if (set ? hvx_vmx_set_msr(vcpu, e[i].index, e[i].data) :
-			  hvx_vmx_get_msr(vcpu, e[i].index, &e[i].data))
+		if (set ? hvx_set_msr(vcpu, e[i].index, e[i].data) :
+			  hvx_get_msr(vcpu, e[i].index, &e[i].data))
 			break;
 	}
 	hvx_vcpu_put(vcpu);

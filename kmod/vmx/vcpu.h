@@ -135,16 +135,11 @@ void hvx_vmx_get_sregs(struct hvx_vcpu *vcpu, struct kvm_sregs *sregs);
 int hvx_vmx_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *sregs);
 int hvx_set_cr0(struct hvx_vcpu *vcpu, unsigned long val);
 int hvx_set_cr4(struct hvx_vcpu *vcpu, unsigned long val);
-int hvx_set_efer(struct hvx_vcpu *vcpu, u64 val);
 
 /* kmod/vmx/exits.c */
 int hvx_handle_exit(struct hvx_vcpu *vcpu);
 int hvx_complete_pio(struct hvx_vcpu *vcpu);
 int hvx_complete_mmio(struct hvx_vcpu *vcpu);
-void hvx_inject_exception(struct hvx_vcpu *vcpu, u8 vector, bool has_error,
-			  u32 error_code);
-int hvx_vmx_get_msr(struct hvx_vcpu *vcpu, u32 index, u64 *val);
-int hvx_vmx_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val);
 
 /* kmod/vmx/vmenter.S */
 int hvx_vmenter(unsigned long *regs, bool launched, u64 guest_spec_ctrl);

@@ -58,7 +58,7 @@
 /*
  * CPUID.(7,0):EDX: the guest's own defences against speculative execution
  * attacks, where the host's CPU has them (the MSRs behind them are in
- * kmod/vmx/exits.c), and IA32_ARCH_CAPABILITIES, which hvx always
+ * kmod/x86/msr.c), and IA32_ARCH_CAPABILITIES, which hvx always
  * answers (kmod/vmx/isolation.c), as KVM does.
  */
 static u32 hvx_7_edx(void)

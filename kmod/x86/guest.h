@@ -10,6 +10,7 @@
 #define HVX_X86_GUEST_H
 
 #include <linux/types.h>
+#include <asm/trapnr.h>
 
 struct hvx_vcpu;
 
@@ -45,6 +46,20 @@ unsigned long hvx_guest_seg_base(struct hvx_vcpu *vcpu, unsigned int seg);
  */
 u64 hvx_vmcs_get_msr(struct hvx_vcpu *vcpu, u32 index);
 int hvx_vmcs_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val);
+
+/* Deliver a hardware exception on the next entry. */
+void hvx_inject_exception(struct hvx_vcpu *vcpu, u8 vector, bool has_error,
+			  u32 error_code);
+
+/* #GP(0), for a handler to return (1: enter the guest again). */
+static inline int hvx_inject_gp(struct hvx_vcpu *vcpu)
+{
+	hvx_inject_exception(vcpu, GP_VECTOR, true, 0);
+	return 1;
+}
+
+/* The guest writes EFER (state.c): 0, or 1 for #GP. */
+int hvx_set_efer(struct hvx_vcpu *vcpu, u64 val);
 
 /* Step over the instruction that exited, by its exit length. */
 void hvx_skip_instruction(struct hvx_vcpu *vcpu);

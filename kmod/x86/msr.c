@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The MSRs a guest may use: their rules, RDMSR and WRMSR, and
+ * KVM_GET/SET_MSRS.  Where the VMCS holds an MSR's value, guest.h's
+ * hvx_vmcs_get/set_msr() reach it.  The vCPU is loaded.
+ */
+#include <asm/apicdef.h>
+#include <asm/cpufeature.h>
+#include <asm/msr.h>
+
+#include "../vm.h"
+#include "../vmx/isolation.h"
+#include "guest.h"
+#include "x86.h"
+
+static bool hvx_canonical(u64 addr)
+{
+	return (s64)(addr << 16) >> 16 == (s64)addr;
+}
+
+/* PAT entries must be valid memory types: 0, 1, 4, 5, 6, 7. */
+static bool hvx_pat_valid(u64 pat)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		u8 type = pat >> (i * 8);
+
+		if (type > 7 || type == 2 || type == 3)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * RDMSR and KVM_GET_MSRS: see hvx_get_msr().  Inlined, so that the
+ * RDMSR exit handler does not pay a call (measured: 14 instructions).
+ */
+static __always_inline int __hvx_get_msr(struct hvx_vcpu *vcpu, u32 index,
+					 u64 *val)
+{
+	switch (index) {
+	case MSR_EFER:
+		*val = vcpu->efer;
+		break;
+	case MSR_STAR:
+		*val = vcpu->syscall_msrs[HVX_URET_STAR];
+		break;
+	case MSR_LSTAR:
+		*val = vcpu->syscall_msrs[HVX_URET_LSTAR];
+		break;
+	case MSR_CSTAR:
+		*val = vcpu->syscall_msrs[HVX_URET_CSTAR];
+		break;
+	case MSR_SYSCALL_MASK:
+		*val = vcpu->syscall_msrs[HVX_URET_SFMASK];
+		break;
+	case MSR_KERNEL_GS_BASE:
+		*val = vcpu->kernel_gs_base;
+		break;
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+	case MSR_IA32_SYSENTER_CS:
+	case MSR_IA32_SYSENTER_ESP:
+	case MSR_IA32_SYSENTER_EIP:
+	case MSR_IA32_TSC:
+	case MSR_IA32_DEBUGCTLMSR:
+		*val = hvx_vmcs_get_msr(vcpu, index);
+		break;
+	case MSR_IA32_CR_PAT:
+		*val = vcpu->pat;
+		break;
+	case MSR_IA32_APICBASE:
+		*val = APIC_DEFAULT_PHYS_BASE | MSR_IA32_APICBASE_ENABLE |
+		       (vcpu->id ? 0 : MSR_IA32_APICBASE_BSP);
+		break;
+	case MSR_IA32_MISC_ENABLE:
+		*val = vcpu->misc_enable;
+		break;
+	case MSR_IA32_SPEC_CTRL:
+		if (!hvx_spec_ctrl_valid_bits())
+			return 1;
+		*val = vcpu->spec_ctrl;
+		break;
+	case MSR_IA32_ARCH_CAPABILITIES:
+		*val = hvx_guest_arch_capabilities();
+		break;
+	default:
+		return 1;
+	}
+	return 0;
+}
+
+/* WRMSR and KVM_SET_MSRS: see hvx_set_msr(); inlined likewise. */
+static __always_inline int __hvx_set_msr(struct hvx_vcpu *vcpu, u32 index,
+					 u64 val)
+{
+	switch (index) {
+	case MSR_EFER:
+		return hvx_set_efer(vcpu, val);
+	case MSR_STAR:
+		vcpu->syscall_msrs[HVX_URET_STAR] = val;
+		break;
+	case MSR_LSTAR:
+	case MSR_CSTAR:
+	case MSR_KERNEL_GS_BASE:
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+	case MSR_IA32_SYSENTER_ESP:
+	case MSR_IA32_SYSENTER_EIP:
+		if (!hvx_canonical(val))
+			return 1;
+		if (index == MSR_LSTAR)
+			vcpu->syscall_msrs[HVX_URET_LSTAR] = val;
+		else if (index == MSR_CSTAR)
+			vcpu->syscall_msrs[HVX_URET_CSTAR] = val;
+		else if (index == MSR_KERNEL_GS_BASE)
+			vcpu->kernel_gs_base = val;
+		else
+			hvx_vmcs_set_msr(vcpu, index, val);
+		break;
+	case MSR_SYSCALL_MASK:
+		if (val >> 32)
+			return 1;
+		vcpu->syscall_msrs[HVX_URET_SFMASK] = val;
+		break;
+	case MSR_IA32_SYSENTER_CS:
+		hvx_vmcs_set_msr(vcpu, index, val);
+		break;
+	case MSR_IA32_CR_PAT:
+		if (!hvx_pat_valid(val))
+			return 1;
+		vcpu->pat = val;
+		hvx_vmcs_set_msr(vcpu, index, val);
+		break;
+	case MSR_IA32_TSC:
+		return hvx_vmcs_set_msr(vcpu, index, val);
+	case MSR_IA32_APICBASE:
+	{
+		u64 cur;
+
+		/* Without an APIC model, the base cannot move. */
+		__hvx_get_msr(vcpu, index, &cur);
+		if (val != cur)
+			return 1;
+		break;
+	}
+	case MSR_IA32_MISC_ENABLE:
+		vcpu->misc_enable = val;
+		break;
+	case MSR_IA32_DEBUGCTLMSR:
+		/*
+		 * Branch tracing and LBRs are not virtualised: as KVM, drop
+		 * those bits rather than fail a guest that tries them.
+		 */
+		val &= ~(u64)(DEBUGCTLMSR_BTF | DEBUGCTLMSR_LBR);
+		if (val)
+			return 1;
+		hvx_vmcs_set_msr(vcpu, index, val);
+		break;
+	case MSR_IA32_SPEC_CTRL:
+		/* vmenter.S switches it around the entry. */
+		if (!hvx_spec_ctrl_valid_bits() ||
+		    (val & ~hvx_spec_ctrl_valid_bits()))
+			return 1;
+		vcpu->spec_ctrl = val;
+		break;
+	case MSR_IA32_PRED_CMD:
+		if (val & ~(u64)PRED_CMD_IBPB)
+			return 1;
+		if (!boot_cpu_has(X86_FEATURE_IBPB))
+			return 1;
+		if (val)
+			wrmsrl(MSR_IA32_PRED_CMD, PRED_CMD_IBPB);
+		break;
+	case MSR_IA32_FLUSH_CMD:
+		if ((val & ~(u64)L1D_FLUSH) ||
+		    !boot_cpu_has(X86_FEATURE_FLUSH_L1D))
+			return 1;
+		if (val)
+			wrmsrl(MSR_IA32_FLUSH_CMD, L1D_FLUSH);
+		break;
+	default:
+		return 1;
+	}
+	return 0;
+}
+
+/**
+ * hvx_get_msr - read one of the MSRs a guest may use
+ * @vcpu: the vCPU, loaded
+ * @index: the MSR
+ * @val: its value
+ *
+ * The guest's RDMSR and KVM_GET_MSRS come here.  KVM_GET_MSR_INDEX_LIST
+ * (kmod/main.c) names the same MSRs.
+ *
+ * Return: 0, or 1 for an MSR hvx does not have (a #GP for the guest, as
+ * KVM gives by default for MSRs it does not know).
+ */
+int hvx_get_msr(struct hvx_vcpu *vcpu, u32 index, u64 *val)
+{
+	return __hvx_get_msr(vcpu, index, val);
+}
+
+/**
+ * hvx_set_msr - write one of the MSRs a guest may use
+ * @vcpu: the vCPU, loaded
+ * @index: the MSR
+ * @val: the value
+ *
+ * KVM_SET_MSRS comes here, with the checks of the guest's WRMSR.
+ *
+ * Return: 0, or 1 for an MSR hvx does not have or a value it may not
+ * hold (reserved bits, a non-canonical address, an invalid PAT type).
+ */
+int hvx_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val)
+{
+	/*
+	 * IA32_ARCH_CAPABILITIES is read-only to the guest; a VMM restoring
+	 * what it saved may write it back, unchanged (hvx does not let a
+	 * VMM hide bugs from its guest, or claim ones its CPU lacks).
+	 */
+	if (index == MSR_IA32_ARCH_CAPABILITIES)
+		return val != hvx_guest_arch_capabilities();
+	return __hvx_set_msr(vcpu, index, val);
+}
+
+int hvx_emulate_rdmsr(struct hvx_vcpu *vcpu)
+{
+	unsigned long *g = vcpu->regs;
+	u64 val;
+
+	if (__hvx_get_msr(vcpu, g[HVX_REG_RCX], &val))
+		return hvx_inject_gp(vcpu);
+	g[HVX_REG_RAX] = (u32)val;
+	g[HVX_REG_RDX] = val >> 32;
+	hvx_skip_instruction(vcpu);
+	return 1;
+}
+
+int hvx_emulate_wrmsr(struct hvx_vcpu *vcpu)
+{
+	unsigned long *g = vcpu->regs;
+	u64 val = (u32)g[HVX_REG_RAX] | ((u64)(u32)g[HVX_REG_RDX] << 32);
+	u32 index = g[HVX_REG_RCX];
+
+	/*
+	 * EFER bits of features the guest's CPUID leaves out are reserved
+	 * for the guest; the VMM (KVM_SET_MSRS) may set them, as in KVM.
+	 */
+	if (index == MSR_EFER && (val & vcpu->efer_reserved))
+		return hvx_inject_gp(vcpu);
+	if (__hvx_set_msr(vcpu, index, val))
+		return hvx_inject_gp(vcpu);
+	hvx_skip_instruction(vcpu);
+	return 1;
+}
