@@ -13,6 +13,9 @@ tap() {
 }
 
 insmod /tests/vmxprobe.ko
+# What the kernel mitigates on this CPU decides what hvx does at entry
+# and exit (README, Security): keep it in the log.
+grep . /sys/devices/system/cpu/vulnerabilities/* 2>/dev/null
 [ -f /sys/kernel/debug/kmemleak ] && echo clear >/sys/kernel/debug/kmemleak
 
 for t in /tests/[0-9]*.sh; do
