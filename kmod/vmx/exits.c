@@ -408,6 +408,30 @@ static int hvx_linear_copy(struct hvx_vm *vm, const struct hvx_paging *pg,
 	return r;
 }
 
+/*
+ * hvx_linear_copy() for an access of the guest's own, at its CPL, with
+ * its paging as it stands; a refusal is injected as a #PF.  The vCPU is
+ * loaded, and put meanwhile.
+ * Return: 0; 1 when a #PF was injected; -ENOENT when it is not RAM.
+ */
+static int hvx_guest_linear_copy(struct hvx_vcpu *vcpu, u64 gva, void *buf,
+				 unsigned int len, bool write)
+{
+	u32 access = hvx_data_access(vcpu, write);
+	bool wide = hvx_64bit_code(vcpu);
+	struct hvx_paging pg;
+	struct hvx_pf pf;
+	int r;
+
+	hvx_get_paging(vcpu, &pg);
+	hvx_vcpu_put(vcpu);
+	r = hvx_linear_copy(vcpu->vm, &pg, gva, wide, buf, len, access, &pf);
+	hvx_vcpu_load(vcpu);
+	if (r == 1)
+		hvx_inject_pf(vcpu, &pf);
+	return r;
+}
+
 /* The bits of rSI, rDI and rCX a string instruction of @addr_size uses. */
 static unsigned long hvx_addr_mask(unsigned int addr_size)
 {
@@ -446,20 +470,9 @@ static int hvx_string_mem(struct hvx_vcpu *vcpu, unsigned int seg, int reg,
 			  unsigned int addr_size, void *buf, unsigned int size,
 			  bool write)
 {
-	u64 gva = hvx_string_linear(vcpu, seg, reg, addr_size);
-	u32 access = hvx_data_access(vcpu, write);
-	bool wide = hvx_64bit_code(vcpu);
-	struct hvx_paging pg;
-	struct hvx_pf pf;
-	int r;
-
-	hvx_get_paging(vcpu, &pg);
-	hvx_vcpu_put(vcpu);
-	r = hvx_linear_copy(vcpu->vm, &pg, gva, wide, buf, size, access, &pf);
-	hvx_vcpu_load(vcpu);
-	if (r == 1)
-		hvx_inject_pf(vcpu, &pf);
-	return r;
+	return hvx_guest_linear_copy(vcpu,
+				     hvx_string_linear(vcpu, seg, reg, addr_size),
+				     buf, size, write);
 }
 
 /*
@@ -515,32 +528,24 @@ static int hvx_pio_string_copy(struct hvx_vcpu *vcpu, bool to_guest,
 	struct hvx_pio *pio = &vcpu->pio;
 	bool down = hvx_guest_rflags(vcpu) & X86_EFLAGS_DF;
 	unsigned int bytes = pio->count * pio->size;
-	u32 access = hvx_data_access(vcpu, to_guest);
-	bool wide = hvx_64bit_code(vcpu);
 	u8 *data = check ? NULL : vcpu->pio_data;
-	struct hvx_paging pg;
-	struct hvx_pf pf;
 	u64 gva;
 	int r;
 
 	gva = hvx_string_linear(vcpu, pio->seg,
 				pio->in ? HVX_REG_RDI : HVX_REG_RSI,
 				pio->addr_size);
-	/* Moving down, the elements span [gva - bytes + size, gva + size). */
+	/*
+	 * Moving down, the elements span [gva - bytes + size, gva + size);
+	 * hvx_linear_copy() wraps outside 64-bit code.
+	 */
 	if (down)
 		gva -= bytes - pio->size;
-	if (!wide)
-		gva = (u32)gva;
-	hvx_get_paging(vcpu, &pg);
 	if (data && down && to_guest)
 		hvx_reverse_elements(data, pio->count, pio->size);
-	hvx_vcpu_put(vcpu);
-	r = hvx_linear_copy(vcpu->vm, &pg, gva, wide, data, bytes, access, &pf);
-	hvx_vcpu_load(vcpu);
+	r = hvx_guest_linear_copy(vcpu, gva, data, bytes, to_guest);
 	if (data && down && !to_guest)
 		hvx_reverse_elements(data, pio->count, pio->size);
-	if (r == 1)
-		hvx_inject_pf(vcpu, &pf);
 	return r;
 }
 
