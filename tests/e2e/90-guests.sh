@@ -32,6 +32,18 @@ run_both() {
 	fi
 }
 
+# same_on_kvm NAME [WHAT]: guest NAME printed the same on hvx and on KVM
+# (/tmp/NAME.hvx, /tmp/NAME.kvm), for guests run_both cannot run.
+same_on_kvm() {
+	what="$1: KVM gives the same output${2:+ $2}"
+	if cmp -s /tmp/$1.hvx /tmp/$1.kvm; then
+		ok "$what"
+	else
+		not_ok "$what"
+		diff /tmp/$1.hvx /tmp/$1.kvm
+	fi
+}
+
 run_both real 0 "real mode: hello" --mode real
 run_both protected 0 "protected mode: hello" --mode protected
 run_both paged 0 "an alias mapping sees the same memory" --mode paged
@@ -200,12 +212,7 @@ check "huge: hvx reloads as it was" hvx_reload
 huge_run /dev/kvm madvise
 huge_stop
 cat /tmp/huge.hvx
-if cmp -s /tmp/huge.hvx /tmp/huge.kvm; then
-	ok "huge: KVM gives the same output"
-else
-	not_ok "huge: KVM gives the same output"
-	diff /tmp/huge.hvx /tmp/huge.kvm
-fi
+same_on_kvm huge
 
 # MSRs the guest reaches without exits (the VMCS or hvx switches them on
 # every entry): 5000 writes and as many reads of them must not show in the
@@ -230,12 +237,7 @@ check "msrs: nor its writes; STAR's did ($(msr_exits WRMSR) WRMSR exits)" \
 msrs_run /dev/kvm
 kill -TERM $pid
 wait $pid
-if cmp -s /tmp/msrs.hvx /tmp/msrs.kvm; then
-	ok "msrs: KVM gives the same output"
-else
-	not_ok "msrs: KVM gives the same output"
-	diff /tmp/msrs.hvx /tmp/msrs.kvm
-fi
+same_on_kvm msrs
 
 # What a guest gets of its own and never of the host's (isolate.S):
 # SYSCALL with zeroed syscall MSRs lands in the guest, its DR0 watchpoint
@@ -261,12 +263,7 @@ check "isolate: each of the 100 WBINVDs was an exit (${wbinvd:-none})" \
 isolate_run /dev/kvm
 kill -TERM $pid
 wait $pid
-if cmp -s /tmp/isolate.hvx /tmp/isolate.kvm; then
-	ok "isolate: KVM gives the same output (incl. CPUID's defences and ARCH_CAPABILITIES)"
-else
-	not_ok "isolate: KVM gives the same output (incl. CPUID's defences and ARCH_CAPABILITIES)"
-	diff /tmp/isolate.hvx /tmp/isolate.kvm
-fi
+same_on_kvm isolate "(incl. CPUID's defences and ARCH_CAPABILITIES)"
 
 # Two vCPUs on their own threads run the same guest and both print all
 # of it (the two outputs interleave character by character).

@@ -399,21 +399,36 @@ static long anon_huge_kb(void *p)
 }
 
 /*
+ * A VM with 2 MiB of fresh memory that asks for a huge page, at
+ * guest-physical 2 MiB, whose guest writes to it under a limit of
+ * @limit; *@mem is where it is.  Returns the mapping, 4 MiB, to unmap.
+ */
+static uint8_t *huge_vm(struct vm *vm, unsigned long limit, uint8_t **mem,
+			const char *what)
+{
+	uint8_t *raw = anon(4 * MB, MAP_PRIVATE);
+
+	*mem = (uint8_t *)(((uintptr_t)raw + 2 * MB - 1) & ~(2 * MB - 1));
+	madvise(*mem, 2 * MB, MADV_HUGEPAGE);
+	set_limit(limit);
+	tap_result(raw && vm_create(vm) && !set_slot(vm, 1, 2 * MB, 2 * MB, *mem, 0),
+		   "%s", what);
+	guest_touch(vm, 2 * MB, 1);
+	return raw;
+}
+
+/*
  * A 2 MiB page costs 2 MiB.  At 1 MiB of limit the guest's page is
  * mapped on its own; at 4 MiB a fresh huge page is mapped whole, charged
  * 512 pages.
  */
 static void test_2m(void)
 {
-	uint8_t *raw = anon(4 * MB, MAP_PRIVATE);
-	uint8_t *mem = (uint8_t *)(((uintptr_t)raw + 2 * MB - 1) & ~(2 * MB - 1));
 	struct vm vm;
+	uint8_t *mem;
+	uint8_t *raw = huge_vm(&vm, 1 * MB, &mem,
+			       "a VM with 2 MiB of huge-page memory at 2 MiB");
 
-	madvise(mem, 2 * MB, MADV_HUGEPAGE);
-	set_limit(1 * MB);
-	tap_result(raw && vm_create(&vm) && !set_slot(&vm, 1, 2 * MB, 2 * MB, mem, 0),
-		   "a VM with 2 MiB of huge-page memory at 2 MiB");
-	guest_touch(&vm, 2 * MB, 1);
 	expect_run_out(&vm, 2 * MB + PAGE,
 		       "at 1 MiB of limit the guest writes to its huge page");
 	if (anon_huge_kb(mem) < 2048) {
@@ -431,13 +446,8 @@ static void test_2m(void)
 	munmap(raw, 4 * MB);
 
 	/* A fresh huge page, and room for it. */
-	raw = anon(4 * MB, MAP_PRIVATE);
-	mem = (uint8_t *)(((uintptr_t)raw + 2 * MB - 1) & ~(2 * MB - 1));
-	madvise(mem, 2 * MB, MADV_HUGEPAGE);
-	set_limit(4 * MB);
-	tap_result(raw && vm_create(&vm) && !set_slot(&vm, 1, 2 * MB, 2 * MB, mem, 0),
-		   "a new VM with 2 MiB of huge-page memory, at 4 MiB of limit");
-	guest_touch(&vm, 2 * MB, 1);
+	raw = huge_vm(&vm, 4 * MB, &mem,
+		      "a new VM with 2 MiB of huge-page memory, at 4 MiB of limit");
 	expect_run_out(&vm, 2 * MB + PAGE,
 		       "at 4 MiB of limit the guest writes to its huge page");
 	tap_result(debugfs_get(&vm, "pages_2m") == 1,
