@@ -138,8 +138,6 @@ int hvx_set_cr4(struct hvx_vcpu *vcpu, unsigned long val);
 
 /* kmod/vmx/exits.c */
 int hvx_handle_exit(struct hvx_vcpu *vcpu);
-int hvx_complete_pio(struct hvx_vcpu *vcpu);
-int hvx_complete_mmio(struct hvx_vcpu *vcpu);
 
 /* kmod/vmx/vmenter.S */
 int hvx_vmenter(unsigned long *regs, bool launched, u64 guest_spec_ctrl);
