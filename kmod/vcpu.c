@@ -39,6 +39,9 @@ static int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 
 	if (hvx_run_immediate_exit(run)) {
 		run->exit_reason = KVM_EXIT_INTR;
+		hvx_vcpu_load(vcpu);
+		hvx_save_run_state(vcpu);
+		hvx_vcpu_put(vcpu);
 		return -EINTR;
 	}
 
@@ -61,9 +64,14 @@ static int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 		cond_resched();
 		hvx_vcpu_load(vcpu);
 		r = hvx_vmx_run(vcpu);
+		if (r > 0 && hvx_irq_window_exit(vcpu))
+			r = 0;
 		hvx_vcpu_put(vcpu);
 	}
 	WRITE_ONCE(vcpu->state, HVX_VCPU_IDLE);
+	hvx_vcpu_load(vcpu);
+	hvx_save_run_state(vcpu);
+	hvx_vcpu_put(vcpu);
 
 	/* The exits that say the guest is in trouble are events too. */
 	if (!r && run->exit_reason == KVM_EXIT_FAIL_ENTRY)
@@ -157,6 +165,44 @@ static long hvx_vcpu_set_cpuid2(struct hvx_vcpu *vcpu,
 	r = hvx_vcpu_set_cpuid(vcpu, entries, c.nent);
 	kfree(entries);
 	return r;
+}
+
+/*
+ * The ioctls of the userspace interrupt model and of the state a VMM saves
+ * and restores with it: KVM_INTERRUPT, KVM_NMI, KVM_GET/SET_VCPU_EVENTS,
+ * KVM_GET/SET_DEBUGREGS.
+ */
+static long hvx_vcpu_events_ioctl(struct hvx_vcpu *vcpu, unsigned int ioctl,
+				  void __user *argp)
+{
+	struct kvm_vcpu_events events;
+	struct kvm_debugregs dbg;
+	struct kvm_interrupt irq;
+
+	switch (ioctl) {
+	case KVM_INTERRUPT:
+		if (copy_from_user(&irq, argp, sizeof(irq)))
+			return -EFAULT;
+		return hvx_vcpu_interrupt(vcpu, irq.irq);
+	case KVM_NMI:
+		hvx_vcpu_nmi(vcpu);
+		return 0;
+	case KVM_GET_VCPU_EVENTS:
+		hvx_get_vcpu_events(vcpu, &events);
+		return copy_to_user(argp, &events, sizeof(events)) ? -EFAULT : 0;
+	case KVM_SET_VCPU_EVENTS:
+		if (copy_from_user(&events, argp, sizeof(events)))
+			return -EFAULT;
+		return hvx_set_vcpu_events(vcpu, &events);
+	case KVM_GET_DEBUGREGS:
+		hvx_vmx_get_debugregs(vcpu, &dbg);
+		return copy_to_user(argp, &dbg, sizeof(dbg)) ? -EFAULT : 0;
+	case KVM_SET_DEBUGREGS:
+		if (copy_from_user(&dbg, argp, sizeof(dbg)))
+			return -EFAULT;
+		return hvx_vmx_set_debugregs(vcpu, &dbg);
+	}
+	return -ENOTTY;
 }
 
 static long hvx_vcpu_ioctl(struct file *filp, unsigned int ioctl,
@@ -283,7 +329,7 @@ static long hvx_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 		r = hvx_vcpu_get_cpuid(vcpu, argp);
 		break;
 	default:
-		r = -ENOTTY;
+		r = hvx_vcpu_events_ioctl(vcpu, ioctl, argp);
 		break;
 	}
 	mutex_unlock(&vcpu->mutex);

@@ -45,6 +45,7 @@
 #include "ept/ept.h"
 #include "ept/memslot.h"
 #include "vmx/vcpu.h"
+#include "x86/events.h"
 #include "x86/regs.h"
 #include "../uapi/hvx.h"
 
@@ -192,6 +193,7 @@ struct hvx_vcpu {
 	void *pio_data;
 	struct hvx_pio pio;
 	struct hvx_mmio mmio;
+	struct hvx_events events;
 
 	/*
 	 * The guest's registers that live in memory rather than in the VMCS

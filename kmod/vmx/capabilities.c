@@ -18,10 +18,14 @@
  * CPU has them.  Everything else stays at the CPU's default, which with the
  * TRUE_ capability MSRs is "off" for every control that may be off.
  */
+/*
+ * Virtual NMIs make the CPU track the guest's NMI blocking, which the NMI
+ * window needs.
+ */
 #define HVX_PIN_REQUIRED	(PIN_BASED_EXT_INTR_MASK |		\
-				 PIN_BASED_NMI_EXITING)
-#define HVX_PIN_OPTIONAL	(PIN_BASED_VIRTUAL_NMIS |		\
-				 PIN_BASED_VMX_PREEMPTION_TIMER)
+				 PIN_BASED_NMI_EXITING |		\
+				 PIN_BASED_VIRTUAL_NMIS)
+#define HVX_PIN_OPTIONAL	PIN_BASED_VMX_PREEMPTION_TIMER
 
 /*
  * CR8 exiting keeps a guest's MOV to CR8 off the host's task priority
@@ -40,6 +44,9 @@
 				 CPU_BASED_RDPMC_EXITING |		\
 				 CPU_BASED_ACTIVATE_SECONDARY_CONTROLS)
 #define HVX_CPU_OPTIONAL	CPU_BASED_USE_TSC_OFFSETTING
+/* Not in the base value, but set while an interrupt or NMI waits. */
+#define HVX_CPU_ON_DEMAND	(CPU_BASED_INTR_WINDOW_EXITING |	\
+				 CPU_BASED_NMI_WINDOW_EXITING)
 
 #define HVX_CPU2_REQUIRED	(SECONDARY_EXEC_ENABLE_EPT |		\
 				 SECONDARY_EXEC_UNRESTRICTED_GUEST |	\
@@ -148,6 +155,9 @@ int hvx_setup_vmcs_config(const struct hvx_vmx_msrs *msrs,
 				msrs->procbased, &conf->cpu_based,
 				&missing->cpu_based))
 		r = -EIO;
+	missing->cpu_based |= HVX_CPU_ON_DEMAND & ~(u32)(msrs->procbased >> 32);
+	if (missing->cpu_based)
+		r = -EIO;
 	/* The secondary controls have no allowed-0 half: all may be 0. */
 	if (hvx_adjust_controls(HVX_CPU2_REQUIRED, HVX_CPU2_OPTIONAL,
 				msrs->procbased2 & GENMASK_ULL(63, 32),
@@ -194,10 +204,12 @@ static const struct hvx_flag_name pin_names[] = {
 };
 
 static const struct hvx_flag_name cpu_names[] = {
+	FLAG(CPU_BASED_INTR_WINDOW_EXITING, "intr_window_exiting"),
 	FLAG(CPU_BASED_HLT_EXITING, "hlt_exiting"),
 	FLAG(CPU_BASED_CR8_LOAD_EXITING, "cr8_load_exiting"),
 	FLAG(CPU_BASED_CR8_STORE_EXITING, "cr8_store_exiting"),
 	FLAG(CPU_BASED_TPR_SHADOW, "vtpr"),
+	FLAG(CPU_BASED_NMI_WINDOW_EXITING, "nmi_window_exiting"),
 	FLAG(CPU_BASED_MOV_DR_EXITING, "mov_dr_exiting"),
 	FLAG(CPU_BASED_USE_TSC_OFFSETTING, "tsc_offset"),
 	FLAG(CPU_BASED_USE_IO_BITMAPS, "io_bitmap"),

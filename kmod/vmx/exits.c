@@ -28,25 +28,6 @@
 #include "../x86/x86.h"
 #include "vmx_ops.h"
 
-/**
- * hvx_inject_exception - deliver a hardware exception on the next entry
- * @vcpu: the vCPU
- * @vector: the exception
- * @has_error: whether the exception pushes an error code
- * @error_code: the error code
- */
-void hvx_inject_exception(struct hvx_vcpu *vcpu, u8 vector, bool has_error,
-			  u32 error_code)
-{
-	struct hvx_vmx_event *e = &vcpu->vmx.event;
-
-	e->pending = true;
-	e->info = vector | INTR_TYPE_HARD_EXCEPTION | INTR_INFO_VALID_MASK |
-		  (has_error ? INTR_INFO_DELIVER_CODE_MASK : 0);
-	e->error_code = error_code;
-	e->instr_len = 0;
-}
-
 static int hvx_inject_ud(struct hvx_vcpu *vcpu)
 {
 	hvx_inject_exception(vcpu, UD_VECTOR, false, 0);
@@ -67,37 +48,12 @@ static int hvx_internal_error(struct hvx_vcpu *vcpu, u32 suberror)
 	return 0;
 }
 
-/*
- * An exit that interrupted the delivery of an event (an EPT violation on
- * the guest's IDT, say) leaves the event undelivered: deliver it again on
- * the next entry (SDM "Information for VM Exits During Event Delivery").
- */
-static void hvx_requeue_vectoring_event(struct hvx_vcpu *vcpu)
-{
-	u32 info = vmcs_read32(IDT_VECTORING_INFO_FIELD);
-	struct hvx_vmx_event *e = &vcpu->vmx.event;
-	u32 type;
-
-	if (!(info & VECTORING_INFO_VALID_MASK))
-		return;
-	type = info & VECTORING_INFO_TYPE_MASK;
-	e->pending = true;
-	e->info = info & (VECTORING_INFO_VECTOR_MASK | VECTORING_INFO_TYPE_MASK |
-			  VECTORING_INFO_DELIVER_CODE_MASK |
-			  VECTORING_INFO_VALID_MASK);
-	e->error_code = vmcs_read32(IDT_VECTORING_ERROR_CODE);
-	e->instr_len = 0;
-	if (type == INTR_TYPE_SOFT_INTR || type == INTR_TYPE_SOFT_EXCEPTION ||
-	    type == INTR_TYPE_PRIV_SW_EXCEPTION)
-		e->instr_len = vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
-}
-
 static int hvx_handle_exception(struct hvx_vcpu *vcpu)
 {
 	u32 info = vmcs_read32(VM_EXIT_INTR_INFO);
 	u32 type = info & INTR_INFO_INTR_TYPE_MASK;
 	u8 vector = info & INTR_INFO_VECTOR_MASK;
-	struct hvx_vmx_event *e = &vcpu->vmx.event;
+	u32 error = 0;
 
 	/* The host's NMI: already handled in hvx_vmx_run(). */
 	if (type == INTR_TYPE_NMI_INTR)
@@ -110,16 +66,23 @@ static int hvx_handle_exception(struct hvx_vcpu *vcpu)
 				(vcpu->vmx.exit_qual & (DR_TRAP_BITS | DR_STEP));
 		fallthrough;
 	case AC_VECTOR:
-		if (e->pending)		/* found during delivery: see above */
+		/*
+		 * Raised while delivering another event: that one goes
+		 * again (hvx_vmx_complete_events()), and raises this one
+		 * again if it must.
+		 */
+		if (hvx_event_in_delivery(vcpu))
 			return 1;
-		e->pending = true;
-		e->info = info & (INTR_INFO_VECTOR_MASK |
-				  INTR_INFO_INTR_TYPE_MASK |
-				  INTR_INFO_DELIVER_CODE_MASK |
-				  INTR_INFO_VALID_MASK);
-		e->error_code = vmcs_read32(VM_EXIT_INTR_ERROR_CODE);
-		e->instr_len = type == INTR_TYPE_HARD_EXCEPTION ? 0 :
-			       vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
+		if (info & INTR_INFO_DELIVER_CODE_MASK)
+			error = vmcs_read32(VM_EXIT_INTR_ERROR_CODE);
+		if (type == INTR_TYPE_HARD_EXCEPTION)
+			hvx_inject_exception(vcpu, vector,
+					     info & INTR_INFO_DELIVER_CODE_MASK,
+					     error);
+		else	/* INT1 (ICEBP): the return address is after it */
+			hvx_event_requeue(vcpu, HVX_EV_PRIV_SOFT_EXCEPTION,
+					  vector, false, 0,
+					  vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
 		return 1;
 	case MC_VECTOR:
 		/* The host's, and handled: hvx_vmx_run() gave it over. */
@@ -164,6 +127,15 @@ static int hvx_handle_hlt(struct hvx_vcpu *vcpu)
 static int hvx_handle_nop(struct hvx_vcpu *vcpu)
 {
 	hvx_skip_instruction(vcpu);
+	return 1;
+}
+
+/*
+ * The guest can take the interrupt or NMI that waits: nothing to do here,
+ * hvx_inject_events() gives it on the way back in.
+ */
+static int hvx_handle_window(struct hvx_vcpu *vcpu)
+{
 	return 1;
 }
 
@@ -258,13 +230,6 @@ static int hvx_handle_cr(struct hvx_vcpu *vcpu)
 	return 1;
 }
 
-/* DR7 lives in the VMCS; hvx_isolation_enter() reads the copy. */
-static void hvx_set_dr7(struct hvx_vcpu *vcpu, unsigned long val)
-{
-	vcpu->vmx.dr7 = (val & ~HVX_DR7_FIXED_0) | HVX_DR7_FIXED_1;
-	vmcs_writel(GUEST_DR7, vcpu->vmx.dr7);
-}
-
 /*
  * MOV to and from debug registers.  Every access exits, so hvx always
  * knows the guest's DR0-DR3, DR6 and DR7; hvx_isolation_enter() puts
@@ -343,7 +308,7 @@ static int hvx_handle_mmio(struct hvx_vcpu *vcpu, u64 gpa)
 	bool data = !(qual & EPT_VIOLATION_ACC_INSTR) &&
 		    (qual & EPT_VIOLATION_GVA_IS_VALID) &&
 		    (qual & EPT_VIOLATION_GVA_TRANSLATED) &&
-		    !vcpu->vmx.event.pending;
+		    !hvx_event_in_delivery(vcpu);
 
 	return hvx_emulate_mmio(vcpu, gpa, vmcs_readl(GUEST_LINEAR_ADDRESS),
 				data, qual & EPT_VIOLATION_ACC_WRITE);
@@ -404,6 +369,8 @@ static const hvx_exit_handler hvx_exit_handlers[] = {
 	[EXIT_REASON_EXCEPTION_NMI]	= hvx_handle_exception,
 	[EXIT_REASON_EXTERNAL_INTERRUPT] = NULL,	/* see below */
 	[EXIT_REASON_TRIPLE_FAULT]	= hvx_handle_triple_fault,
+	[EXIT_REASON_INTERRUPT_WINDOW]	= hvx_handle_window,
+	[EXIT_REASON_NMI_WINDOW]	= hvx_handle_window,
 	[EXIT_REASON_CPUID]		= hvx_handle_cpuid,
 	[EXIT_REASON_HLT]		= hvx_handle_hlt,
 	[EXIT_REASON_INVD]		= hvx_handle_nop,
@@ -458,7 +425,7 @@ int hvx_handle_exit(struct hvx_vcpu *vcpu)
 	if (vmx->exit_reason & VMX_EXIT_REASONS_FAILED_VMENTRY)
 		return hvx_handle_failed_entry(vcpu);
 
-	hvx_requeue_vectoring_event(vcpu);
+	hvx_vmx_complete_events(vcpu);
 
 	/* The interrupt is the host's; it was taken when IRQs came back on. */
 	if (reason == EXIT_REASON_EXTERNAL_INTERRUPT)

@@ -179,3 +179,8 @@ void hvx_advance_rip(struct hvx_vcpu *vcpu, unsigned int len)
 			     intr & ~(GUEST_INTR_STATE_STI |
 				      GUEST_INTR_STATE_MOV_SS));
 }
+
+unsigned long hvx_get_cr8(struct hvx_vcpu *vcpu)
+{
+	return vcpu->vmx.cr8;
+}

@@ -11,6 +11,7 @@
 #include <asm/vmx.h>
 
 #include "../vm.h"
+#include "../x86/x86.h"
 #include "../x86/fpu.h"
 #include "../x86/guest.h"
 #include "capabilities.h"
@@ -335,7 +336,8 @@ void hvx_vmx_reset(struct hvx_vcpu *vcpu)
 	vmcs_write64(GUEST_PDPTR2, 0);
 	vmcs_write64(GUEST_PDPTR3, 0);
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
-	vmx->event.pending = false;
+	vmx->entry_event = false;
+	hvx_events_reset(vcpu);
 
 	hvx_fpu_reset(vcpu);
 }
@@ -390,8 +392,13 @@ int hvx_vmx_set_regs(struct hvx_vcpu *vcpu, const struct kvm_regs *r)
 	vmcs_writel(GUEST_RIP, r->rip);
 	/* As KVM: bit 1 of RFLAGS is always set; the rest is checked at entry. */
 	vmcs_writel(GUEST_RFLAGS, r->rflags | X86_EFLAGS_FIXED);
-	/* New registers: an exception queued for the old ones is dropped. */
-	vcpu->vmx.event.pending = false;
+	/*
+	 * New registers: an exception raised for the old ones is dropped
+	 * (one being delivered stays), and with IF clear there is no STI.
+	 */
+	vcpu->events.exception.pending = false;
+	if (!(r->rflags & X86_EFLAGS_IF))
+		hvx_set_interrupt_shadow(vcpu, hvx_get_interrupt_shadow(vcpu));
 	hvx_vcpu_put(vcpu);
 	return 0;
 }
@@ -421,6 +428,7 @@ void hvx_vmx_get_sregs(struct hvx_vcpu *vcpu, struct kvm_sregs *s)
 	s->cr2 = vcpu->cr2;
 	s->cr8 = vmx->cr8;
 	s->efer = vcpu->efer;
+	hvx_events_get_interrupt_bitmap(vcpu, s->interrupt_bitmap);
 	s->apic_base = APIC_DEFAULT_PHYS_BASE | MSR_IA32_APICBASE_ENABLE |
 		       (vcpu->id ? 0 : MSR_IA32_APICBASE_BSP);
 }
@@ -447,10 +455,6 @@ int hvx_vmx_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *s)
 	} else if ((s->efer & EFER_LMA) || s->cs.l) {
 		return -EINVAL;
 	}
-	/* The interrupt bitmap is for an in-kernel PIC, which hvx lacks. */
-	if (memchr_inv(s->interrupt_bitmap, 0, sizeof(s->interrupt_bitmap)))
-		return -EINVAL;
-
 	hvx_vcpu_load(vcpu);
 	hvx_set_seg(HVX_SREG_CS, &s->cs);
 	hvx_set_seg(HVX_SREG_DS, &s->ds);
@@ -473,14 +477,39 @@ int hvx_vmx_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *s)
 	vmx->cr8 = s->cr8 & 15;
 	if (hvx_pae_paging(s->cr0, s->cr4, vcpu->efer))
 		r = hvx_load_pdptrs(vcpu, s->cr3) ? -EFAULT : 0;
-	/*
-	 * A pending event is cancelled, also where an entry that was given
-	 * it did not happen (a signal came first) and left it in the VMCS:
-	 * one that needs protected mode would fail the next entry in real
-	 * mode.
-	 */
-	vmx->event.pending = false;
-	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
+	hvx_events_set_interrupt_bitmap(vcpu, s->interrupt_bitmap);
 	hvx_vcpu_put(vcpu);
 	return r;
+}
+
+/* DR7 lives in the VMCS; hvx_isolation_enter() reads the copy. */
+void hvx_set_dr7(struct hvx_vcpu *vcpu, unsigned long val)
+{
+	vcpu->vmx.dr7 = (val & ~HVX_DR7_FIXED_0) | HVX_DR7_FIXED_1;
+	vmcs_writel(GUEST_DR7, vcpu->vmx.dr7);
+}
+
+/* KVM_GET_DEBUGREGS: DR0-DR3, DR6 and DR7 as the guest last set them. */
+void hvx_vmx_get_debugregs(struct hvx_vcpu *vcpu, struct kvm_debugregs *d)
+{
+	memset(d, 0, sizeof(*d));
+	memcpy(d->db, vcpu->vmx.db, sizeof(d->db));
+	d->dr6 = vcpu->vmx.dr6;
+	d->dr7 = vcpu->vmx.dr7;
+}
+
+/*
+ * KVM_SET_DEBUGREGS.  As KVM: no flags, and DR6 and DR7 are 32-bit
+ * registers.  DR7's fixed bits are set as a guest's write would set them.
+ */
+int hvx_vmx_set_debugregs(struct hvx_vcpu *vcpu, const struct kvm_debugregs *d)
+{
+	if (d->flags || d->dr6 >> 32 || d->dr7 >> 32)
+		return -EINVAL;
+	memcpy(vcpu->vmx.db, d->db, sizeof(vcpu->vmx.db));
+	vcpu->vmx.dr6 = d->dr6;
+	hvx_vcpu_load(vcpu);
+	hvx_set_dr7(vcpu, d->dr7);
+	hvx_vcpu_put(vcpu);
+	return 0;
 }

@@ -26,6 +26,7 @@
 #include <asm/vmx.h>
 
 #include "../vm.h"
+#include "../x86/x86.h"
 #include "capabilities.h"
 #include "fpu.h"
 #include "vmx_ops.h"
@@ -431,24 +432,8 @@ int hvx_vmx_run(struct hvx_vcpu *vcpu)
 		vmx->host_cr4 = cr4;
 	}
 
-	if (vmx->event.pending) {
-		u32 info = vmx->event.info;
-
-		/*
-		 * Real mode pushes no error code, and VM entry fails on an
-		 * event that asks for one there (SDM "Checks on VM-Entry
-		 * Control Fields", against the CR0 the guest runs with).  The
-		 * event may have been made in protected mode: an exception
-		 * hvx raised, or one whose delivery an exit interrupted.
-		 */
-		if (!(vmcs_readl(GUEST_CR0) & X86_CR0_PE))
-			info &= ~INTR_INFO_DELIVER_CODE_MASK;
-		vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, info);
-		vmcs_write32(VM_ENTRY_EXCEPTION_ERROR_CODE,
-			     vmx->event.error_code);
-		vmcs_write32(VM_ENTRY_INSTRUCTION_LEN, vmx->event.instr_len);
-		vmx->event.pending = false;
-	}
+	if (!hvx_inject_events(vcpu))
+		return 0;
 
 	/*
 	 * The guest gets the FPU registers, with its own state in them;
@@ -460,7 +445,7 @@ int hvx_vmx_run(struct hvx_vcpu *vcpu)
 
 	local_irq_disable();
 	if (!hvx_vcpu_enter_guest_mode(vcpu)) {
-		/* The event stays in the VMCS for the next entry. */
+		/* An event stays injected, for the next entry. */
 		local_irq_enable();
 		kernel_fpu_end();
 		return 1;

@@ -56,14 +56,6 @@ extern unsigned long hvx_cr4_guest_bits;
 #define HVX_DR7_FIXED_1		0x00000400UL
 #define HVX_DR7_FIXED_0		0x0000d800UL	/* bits 11, 12, 14, 15 */
 
-/* An exception or event to deliver to the guest on the next entry. */
-struct hvx_vmx_event {
-	bool pending;
-	u32 info;		/* VM-entry interruption-information format */
-	u32 error_code;
-	u32 instr_len;		/* for software interrupts and exceptions */
-};
-
 struct hvx_vmx_vcpu {
 	void *vmcs;
 	u64 vmcs_pa;
@@ -112,7 +104,10 @@ struct hvx_vmx_vcpu {
 	/* The last exit. */
 	u32 exit_reason;
 	unsigned long exit_qual;
-	struct hvx_vmx_event event;
+
+	/* events.c: an event is in VM_ENTRY_INTR_INFO_FIELD; window exits. */
+	bool entry_event;
+	u32 windows;
 };
 
 int hvx_vmx_setup_globals(void);
@@ -135,9 +130,16 @@ void hvx_vmx_get_sregs(struct hvx_vcpu *vcpu, struct kvm_sregs *sregs);
 int hvx_vmx_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *sregs);
 int hvx_set_cr0(struct hvx_vcpu *vcpu, unsigned long val);
 int hvx_set_cr4(struct hvx_vcpu *vcpu, unsigned long val);
+void hvx_set_dr7(struct hvx_vcpu *vcpu, unsigned long val);
+void hvx_vmx_get_debugregs(struct hvx_vcpu *vcpu, struct kvm_debugregs *d);
+int hvx_vmx_set_debugregs(struct hvx_vcpu *vcpu,
+			  const struct kvm_debugregs *d);
 
 /* kmod/vmx/exits.c */
 int hvx_handle_exit(struct hvx_vcpu *vcpu);
+
+/* kmod/vmx/events.c */
+void hvx_vmx_complete_events(struct hvx_vcpu *vcpu);
 
 /* kmod/vmx/vmenter.S */
 int hvx_vmenter(unsigned long *regs, bool launched, u64 guest_spec_ctrl);

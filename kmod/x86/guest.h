@@ -10,7 +10,8 @@
 #define HVX_X86_GUEST_H
 
 #include <linux/types.h>
-#include <asm/trapnr.h>
+
+#include "events.h"
 
 struct hvx_vcpu;
 
@@ -47,16 +48,22 @@ unsigned long hvx_guest_seg_base(struct hvx_vcpu *vcpu, unsigned int seg);
 u64 hvx_vmcs_get_msr(struct hvx_vcpu *vcpu, u32 index);
 int hvx_vmcs_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val);
 
-/* Deliver a hardware exception on the next entry. */
-void hvx_inject_exception(struct hvx_vcpu *vcpu, u8 vector, bool has_error,
-			  u32 error_code);
+/* CR8, the task priority: hvx keeps it while there is no local APIC. */
+unsigned long hvx_get_cr8(struct hvx_vcpu *vcpu);
 
-/* #GP(0), for a handler to return (1: enter the guest again). */
-static inline int hvx_inject_gp(struct hvx_vcpu *vcpu)
-{
-	hvx_inject_exception(vcpu, GP_VECTOR, true, 0);
-	return 1;
-}
+/*
+ * Events (kmod/vmx/events.c): the one to deliver on the next entry, or
+ * none; exits when the guest can take an interrupt or an NMI; the STI and
+ * MOV SS shadows (KVM_X86_SHADOW_INT_* bits) and NMI blocking.
+ */
+void hvx_vmx_inject(struct hvx_vcpu *vcpu, enum hvx_event_type type,
+		    u8 vector, bool has_error, u32 error_code, u32 instr_len);
+void hvx_vmx_inject_none(struct hvx_vcpu *vcpu);
+void hvx_vmx_set_windows(struct hvx_vcpu *vcpu, bool irq, bool nmi);
+u8 hvx_get_interrupt_shadow(struct hvx_vcpu *vcpu);
+void hvx_set_interrupt_shadow(struct hvx_vcpu *vcpu, u8 shadow);
+bool hvx_get_nmi_mask(struct hvx_vcpu *vcpu);
+void hvx_set_nmi_mask(struct hvx_vcpu *vcpu, bool masked);
 
 /* The guest writes EFER (state.c): 0, or 1 for #GP. */
 int hvx_set_efer(struct hvx_vcpu *vcpu, u64 val);

@@ -15,6 +15,7 @@
 #include "emulate.h"
 #include "guest.h"
 #include "paging.h"
+#include "x86.h"
 
 /* Reads the guest's paging structures; the caller holds vm->mmu_lock. */
 static int hvx_walk_read(void *ctx, u64 gpa, void *val, unsigned int size)

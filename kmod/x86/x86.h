@@ -6,8 +6,40 @@
 #define HVX_X86_X86_H
 
 #include <linux/types.h>
+#include <asm/trapnr.h>
+
+#include "events.h"
 
 struct hvx_vcpu;
+struct kvm_vcpu_events;
+
+/* kmod/x86/events.c */
+void hvx_events_reset(struct hvx_vcpu *vcpu);
+void hvx_inject_exception(struct hvx_vcpu *vcpu, u8 vector, bool has_error,
+			  u32 error_code);
+void hvx_event_requeue(struct hvx_vcpu *vcpu, enum hvx_event_type type,
+		       u8 vector, bool has_error, u32 error_code,
+		       u32 instr_len);
+void hvx_events_entered(struct hvx_vcpu *vcpu);
+bool hvx_event_in_delivery(struct hvx_vcpu *vcpu);
+int hvx_inject_events(struct hvx_vcpu *vcpu);
+bool hvx_irq_window_exit(struct hvx_vcpu *vcpu);
+void hvx_save_run_state(struct hvx_vcpu *vcpu);
+int hvx_vcpu_interrupt(struct hvx_vcpu *vcpu, u32 vector);
+void hvx_vcpu_nmi(struct hvx_vcpu *vcpu);
+void hvx_get_vcpu_events(struct hvx_vcpu *vcpu, struct kvm_vcpu_events *e);
+int hvx_set_vcpu_events(struct hvx_vcpu *vcpu,
+			const struct kvm_vcpu_events *e);
+void hvx_events_get_interrupt_bitmap(struct hvx_vcpu *vcpu, u64 *bitmap);
+void hvx_events_set_interrupt_bitmap(struct hvx_vcpu *vcpu,
+				     const u64 *bitmap);
+
+/* #GP(0), for a handler to return (1: enter the guest again). */
+static inline int hvx_inject_gp(struct hvx_vcpu *vcpu)
+{
+	hvx_inject_exception(vcpu, GP_VECTOR, true, 0);
+	return 1;
+}
 
 /* kmod/x86/msr.c */
 int hvx_get_msr(struct hvx_vcpu *vcpu, u32 index, u64 *val);

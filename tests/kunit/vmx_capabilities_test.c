@@ -113,6 +113,25 @@ static void setup_config_rejects_cpu_without_secondary_controls(struct kunit *te
 			   "secondary_controls ept unrestricted_guest ept_4level ept_wb invept invept_global");
 }
 
+/* hvx sets the window exits only while an event waits: they must exist. */
+static void setup_config_rejects_cpu_without_nmi_window(struct kunit *test)
+{
+	struct hvx_vmx_msrs msrs = skylake;
+	struct hvx_vmcs_config conf;
+	struct hvx_vmx_missing missing;
+	char buf[64];
+
+	msrs.procbased &= ~((u64)CPU_BASED_NMI_WINDOW_EXITING << 32);
+	KUNIT_EXPECT_EQ(test, hvx_setup_vmcs_config(&msrs, &conf, &missing), -EIO);
+	KUNIT_EXPECT_EQ(test, missing.cpu_based, (u32)CPU_BASED_NMI_WINDOW_EXITING);
+	hvx_format_vmx_missing(&missing, buf, sizeof(buf));
+	KUNIT_EXPECT_STREQ(test, buf, "nmi_window_exiting");
+	msrs = skylake;
+	msrs.pinbased &= ~((u64)PIN_BASED_VIRTUAL_NMIS << 32);
+	KUNIT_EXPECT_EQ(test, hvx_setup_vmcs_config(&msrs, &conf, &missing), -EIO);
+	KUNIT_EXPECT_EQ(test, missing.pin_based, (u32)PIN_BASED_VIRTUAL_NMIS);
+}
+
 static void setup_config_rejects_missing_exit_control(struct kunit *test)
 {
 	struct hvx_vmx_msrs msrs = skylake;
@@ -215,6 +234,7 @@ static struct kunit_case vmx_capabilities_cases[] = {
 	KUNIT_CASE(setup_config_accepts_skylake),
 	KUNIT_CASE(setup_config_rejects_cpu_without_ept),
 	KUNIT_CASE(setup_config_rejects_cpu_without_secondary_controls),
+	KUNIT_CASE(setup_config_rejects_cpu_without_nmi_window),
 	KUNIT_CASE(setup_config_rejects_missing_exit_control),
 	KUNIT_CASE(setup_config_rejects_unusable_vmcs_region),
 	KUNIT_CASE(setup_config_drops_vpid_without_invvpid),

@@ -4,7 +4,8 @@
  * ioctls with random arguments on the system, VM and vCPU fds (memory
  * slots of random size, place, flags and backing, vCPUs with random ids,
  * mmaps of random size and offset, random registers, segment, FPU and
- * XSAVE state and XCR0, KVM_RUN of whatever that makes), and every exit
+ * XSAVE state and XCR0, interrupts, NMIs, event and debug register state,
+ * KVM_RUN of whatever that makes), and every exit
  * answered the way a VMM would.  The device must survive all of it: the
  * caller checks the kernel log for an oops, WARN, lockdep or kmemleak
  * report, and that the module unloads afterwards.  Prints TAP.
@@ -223,6 +224,48 @@ static void mutate_sregs(struct vcpu *v)
 	ioctl(v->fd, KVM_SET_SREGS, &s);
 }
 
+/*
+ * Events: an interrupt or NMI from the VMM, or random event and debug
+ * register state, mostly with the flags and vectors KVM defines.
+ */
+static void random_events(struct vcpu *v)
+{
+	struct kvm_vcpu_events e;
+	struct kvm_debugregs d;
+	struct kvm_interrupt irq;
+
+	switch (below(4)) {
+	case 0:
+		irq.irq = below(4) ? below(256) : (uint32_t)pick();
+		ioctl(v->fd, KVM_INTERRUPT, &irq);
+		break;
+	case 1:
+		ioctl(v->fd, KVM_NMI);
+		break;
+	case 2:
+		if (ioctl(v->fd, KVM_GET_VCPU_EVENTS, &e))
+			return;
+		for (unsigned int i = 0, n = below(4) + 1; i < n; i++)
+			((uint8_t *)&e)[below(sizeof(e))] = rnd();
+		if (below(4))
+			e.flags &= 0x3f;
+		if (below(2))
+			e.exception.nr = below(32);
+		ioctl(v->fd, KVM_SET_VCPU_EVENTS, &e);
+		break;
+	default:
+		for (unsigned int i = 0; i < sizeof(d); i++)
+			((uint8_t *)&d)[i] = rnd();
+		if (below(4)) {
+			d.flags = 0;
+			d.dr6 &= 0xffffffff;
+			d.dr7 &= 0xffffffff;
+		}
+		ioctl(v->fd, KVM_SET_DEBUGREGS, &d);
+		break;
+	}
+}
+
 /* KVM_RUN a few times, answering each exit as a VMM would. */
 static void run_vcpu(struct vcpu *v)
 {
@@ -232,6 +275,7 @@ static void run_vcpu(struct vcpu *v)
 		return;
 	for (i = 0; i < 8; i++) {
 		v->run->immediate_exit = below(16) == 0;
+		v->run->request_interrupt_window = below(4) == 0;
 		runs++;
 		if (ioctl(v->fd, KVM_RUN, 0) < 0)
 			return;
@@ -248,6 +292,12 @@ static void run_vcpu(struct vcpu *v)
 			if (below(2))
 				mutate_regs(v);
 			break;
+		case KVM_EXIT_IRQ_WINDOW_OPEN: {
+			struct kvm_interrupt irq = { .irq = below(256) };
+
+			ioctl(v->fd, KVM_INTERRUPT, &irq);
+			break;
+		}
 		default:
 			return;
 		}
@@ -277,7 +327,7 @@ static void new_vm(struct vm *vm)
 enum op {
 	OP_NEW_VM, OP_CLOSE_VCPU, OP_REOPEN_SYS, OP_JUNK, OP_SLOT,
 	OP_NEW_VCPU, OP_REGS, OP_SREGS, OP_RUN_CODE, OP_RUN, OP_WRONG_FD,
-	OP_UNKNOWN_IOCTL, OP_MSRS, OP_FPU, OP_CPUID, NR_OPS
+	OP_UNKNOWN_IOCTL, OP_MSRS, OP_FPU, OP_CPUID, OP_EVENTS, NR_OPS
 };
 
 /*
@@ -287,9 +337,10 @@ enum op {
  */
 static const unsigned char op_weight[NR_OPS] = {
 	[OP_NEW_VM] = 2, [OP_CLOSE_VCPU] = 2, [OP_REOPEN_SYS] = 1,
-	[OP_JUNK] = 8, [OP_SLOT] = 8, [OP_NEW_VCPU] = 16, [OP_REGS] = 8,
+	[OP_JUNK] = 8, [OP_SLOT] = 8, [OP_NEW_VCPU] = 8, [OP_REGS] = 8,
 	[OP_SREGS] = 8, [OP_RUN_CODE] = 24, [OP_RUN] = 8, [OP_WRONG_FD] = 8,
 	[OP_UNKNOWN_IOCTL] = 8, [OP_MSRS] = 8, [OP_FPU] = 8, [OP_CPUID] = 11,
+	[OP_EVENTS] = 8,
 };
 
 static enum op pick_op(void)
@@ -425,6 +476,10 @@ static void one_op(void)
 			c.c.nent = below(4) ? below(9) : (uint32_t)pick();
 			ioctl(v->fd, KVM_SET_CPUID2, &c);
 		}
+		break;
+	case OP_EVENTS:
+		if (v->fd >= 0)
+			random_events(v);
 		break;
 	case OP_RUN:
 		if (v->fd >= 0)
