@@ -49,7 +49,6 @@ long hvx_check_extension(struct hvx_vm *vm, long ext)
 	case KVM_CAP_XSAVE:
 	case KVM_CAP_USER_NMI:
 	case KVM_CAP_VCPU_EVENTS:
-	case KVM_CAP_INTR_SHADOW:
 	case KVM_CAP_DEBUGREGS:
 		return 1;
 	case KVM_CAP_XCRS:

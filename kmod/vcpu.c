@@ -37,6 +37,8 @@ static int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 	struct kvm_run *run = vcpu->run;
 	int r;
 
+	if (hvx_load_run_state(vcpu))
+		return -EINVAL;
 	if (hvx_run_immediate_exit(run)) {
 		run->exit_reason = KVM_EXIT_INTR;
 		hvx_vcpu_load(vcpu);

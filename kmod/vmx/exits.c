@@ -200,9 +200,7 @@ static int hvx_handle_cr(struct hvx_vcpu *vcpu)
 			r = hvx_set_cr4(vcpu, val);
 			break;
 		case 8:
-			r = val & ~15UL ? 1 : 0;
-			if (!r)
-				vcpu->vmx.cr8 = val;
+			r = hvx_set_cr8(vcpu, val);
 			break;
 		default:
 			return hvx_internal_error(vcpu, KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON);

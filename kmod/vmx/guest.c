@@ -184,3 +184,11 @@ unsigned long hvx_get_cr8(struct hvx_vcpu *vcpu)
 {
 	return vcpu->vmx.cr8;
 }
+
+int hvx_set_cr8(struct hvx_vcpu *vcpu, unsigned long val)
+{
+	if (val & ~15UL)
+		return 1;
+	vcpu->vmx.cr8 = val;
+	return 0;
+}

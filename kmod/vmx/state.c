@@ -499,8 +499,8 @@ void hvx_vmx_get_debugregs(struct hvx_vcpu *vcpu, struct kvm_debugregs *d)
 }
 
 /*
- * KVM_SET_DEBUGREGS.  As KVM: no flags, and DR6 and DR7 are 32-bit
- * registers.  DR7's fixed bits are set as a guest's write would set them.
+ * KVM_SET_DEBUGREGS.  As KVM: no flags, DR6 and DR7 are 32-bit registers,
+ * and the values are taken as they are (VM entry needs no more of DR7).
  */
 int hvx_vmx_set_debugregs(struct hvx_vcpu *vcpu, const struct kvm_debugregs *d)
 {
@@ -508,8 +508,9 @@ int hvx_vmx_set_debugregs(struct hvx_vcpu *vcpu, const struct kvm_debugregs *d)
 		return -EINVAL;
 	memcpy(vcpu->vmx.db, d->db, sizeof(vcpu->vmx.db));
 	vcpu->vmx.dr6 = d->dr6;
+	vcpu->vmx.dr7 = d->dr7;
 	hvx_vcpu_load(vcpu);
-	hvx_set_dr7(vcpu, d->dr7);
+	vmcs_writel(GUEST_DR7, d->dr7);
 	hvx_vcpu_put(vcpu);
 	return 0;
 }

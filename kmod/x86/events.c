@@ -4,7 +4,7 @@
  * choosing before each VM entry the one the guest can take now (and
  * asking for an exit when the guest becomes able to take the others),
  * KVM's userspace interrupt model (KVM_INTERRUPT, KVM_NMI, kvm_run's
- * interrupt window) and KVM_GET/SET_VCPU_EVENTS.
+ * interrupt window, CR8) and KVM_GET/SET_VCPU_EVENTS.
  *
  * The order is KVM's and the CPU's: an event whose delivery a VM exit
  * broke goes first, as nothing may come between; then a pending
@@ -62,7 +62,6 @@ void hvx_events_reset(struct hvx_vcpu *vcpu)
 
 	memset(ev, 0, sizeof(*ev));
 	atomic_set(&ev->nmi_queued, 0);
-	ev->external_vector = -1;
 }
 
 /**
@@ -151,16 +150,38 @@ void hvx_event_requeue(struct hvx_vcpu *vcpu, enum hvx_event_type type,
 }
 
 /*
- * After a VM exit: whatever was given to the CPU on the entry went in
- * (hvx_event_requeue() says otherwise right after).
+ * After a VM exit: the event given to the CPU on the entry went in
+ * (hvx_event_requeue() says otherwise right after).  One that was held
+ * back (hvx_inject_events()) stays.
  */
 void hvx_events_entered(struct hvx_vcpu *vcpu)
 {
 	struct hvx_events *ev = &vcpu->events;
 
-	ev->exception.injected = false;
-	ev->interrupt.injected = false;
-	ev->nmi_injected = false;
+	if (!ev->in_cpu)
+		return;
+	ev->in_cpu = false;
+	switch (ev->given) {
+	case HVX_EV_NMI:
+		ev->nmi_injected = false;
+		break;
+	case HVX_EV_INTR:
+	case HVX_EV_SOFT_INTR:
+		ev->interrupt.injected = false;
+		break;
+	default:
+		ev->exception.injected = false;
+		break;
+	}
+}
+
+/* Give the CPU an event for the next entry, and remember which. */
+static void hvx_give(struct hvx_vcpu *vcpu, enum hvx_event_type type,
+		     u8 vector, bool has_error, u32 error_code, u32 instr_len)
+{
+	vcpu->events.given = type;
+	vcpu->events.in_cpu = true;
+	hvx_vmx_inject(vcpu, type, vector, has_error, error_code, instr_len);
 }
 
 /* Is the CPU in the middle of delivering an event (hvx_event_requeue())? */
@@ -212,9 +233,9 @@ static void hvx_inject_exception_now(struct hvx_vcpu *vcpu)
 {
 	struct hvx_events *ev = &vcpu->events;
 
-	hvx_vmx_inject(vcpu, ev->exception.type, ev->exception.vector,
-		       ev->exception.has_error, ev->exception.error_code,
-		       ev->exception.instr_len);
+	hvx_give(vcpu, ev->exception.type, ev->exception.vector,
+		 ev->exception.has_error, ev->exception.error_code,
+		 ev->exception.instr_len);
 }
 
 /**
@@ -243,21 +264,23 @@ int hvx_inject_events(struct hvx_vcpu *vcpu)
 	if (ev->exception.injected) {
 		hvx_inject_exception_now(vcpu);
 	} else if (ev->nmi_injected) {
-		hvx_vmx_inject(vcpu, HVX_EV_NMI, X86_TRAP_NMI, false, 0, 0);
+		hvx_give(vcpu, HVX_EV_NMI, X86_TRAP_NMI, false, 0, 0);
 	} else if (ev->interrupt.injected && !ev->interrupt.soft &&
 		   !(hvx_guest_rflags(vcpu) & X86_EFLAGS_IF)) {
 		/*
-		 * Only KVM_SET_VCPU_EVENTS makes this: no CPU delivers an
-		 * interrupt with IF clear, and VM entry refuses to.  It
-		 * waits for IF, and everything else waits behind it.
+		 * Only the VMM makes this (KVM_INTERRUPT or
+		 * KVM_SET_VCPU_EVENTS while the guest has IF clear): no CPU
+		 * delivers an interrupt with IF clear, and VM entry refuses
+		 * to, which KVM lets fail.  hvx holds it until the guest
+		 * sets IF, and everything else waits behind it.
 		 */
 		held = true;
 		busy = false;
 		hvx_vmx_inject_none(vcpu);
 	} else if (ev->interrupt.injected) {
-		hvx_vmx_inject(vcpu, ev->interrupt.soft ? HVX_EV_SOFT_INTR :
-			       HVX_EV_INTR, ev->interrupt.vector, false, 0,
-			       ev->interrupt.instr_len);
+		hvx_give(vcpu, ev->interrupt.soft ? HVX_EV_SOFT_INTR :
+			 HVX_EV_INTR, ev->interrupt.vector, false, 0,
+			 ev->interrupt.instr_len);
 	} else if (ev->exception.pending) {
 		ev->exception.pending = false;
 		ev->exception.injected = true;
@@ -265,15 +288,7 @@ int hvx_inject_events(struct hvx_vcpu *vcpu)
 	} else if (ev->nmi_pending && hvx_nmi_allowed(vcpu)) {
 		ev->nmi_pending--;
 		ev->nmi_injected = true;
-		hvx_vmx_inject(vcpu, HVX_EV_NMI, X86_TRAP_NMI, false, 0, 0);
-	} else if (ev->external_vector >= 0 && hvx_interrupt_allowed(vcpu)) {
-		ev->interrupt.injected = true;
-		ev->interrupt.soft = false;
-		ev->interrupt.vector = ev->external_vector;
-		ev->interrupt.instr_len = 0;
-		ev->external_vector = -1;
-		hvx_vmx_inject(vcpu, HVX_EV_INTR, ev->interrupt.vector, false,
-			       0, 0);
+		hvx_give(vcpu, HVX_EV_NMI, X86_TRAP_NMI, false, 0, 0);
 	} else {
 		busy = false;
 		hvx_vmx_inject_none(vcpu);
@@ -284,20 +299,20 @@ int hvx_inject_events(struct hvx_vcpu *vcpu)
 	 * after the event just given, if any, has been delivered.
 	 */
 	hvx_vmx_set_windows(vcpu,
-			    held || ev->external_vector >= 0 ||
-			    hvx_vmm_wants_window(vcpu),
+			    held || hvx_vmm_wants_window(vcpu),
 			    ev->nmi_pending && (busy || !hvx_nmi_allowed(vcpu)));
 	return 1;
 }
 
 /*
  * KVM's kvm_vcpu_ready_for_interrupt_injection(): the VMM may call
- * KVM_INTERRUPT and the guest will take the interrupt on the next entry.
+ * KVM_INTERRUPT and the guest will take the interrupt on the next entry:
+ * it can take one, and no other event is waiting to go first.
  */
 static bool hvx_ready_for_interrupt(struct hvx_vcpu *vcpu)
 {
-	return hvx_interrupt_allowed(vcpu) && vcpu->events.external_vector < 0 &&
-	       !hvx_event_in_delivery(vcpu);
+	return hvx_interrupt_allowed(vcpu) && !hvx_event_in_delivery(vcpu) &&
+	       !vcpu->events.exception.pending;
 }
 
 /**
@@ -313,6 +328,20 @@ bool hvx_irq_window_exit(struct hvx_vcpu *vcpu)
 		return false;
 	vcpu->run->exit_reason = KVM_EXIT_IRQ_WINDOW_OPEN;
 	return true;
+}
+
+/**
+ * hvx_load_run_state - what kvm_run tells hvx at every KVM_RUN
+ * @vcpu: the vCPU
+ *
+ * With the VMM as the interrupt controller, the task priority is its
+ * too: CR8 comes from kvm_run, as in KVM.
+ *
+ * Return: 0, or -EINVAL for a CR8 above 15.
+ */
+int hvx_load_run_state(struct hvx_vcpu *vcpu)
+{
+	return hvx_set_cr8(vcpu, vcpu->run->cr8) ? -EINVAL : 0;
 }
 
 /**
@@ -333,21 +362,29 @@ void hvx_save_run_state(struct hvx_vcpu *vcpu)
 }
 
 /**
- * hvx_vcpu_interrupt - KVM_INTERRUPT: the VMM raises an external interrupt
+ * hvx_vcpu_interrupt - KVM_INTERRUPT: the VMM delivers an external interrupt
  * @vcpu: the vCPU (not running: the caller holds its mutex)
  * @vector: the vector
  *
- * The vector waits until the guest can take it; one at a time, as KVM.
+ * As in KVM without an in-kernel irqchip, the interrupt is the VMM's
+ * interrupt controller acknowledging one: it goes in on the next entry,
+ * as an injected interrupt (KVM_GET_VCPU_EVENTS shows it so), replacing
+ * one given before that did not.  The VMM is to wait for
+ * ready_for_interrupt_injection; one given while the guest has IF clear
+ * waits for IF (hvx_inject_events()).
  *
- * Return: 0, -EINVAL for a vector above 255, -EEXIST when one waits.
+ * Return: 0, or -EINVAL for a vector above 255.
  */
 int hvx_vcpu_interrupt(struct hvx_vcpu *vcpu, u32 vector)
 {
+	struct hvx_events *ev = &vcpu->events;
+
 	if (vector >= KVM_NR_INTERRUPTS)
 		return -EINVAL;
-	if (vcpu->events.external_vector >= 0)
-		return -EEXIST;
-	vcpu->events.external_vector = vector;
+	ev->interrupt.injected = true;
+	ev->interrupt.soft = false;
+	ev->interrupt.vector = vector;
+	ev->interrupt.instr_len = 0;
 	return 0;
 }
 

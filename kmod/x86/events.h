@@ -45,10 +45,11 @@ struct hvx_events {
 	u8 nmi_pending;
 	/* KVM_NMI's, and later other vCPUs', counted into nmi_pending. */
 	atomic_t nmi_queued;
-	/* KVM_INTERRUPT's vector until the guest can take it; -1: none. */
-	int external_vector;
 	/* A #DF could not be delivered: the guest shuts down. */
 	bool triple_fault;
+	/* Which of the above was given to the CPU for the last entry. */
+	enum hvx_event_type given;
+	bool in_cpu;
 };
 
 #endif /* HVX_X86_EVENTS_H */

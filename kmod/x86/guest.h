@@ -50,6 +50,8 @@ int hvx_vmcs_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val);
 
 /* CR8, the task priority: hvx keeps it while there is no local APIC. */
 unsigned long hvx_get_cr8(struct hvx_vcpu *vcpu);
+/* 0, or 1 for a value with bits above 3 (the guest's MOV: #GP). */
+int hvx_set_cr8(struct hvx_vcpu *vcpu, unsigned long val);
 
 /*
  * Events (kmod/vmx/events.c): the one to deliver on the next entry, or

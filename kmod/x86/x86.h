@@ -24,6 +24,7 @@ void hvx_events_entered(struct hvx_vcpu *vcpu);
 bool hvx_event_in_delivery(struct hvx_vcpu *vcpu);
 int hvx_inject_events(struct hvx_vcpu *vcpu);
 bool hvx_irq_window_exit(struct hvx_vcpu *vcpu);
+int hvx_load_run_state(struct hvx_vcpu *vcpu);
 void hvx_save_run_state(struct hvx_vcpu *vcpu);
 int hvx_vcpu_interrupt(struct hvx_vcpu *vcpu, u32 vector);
 void hvx_vcpu_nmi(struct hvx_vcpu *vcpu);
