@@ -1,0 +1,758 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The local APIC as pure logic (see lapic.h for the locking contract):
+ * registers through the xAPIC page and the x2APIC MSRs, acceptance,
+ * destinations, priority, EOI, IPIs and the LVT.  The timer is
+ * lapic_timer.c's; reset, IA32_APIC_BASE and KVM_GET/SET_LAPIC are
+ * lapic_state.c's.
+ *
+ * Accesses, as decided here:
+ * - xAPIC: a read of 1, 2 or 4 bytes within the first four bytes of a
+ *   register's 16 returns those bytes; any other read (wider, across the
+ *   dword, a reserved or write-only register) returns zeros.  Only an
+ *   aligned 4-byte write reaches a register (SDM "The Local APIC Block
+ *   Diagram": "128-bit aligned 32-bit loads or stores"); others are
+ *   ignored, as KVM does.  Reserved bits are dropped, and read-only
+ *   registers ignore writes.  With the APIC disabled, or in x2APIC mode, the page reads as
+ *   all ones and ignores writes, as KVM's "MMIO hole".
+ * - x2APIC (SDM "x2APIC Register Address Space"): the MSRs fault (the
+ *   caller injects #GP) when the APIC is not in x2APIC mode, for a
+ *   reserved register, a read of EOI or SELF IPI, a write of a read-only
+ *   one, and a write that sets a reserved bit ("Reserved Bit Checking";
+ *   KVM checks only ICR, SELF IPI and ESR).  Read-only status bits (the
+ *   LVTs' delivery status and remote IRR) are ignored, not faulted, so
+ *   that a read-modify-write works.
+ *
+ * Not modelled: the illegal-register-address error, focus processor
+ * checking, the LVT entries' remote IRR (it reads 0, as KVM's), checks of
+ * the ICR's shorthand and delivery mode combinations, CMCI and thermal or
+ * performance interrupts (hvx has no sources for them), EOI-broadcast
+ * suppression.
+ */
+#include <linux/bitfield.h>
+#include <linux/bitops.h>
+#include <linux/bits.h>
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/minmax.h>
+#include <linux/nospec.h>
+#include <linux/string.h>
+
+#include "lapic_internal.h"
+
+const u32 lapic_lvts[] = {
+	APIC_LVTT, APIC_LVTTHMR, APIC_LVTPC, APIC_LVT0, APIC_LVT1, APIC_LVTERR,
+};
+
+/* ISR, TMR and IRR: bit v of the 256 is bit v % 32 of register v / 32. */
+static u32 vec_reg(u32 bitmap, u8 v)
+{
+	return bitmap + (v / 32) * 0x10;
+}
+
+static bool vec_test(const struct hvx_lapic *apic, u32 bitmap, u8 v)
+{
+	return lapic_reg(apic, vec_reg(bitmap, v)) & BIT(v % 32);
+}
+
+static void vec_assign(struct hvx_lapic *apic, u32 bitmap, u8 v, bool set)
+{
+	u32 r = lapic_reg(apic, vec_reg(bitmap, v));
+
+	r = set ? r | BIT(v % 32) : r & ~BIT(v % 32);
+	lapic_set_reg(apic, vec_reg(bitmap, v), r);
+}
+
+static int vec_highest(const struct hvx_lapic *apic, u32 bitmap)
+{
+	int i;
+
+	for (i = NR_VECTOR_REGS - 1; i >= 0; i--) {
+		u32 r = lapic_reg(apic, bitmap + i * 0x10);
+
+		if (r)
+			return i * 32 + __fls(r);
+	}
+	return -1;
+}
+
+static bool lapic_sw_enabled(const struct hvx_lapic *apic)
+{
+	return lapic_reg(apic, APIC_SPIV) & APIC_SPIV_APIC_ENABLED;
+}
+
+bool hvx_lapic_x2apic_mode(const struct hvx_lapic *apic)
+{
+	return (apic->base & BASE_MODE) == BASE_MODE;
+}
+
+/*
+ * SDM "Task and Processor Priorities": the PPR is the TPR, unless the
+ * highest vector in service is of a higher class; then that class.
+ */
+void lapic_update_ppr(struct hvx_lapic *apic)
+{
+	u32 tpr = lapic_reg(apic, APIC_TASKPRI);
+	u32 isrv = max(vec_highest(apic, APIC_ISR), 0);
+
+	lapic_set_reg(apic, APIC_PROCPRI,
+		      (tpr & 0xf0) >= (isrv & 0xf0) ? tpr : isrv & 0xf0);
+}
+
+/*
+ * The arbitration priority (SDM "Lowest Priority Delivery Mode"): the
+ * TPR while it is above what is in service and not below what is
+ * requested, else the highest class of the three.  APR reads 0, as KVM's.
+ */
+static u32 lapic_apr(const struct hvx_lapic *apic)
+{
+	u32 tpr = lapic_reg(apic, APIC_TASKPRI);
+	u32 isrv = max(vec_highest(apic, APIC_ISR), 0) & 0xf0;
+	u32 irrv = max(vec_highest(apic, APIC_IRR), 0) & 0xf0;
+
+	if ((tpr & 0xf0) >= irrv && (tpr & 0xf0) > isrv)
+		return tpr;
+	return max3(tpr & 0xf0, isrv, irrv);
+}
+
+/* A fixed interrupt into the IRR, its trigger mode into the TMR. */
+static enum hvx_lapic_delivery lapic_set_irr(struct hvx_lapic *apic, u8 v,
+					     bool level)
+{
+	bool pending = vec_test(apic, APIC_IRR, v);
+
+	vec_assign(apic, APIC_IRR, v, true);
+	vec_assign(apic, APIC_TMR, v, level);
+	return pending ? HVX_LAPIC_COALESCED : HVX_LAPIC_IRR;
+}
+
+/*
+ * SDM "Error Handling": log @bit and raise the error interrupt.  An error
+ * LVT with an illegal vector is itself an error, logged and not raised.
+ */
+static void lapic_error(struct hvx_lapic *apic, u32 bit)
+{
+	u32 lvt = lapic_reg(apic, APIC_LVTERR);
+	u8 vector = lvt & APIC_VECTOR_MASK;
+
+	apic->esr_pending |= bit;
+	if ((lvt & APIC_LVT_MASKED) || !lapic_hw_enabled(apic) ||
+	    !lapic_sw_enabled(apic))
+		return;
+	if (vector < FIRST_LEGAL_VECTOR)
+		apic->esr_pending |= APIC_ESR_RECVILL;
+	else
+		lapic_set_irr(apic, vector, false);
+}
+
+/**
+ * hvx_lapic_accept - an interrupt message reaches this APIC
+ * @apic: the APIC, which hvx_lapic_matches() chose
+ * @irq: the message
+ *
+ * Fixed and lowest-priority interrupts need the APIC enabled in software
+ * too (SDM "Local APIC State After It Has Been Software Disabled": it
+ * still takes NMI, SMI, INIT and SIPI), and a legal vector.  A level
+ * de-assert (INIT's, or a fixed one's) does nothing.
+ *
+ * Return: what became of it, enum hvx_lapic_delivery.
+ */
+enum hvx_lapic_delivery hvx_lapic_accept(struct hvx_lapic *apic,
+					 const struct hvx_irq *irq)
+{
+	bool deassert = irq->level && !irq->assert;
+
+	if (!lapic_hw_enabled(apic))
+		return HVX_LAPIC_DROPPED;
+	switch (irq->delivery_mode) {
+	case HVX_DM_FIXED:
+	case HVX_DM_LOWEST:
+		if (deassert || !lapic_sw_enabled(apic))
+			return HVX_LAPIC_DROPPED;
+		if (irq->vector < FIRST_LEGAL_VECTOR) {
+			lapic_error(apic, APIC_ESR_RECVILL);
+			return HVX_LAPIC_ILLEGAL;
+		}
+		if (irq->delivery_mode == HVX_DM_LOWEST)
+			apic->lowest_taken++;
+		return lapic_set_irr(apic, irq->vector, irq->level);
+	case HVX_DM_SMI:
+		return HVX_LAPIC_SMI;
+	case HVX_DM_NMI:
+		return HVX_LAPIC_NMI;
+	case HVX_DM_INIT:
+		return deassert ? HVX_LAPIC_DROPPED : HVX_LAPIC_INIT;
+	case HVX_DM_STARTUP:
+		return HVX_LAPIC_SIPI;
+	case HVX_DM_EXTINT:
+		return HVX_LAPIC_EXTINT;
+	}
+	return HVX_LAPIC_DROPPED;
+}
+
+/* The interrupt an unmasked LVT entry raises: timer, LINT0/1 or error. */
+enum hvx_lapic_delivery lapic_local(struct hvx_lapic *apic, u32 reg)
+{
+	u32 lvt = lapic_reg(apic, reg);
+	struct hvx_irq irq = {
+		.vector = lvt & APIC_VECTOR_MASK,
+		.delivery_mode = HVX_DM_FIXED,
+		.assert = true,
+	};
+
+	if (lvt & APIC_LVT_MASKED)
+		return HVX_LAPIC_DROPPED;
+	if (reg == APIC_LVT0 || reg == APIC_LVT1)
+		irq.delivery_mode = GET_APIC_DELIVERY_MODE(lvt);
+	/* "LINT1 pin does not support level-sensitive interrupts". */
+	if (reg == APIC_LVT0)
+		irq.level = lvt & APIC_LVT_LEVEL_TRIGGER;
+	/* Start-up and lowest priority are reserved in the LVT. */
+	if (irq.delivery_mode == HVX_DM_STARTUP ||
+	    irq.delivery_mode == HVX_DM_LOWEST)
+		return HVX_LAPIC_DROPPED;
+	return hvx_lapic_accept(apic, &irq);
+}
+
+/**
+ * hvx_lapic_local_irq - a level change on the LINT0 or LINT1 pin
+ * @apic: the APIC
+ * @lint: 0 or 1
+ * @level: the pin is asserted now
+ *
+ * The pin raises what its LVT entry says: a fixed interrupt (level- or
+ * edge-triggered on LINT0), an NMI, ExtINT (the PIC's), SMI or INIT.  A
+ * de-assert raises nothing; pin levels are not kept, so every assert is
+ * an edge.  With the APIC disabled the pins are the CPU's own INTR and
+ * NMI (SDM "Enabling or Disabling the Local APIC").
+ *
+ * Return: as hvx_lapic_accept(); HVX_LAPIC_DROPPED for a bad @lint.
+ */
+enum hvx_lapic_delivery hvx_lapic_local_irq(struct hvx_lapic *apic,
+					    unsigned int lint, bool level)
+{
+	if (lint > 1 || !level)
+		return HVX_LAPIC_DROPPED;
+	if (!lapic_hw_enabled(apic))
+		return lint ? HVX_LAPIC_NMI : HVX_LAPIC_EXTINT;
+	return lapic_local(apic, lint ? APIC_LVT1 : APIC_LVT0);
+}
+
+/**
+ * hvx_lapic_accepts_pic - may the PIC's interrupt reach this vCPU?
+ * @apic: the APIC
+ *
+ * Yes when the APIC is disabled (the PIC drives INTR) or LINT0 is
+ * unmasked in ExtINT mode, the "virtual wire" (SDM "Local Vector Table").
+ */
+bool hvx_lapic_accepts_pic(const struct hvx_lapic *apic)
+{
+	u32 lvt0 = lapic_reg(apic, APIC_LVT0);
+
+	return !lapic_hw_enabled(apic) ||
+	       (!(lvt0 & APIC_LVT_MASKED) &&
+		GET_APIC_DELIVERY_MODE(lvt0) == APIC_MODE_EXTINT);
+}
+
+/*
+ * Broadcast: all ones in the receiver's mode.  As KVM without
+ * KVM_CAP_X2APIC_API (which hvx does not offer), 0xff from an IOAPIC or an
+ * MSI (no @source), which cannot say more than 8 bits, is a broadcast to
+ * x2APIC-mode APICs too.
+ */
+static bool lapic_broadcast(const struct hvx_lapic *apic, u32 dest,
+			    const struct hvx_lapic *source)
+{
+	if (dest == X2APIC_BROADCAST)
+		return true;
+	return dest == XAPIC_BROADCAST &&
+	       (!hvx_lapic_x2apic_mode(apic) || !source);
+}
+
+/* SDM "Logical Destination Mode": flat, cluster, or x2APIC's cluster. */
+static bool lapic_logical_match(const struct hvx_lapic *apic, u32 dest)
+{
+	u32 ldr = lapic_reg(apic, APIC_LDR), id;
+
+	if (hvx_lapic_x2apic_mode(apic))
+		return ldr >> 16 == dest >> 16 && (ldr & dest & 0xffff);
+	if (dest > XAPIC_BROADCAST)
+		return false;
+	id = ldr >> 24;
+	switch (FIELD_GET(DFR_MODEL, lapic_reg(apic, APIC_DFR))) {
+	case DFR_MODEL_FLAT:
+		return id & dest;
+	case DFR_MODEL_CLUSTER:
+		return id >> 4 == dest >> 4 && (id & dest & 0xf);
+	}
+	return false;
+}
+
+/**
+ * hvx_lapic_matches - is this APIC a destination of @irq?
+ * @apic: the APIC
+ * @irq: the message
+ * @source: the APIC that sent it (an IPI), or NULL (IOAPIC, MSI)
+ *
+ * A disabled APIC is no destination.  Shorthands name @source, all, or
+ * all but @source; else the destination is an APIC ID (physical) or a
+ * logical one the LDR and DFR match (SDM "Determining IPI Destination").
+ * For lowest priority the caller picks one of the matches with
+ * hvx_lapic_compare_prio().
+ */
+bool hvx_lapic_matches(const struct hvx_lapic *apic, const struct hvx_irq *irq,
+		       const struct hvx_lapic *source)
+{
+	u32 dest = irq->dest_id;
+
+	if (!lapic_hw_enabled(apic))
+		return false;
+	switch (irq->shorthand) {
+	case HVX_SH_SELF:
+		return apic == source;
+	case HVX_SH_ALL:
+		return true;
+	case HVX_SH_OTHERS:
+		return apic != source;
+	case HVX_SH_NONE:
+		break;
+	default:
+		return false;
+	}
+	if (lapic_broadcast(apic, dest, source))
+		return true;
+	if (irq->dest_logical)
+		return lapic_logical_match(apic, dest);
+	if (hvx_lapic_x2apic_mode(apic))
+		return dest == apic->vcpu_id;
+	return dest == lapic_reg(apic, APIC_ID) >> 24;
+}
+
+/**
+ * hvx_lapic_compare_prio - which of two matches takes a lowest-priority
+ * interrupt
+ * @a: an APIC that matched
+ * @b: another
+ *
+ * One enabled in software before one that is not (it would drop it), then
+ * the lower arbitration priority (SDM "Lowest Priority Delivery Mode"),
+ * then the one that took fewer lowest-priority interrupts (KVM's only
+ * rule, with vector hashing off).  KVM's default, vector hashing, picks by the
+ * vector alone; hvx does not.
+ *
+ * Return: < 0 if @a goes first, > 0 if @b does, 0 for a tie.
+ */
+int hvx_lapic_compare_prio(const struct hvx_lapic *a,
+			   const struct hvx_lapic *b)
+{
+	bool ea = lapic_sw_enabled(a), eb = lapic_sw_enabled(b);
+	u32 pa = lapic_apr(a), pb = lapic_apr(b);
+
+	if (ea != eb)
+		return ea ? -1 : 1;
+	if (pa != pb)
+		return pa < pb ? -1 : 1;
+	if (a->lowest_taken != b->lowest_taken)
+		return a->lowest_taken < b->lowest_taken ? -1 : 1;
+	return 0;
+}
+
+/**
+ * hvx_lapic_pending - the interrupt the vCPU should take next
+ * @apic: the APIC
+ *
+ * Return: the highest vector in the IRR whose priority class is above the
+ * PPR's (SDM "Interrupt, Task, and Processor Priority"), or -1.
+ */
+int hvx_lapic_pending(const struct hvx_lapic *apic)
+{
+	int v = vec_highest(apic, APIC_IRR);
+
+	if (!lapic_hw_enabled(apic) || v < 0 ||
+	    (v & 0xf0) <= (lapic_reg(apic, APIC_PROCPRI) & 0xf0))
+		return -1;
+	return v;
+}
+
+/**
+ * hvx_lapic_acknowledge - the vCPU takes @vector (from hvx_lapic_pending())
+ * @apic: the APIC
+ * @vector: the vector, which moves from the IRR to the ISR
+ *
+ * Return: false, changing nothing, if @vector was not requested.
+ */
+bool hvx_lapic_acknowledge(struct hvx_lapic *apic, u8 vector)
+{
+	if (!vec_test(apic, APIC_IRR, vector))
+		return false;
+	vec_assign(apic, APIC_IRR, vector, false);
+	vec_assign(apic, APIC_ISR, vector, true);
+	lapic_update_ppr(apic);
+	return true;
+}
+
+/**
+ * hvx_lapic_set_cr8 - MOV to CR8, which is the TPR's bits 7:4
+ * @apic: the APIC
+ * @cr8: the value
+ *
+ * Return: 0, or -EINVAL (#GP) when bits 63:4, reserved, are set.
+ */
+int hvx_lapic_set_cr8(struct hvx_lapic *apic, u64 cr8)
+{
+	if (cr8 & ~0xfULL)
+		return -EINVAL;
+	lapic_set_reg(apic, APIC_TASKPRI, cr8 << 4);
+	lapic_update_ppr(apic);
+	return 0;
+}
+
+/* MOV from CR8: the TPR's priority class. */
+u64 hvx_lapic_get_cr8(const struct hvx_lapic *apic)
+{
+	return (lapic_reg(apic, APIC_TASKPRI) >> 4) & 0xf;
+}
+
+/*
+ * SDM "Signaling Interrupt Servicing Completion": the highest vector in
+ * service leaves it; a level-triggered one goes on to the IOAPIC.
+ */
+static void lapic_eoi(struct hvx_lapic *apic, struct hvx_lapic_action *act)
+{
+	int v = vec_highest(apic, APIC_ISR);
+
+	if (v < 0)
+		return;
+	vec_assign(apic, APIC_ISR, v, false);
+	lapic_update_ppr(apic);
+	act->flags |= HVX_LAPIC_ACT_EOI;
+	act->eoi_vector = v;
+	act->eoi_level = vec_test(apic, APIC_TMR, v);
+}
+
+/*
+ * SDM "Issuing Interprocessor Interrupts": decode the ICR into a message
+ * for the caller.  Delivery is instant (the delivery status bit reads 0,
+ * as KVM's).  A fixed or lowest-priority IPI with an illegal vector is
+ * not sent but logged as an error; remote read and ExtINT, reserved in
+ * the ICR, are not sent either.
+ */
+static void lapic_send(struct hvx_lapic *apic, u32 low, u32 high,
+		       struct hvx_lapic_action *act)
+{
+	struct hvx_irq irq = {
+		.vector = low & APIC_VECTOR_MASK,
+		.delivery_mode = FIELD_GET(ICR_DELIVERY_MODE, low),
+		.dest_id = hvx_lapic_x2apic_mode(apic) ? high : high >> 24,
+		.dest_logical = low & APIC_DEST_LOGICAL,
+		.level = low & APIC_INT_LEVELTRIG,
+		.assert = low & APIC_INT_ASSERT,
+		.shorthand = FIELD_GET(ICR_SHORTHAND, low),
+	};
+
+	if (irq.delivery_mode == ICR_DM_REMOTE_READ ||
+	    irq.delivery_mode == HVX_DM_EXTINT)
+		return;
+	if ((irq.delivery_mode == HVX_DM_FIXED ||
+	     irq.delivery_mode == HVX_DM_LOWEST) &&
+	    irq.vector < FIRST_LEGAL_VECTOR) {
+		lapic_error(apic, APIC_ESR_SENDILL);
+		return;
+	}
+	act->ipi = irq;
+	act->flags |= HVX_LAPIC_ACT_IPI;
+}
+
+/* ---- Registers ---- */
+
+/*
+ * Who may read and write each register, by offset / 16 (SDM "Local APIC
+ * Register Address Map", "x2APIC Register Address Space"): XR and XW in
+ * xAPIC mode, X2R and X2W in x2APIC mode.
+ */
+#define XR	BIT(0)
+#define XW	BIT(1)
+#define X2R	BIT(2)
+#define X2W	BIT(3)
+static const u8 lapic_access[KVM_APIC_REG_SIZE / 16] = {
+	[APIC_ID / 16]			= XR | XW | X2R,
+	[APIC_LVR / 16]			= XR | X2R,
+	[APIC_TASKPRI / 16]		= XR | XW | X2R | X2W,
+	[APIC_ARBPRI / 16]		= XR,
+	[APIC_PROCPRI / 16]		= XR | X2R,
+	[APIC_EOI / 16]			= XW | X2W,
+	[APIC_RRR / 16]			= XR,
+	[APIC_LDR / 16]			= XR | XW | X2R,
+	[APIC_DFR / 16]			= XR | XW,
+	[APIC_SPIV / 16]		= XR | XW | X2R | X2W,
+	[APIC_ISR / 16 ... APIC_IRR / 16 + NR_VECTOR_REGS - 1] = XR | X2R,
+	[APIC_ESR / 16]			= XR | XW | X2R | X2W,
+	[APIC_ICR / 16]			= XR | XW | X2R | X2W,
+	[APIC_ICR2 / 16]		= XR | XW,
+	[APIC_LVTT / 16 ... APIC_LVTERR / 16] = XR | XW | X2R | X2W,
+	[APIC_TMICT / 16]		= XR | XW | X2R | X2W,
+	[APIC_TMCCT / 16]		= XR | X2R,
+	[APIC_TDCR / 16]		= XR | XW | X2R | X2W,
+	[APIC_SELF_IPI / 16]		= X2W,
+};
+
+/* May @reg be read (@how = XR) or written (XW) in the APIC's mode? */
+static bool lapic_may(const struct hvx_lapic *apic, u32 reg, u8 how)
+{
+	if (reg / 16 >= ARRAY_SIZE(lapic_access))
+		return false;
+	if (hvx_lapic_x2apic_mode(apic))
+		how <<= 2;
+	return lapic_access[array_index_nospec(reg / 16,
+					       ARRAY_SIZE(lapic_access))] & how;
+}
+
+static bool lapic_is_lvt(u32 reg)
+{
+	return reg >= APIC_LVTT && reg <= APIC_LVTERR;
+}
+
+u32 lapic_lvt_bits(const struct hvx_lapic *apic, u32 reg)
+{
+	switch (reg) {
+	case APIC_LVTT:
+		return LVT_BASIC_BITS | (apic->cpuid_tsc_deadline ?
+					 LVT_TIMER_MODE :
+					 APIC_LVT_TIMER_PERIODIC);
+	case APIC_LVTTHMR:
+	case APIC_LVTPC:
+		return LVT_BASIC_BITS | APIC_MODE_MASK;
+	case APIC_LVT0:
+	case APIC_LVT1:
+		return LVT_LINT_BITS;
+	}
+	return LVT_BASIC_BITS;	/* APIC_LVTERR */
+}
+
+/*
+ * The bits a write may set in @reg: the others are reserved (dropped in
+ * xAPIC mode, a fault in x2APIC mode).  EOI and ESR take any value in
+ * xAPIC mode, only 0 in x2APIC mode.
+ */
+static u32 lapic_write_bits(const struct hvx_lapic *apic, u32 reg)
+{
+	if (lapic_is_lvt(reg))
+		return lapic_lvt_bits(apic, reg);
+	switch (reg) {
+	case APIC_ID:
+	case APIC_LDR:
+	case APIC_ICR2:
+		return XAPIC_ID_BITS;
+	case APIC_DFR:
+		return DFR_MODEL;
+	case APIC_TASKPRI:
+		return APIC_TPRI_MASK;
+	case APIC_SPIV:
+		return SVR_BITS;
+	case APIC_ICR:
+		return ICR_LOW_BITS;
+	case APIC_TDCR:
+		return TDCR_BITS;
+	case APIC_SELF_IPI:
+		return APIC_VECTOR_MASK;
+	case APIC_EOI:
+	case APIC_ESR:
+		return hvx_lapic_x2apic_mode(apic) ? 0 : U32_MAX;
+	}
+	return U32_MAX;		/* APIC_TMICT */
+}
+
+static u32 lapic_read_reg(const struct hvx_lapic *apic, u32 reg, s64 now_ns)
+{
+	if (reg == APIC_TMCCT)
+		return lapic_current_count(apic, now_ns);
+	return lapic_reg(apic, reg);
+}
+
+/* SDM "Spurious Interrupt": disabling in software masks every LVT entry. */
+static void lapic_write_svr(struct hvx_lapic *apic, u32 val)
+{
+	unsigned int i;
+
+	lapic_set_reg(apic, APIC_SPIV, val);
+	if (val & APIC_SPIV_APIC_ENABLED)
+		return;
+	for (i = 0; i < ARRAY_SIZE(lapic_lvts); i++)
+		lapic_set_reg(apic, lapic_lvts[i],
+			      lapic_reg(apic, lapic_lvts[i]) | APIC_LVT_MASKED);
+}
+
+/* A write lapic_may() let through, its reserved bits dropped. */
+static void lapic_write_reg(struct hvx_lapic *apic, u32 reg, u32 val,
+			    s64 now_ns, struct hvx_lapic_action *act)
+{
+	/* "Attempts to reset these bits will be ignored" while disabled. */
+	if (lapic_is_lvt(reg) && !lapic_sw_enabled(apic))
+		val |= APIC_LVT_MASKED;
+
+	switch (reg) {
+	case APIC_TASKPRI:
+		lapic_set_reg(apic, APIC_TASKPRI, val);
+		lapic_update_ppr(apic);
+		break;
+	case APIC_EOI:
+		lapic_eoi(apic, act);
+		break;
+	case APIC_DFR:
+		lapic_set_reg(apic, APIC_DFR, val | ~DFR_MODEL);
+		break;
+	case APIC_SPIV:
+		lapic_write_svr(apic, val);
+		break;
+	case APIC_ESR:
+		/* "Error Status Register": a write latches the errors seen. */
+		lapic_set_reg(apic, APIC_ESR, apic->esr_pending);
+		apic->esr_pending = 0;
+		break;
+	case APIC_ICR:
+		lapic_set_reg(apic, APIC_ICR, val);
+		lapic_send(apic, val, lapic_reg(apic, APIC_ICR2), act);
+		break;
+	case APIC_LVTT:
+		lapic_write_lvtt(apic, val, now_ns, act);
+		break;
+	case APIC_TMICT:
+		lapic_write_tmict(apic, val, now_ns, act);
+		break;
+	case APIC_TDCR:
+		lapic_write_tdcr(apic, val, now_ns, act);
+		break;
+	case APIC_SELF_IPI:
+		/* SDM "SELF IPI Register": fixed, edge, to this APIC. */
+		lapic_send(apic, val | APIC_INT_ASSERT | APIC_DEST_SELF, 0, act);
+		break;
+	default:	/* ID, LDR, ICR2 and the other LVT entries: as written */
+		lapic_set_reg(apic, reg, val);
+		break;
+	}
+}
+
+/**
+ * hvx_lapic_read - a guest read of the xAPIC page
+ * @apic: the APIC
+ * @offset: the offset in the page (the address less HVX_LAPIC_BASE)
+ * @len: 1 to 8 bytes
+ * @val: @len bytes, filled in (see the top of this file)
+ * @now_ns: the caller's clock, for the timer's current count
+ *
+ * Return: 0; -EINVAL for a size of 0 or over 8, or an access not all in
+ * the page (@val is then untouched).
+ */
+int hvx_lapic_read(struct hvx_lapic *apic, u32 offset, unsigned int len,
+		   void *val, s64 now_ns)
+{
+	u32 reg = offset & ~0xfu, byte = offset & 0xf, data;
+
+	if (!len || len > 8 || offset >= HVX_LAPIC_MMIO_SIZE ||
+	    len > HVX_LAPIC_MMIO_SIZE - offset)
+		return -EINVAL;
+	if (!lapic_hw_enabled(apic) || hvx_lapic_x2apic_mode(apic)) {
+		memset(val, 0xff, len);
+		return 0;
+	}
+	memset(val, 0, len);
+	if (byte + len > sizeof(data) || !lapic_may(apic, reg, XR))
+		return 0;
+	data = lapic_read_reg(apic, reg, now_ns);
+	memcpy(val, (u8 *)&data + byte, len);
+	return 0;
+}
+
+/**
+ * hvx_lapic_write - a guest write to the xAPIC page
+ * @apic: the APIC
+ * @offset: the offset in the page
+ * @len: 1 to 8 bytes (only 4 reach a register)
+ * @val: the @len bytes written
+ * @now_ns: the caller's clock
+ * @act: filled in: what the caller must do
+ *
+ * Return: as hvx_lapic_read().
+ */
+int hvx_lapic_write(struct hvx_lapic *apic, u32 offset, unsigned int len,
+		    const void *val, s64 now_ns, struct hvx_lapic_action *act)
+{
+	u32 data;
+
+	memset(act, 0, sizeof(*act));
+	if (!len || len > 8 || offset >= HVX_LAPIC_MMIO_SIZE ||
+	    len > HVX_LAPIC_MMIO_SIZE - offset)
+		return -EINVAL;
+	if (!lapic_hw_enabled(apic) || hvx_lapic_x2apic_mode(apic) ||
+	    len != 4 || (offset & 0xf) || !lapic_may(apic, offset, XW))
+		return 0;
+	memcpy(&data, val, sizeof(data));
+	lapic_write_reg(apic, offset, data & lapic_write_bits(apic, offset),
+			now_ns, act);
+	return 0;
+}
+
+/* The x2APIC MSR's register offset, or 0 (never a valid one) if none. */
+static u32 x2apic_reg(const struct hvx_lapic *apic, u32 msr)
+{
+	if (!hvx_lapic_x2apic_mode(apic) || msr < HVX_LAPIC_MSR_FIRST ||
+	    msr > HVX_LAPIC_MSR_LAST)
+		return 0;
+	return (msr - HVX_LAPIC_MSR_FIRST) << 4;
+}
+
+/**
+ * hvx_lapic_rdmsr - RDMSR of an x2APIC register (0x800-0x8ff)
+ * @apic: the APIC
+ * @msr: the MSR
+ * @val: filled in
+ * @now_ns: the caller's clock
+ *
+ * Return: 0, or -EINVAL: the caller injects #GP.
+ */
+int hvx_lapic_rdmsr(struct hvx_lapic *apic, u32 msr, u64 *val, s64 now_ns)
+{
+	u32 reg = x2apic_reg(apic, msr);
+
+	if (reg == APIC_ICR) {
+		*val = lapic_reg(apic, APIC_ICR) |
+		       (u64)lapic_reg(apic, APIC_ICR2) << 32;
+		return 0;
+	}
+	if (!reg || !lapic_may(apic, reg, XR))
+		return -EINVAL;
+	*val = lapic_read_reg(apic, reg, now_ns);
+	return 0;
+}
+
+/**
+ * hvx_lapic_wrmsr - WRMSR of an x2APIC register (0x800-0x8ff)
+ * @apic: the APIC
+ * @msr: the MSR
+ * @val: the value; only the ICR (0x830) takes bits 63:32, its destination
+ * @now_ns: the caller's clock
+ * @act: filled in: what the caller must do
+ *
+ * Return: 0, or -EINVAL: the caller injects #GP.
+ */
+int hvx_lapic_wrmsr(struct hvx_lapic *apic, u32 msr, u64 val, s64 now_ns,
+		    struct hvx_lapic_action *act)
+{
+	u32 reg = x2apic_reg(apic, msr), bits, ignored = 0;
+
+	memset(act, 0, sizeof(*act));
+	if (!reg || !lapic_may(apic, reg, XW))
+		return -EINVAL;
+	/* Read-only status bits, which a read-modify-write carries back. */
+	if (reg == APIC_ICR || lapic_is_lvt(reg))
+		ignored = APIC_SEND_PENDING;
+	if (reg == APIC_LVT0 || reg == APIC_LVT1)
+		ignored |= APIC_LVT_REMOTE_IRR;
+	bits = lapic_write_bits(apic, reg);
+	if ((reg != APIC_ICR && val >> 32) || ((u32)val & ~(bits | ignored)))
+		return -EINVAL;
+	if (reg == APIC_ICR)
+		lapic_set_reg(apic, APIC_ICR2, val >> 32);
+	lapic_write_reg(apic, reg, (u32)val & bits, now_ns, act);
+	return 0;
+}
