@@ -50,7 +50,14 @@ long hvx_check_extension(struct hvx_vm *vm, long ext)
 	case KVM_CAP_USER_NMI:
 	case KVM_CAP_VCPU_EVENTS:
 	case KVM_CAP_DEBUGREGS:
+	case KVM_CAP_IRQCHIP:
+	case KVM_CAP_HLT:
+	case KVM_CAP_IRQ_INJECT_STATUS:
+	case KVM_CAP_SIGNAL_MSI:
+	case KVM_CAP_MP_STATE:
 		return 1;
+	case KVM_CAP_IRQ_ROUTING:
+		return HVX_ROUTING_MAX_ROUTES;
 	case KVM_CAP_XCRS:
 		return !!hvx_xcr0_supported;
 	case KVM_CAP_NR_MEMSLOTS:

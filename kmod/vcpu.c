@@ -48,6 +48,13 @@ static int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 	}
 
 	WRITE_ONCE(vcpu->state, HVX_VCPU_RUNNING);
+	/* Never started: wait for INIT or start-up, then back (as KVM). */
+	if (vcpu->apic && vcpu->mp_state == KVM_MP_STATE_UNINITIALIZED) {
+		r = hvx_vcpu_wait_started(vcpu);
+		if (r == -EINTR)
+			run->exit_reason = KVM_EXIT_INTR;
+		goto out;
+	}
 	hvx_vcpu_load(vcpu);
 	hvx_vmx_prepare_run(vcpu);
 	r = hvx_complete_pio(vcpu);
@@ -56,8 +63,13 @@ static int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 	hvx_vcpu_put(vcpu);
 
 	while (r > 0) {
-		/* A paused VM holds its vCPUs here (VM_PAUSE, netlink). */
+		/*
+		 * A halted vCPU, or one not yet started, sleeps here until it
+		 * may run (in-kernel irqchip); a paused VM holds its vCPUs
+		 * here (VM_PAUSE, netlink).
+		 */
 		if (signal_pending(current) ||
+		    (vcpu->apic && hvx_vcpu_wait_runnable(vcpu)) ||
 		    (READ_ONCE(vcpu->vm->paused) && hvx_vcpu_wait_resume(vcpu))) {
 			run->exit_reason = KVM_EXIT_INTR;
 			r = -EINTR;
@@ -70,6 +82,7 @@ static int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 			r = 0;
 		hvx_vcpu_put(vcpu);
 	}
+out:
 	WRITE_ONCE(vcpu->state, HVX_VCPU_IDLE);
 	hvx_vcpu_load(vcpu);
 	hvx_save_run_state(vcpu);
@@ -169,10 +182,31 @@ static long hvx_vcpu_set_cpuid2(struct hvx_vcpu *vcpu,
 	return r;
 }
 
+/* KVM_GET_LAPIC and KVM_SET_LAPIC: the 1 KiB register page. */
+static long hvx_vcpu_lapic_ioctl(struct hvx_vcpu *vcpu, bool set,
+				 void __user *argp)
+{
+	struct kvm_lapic_state *s;
+	long r;
+
+	s = set ? memdup_user(argp, sizeof(*s)) : kzalloc(sizeof(*s), GFP_KERNEL);
+	if (IS_ERR_OR_NULL(s))
+		return s ? PTR_ERR(s) : -ENOMEM;
+	if (set) {
+		r = hvx_irqchip_set_lapic(vcpu, s);
+	} else {
+		r = hvx_irqchip_get_lapic(vcpu, s);
+		if (!r && copy_to_user(argp, s, sizeof(*s)))
+			r = -EFAULT;
+	}
+	kfree(s);
+	return r;
+}
+
 /*
- * The ioctls of the userspace interrupt model and of the state a VMM saves
- * and restores with it: KVM_INTERRUPT, KVM_NMI, KVM_GET/SET_VCPU_EVENTS,
- * KVM_GET/SET_DEBUGREGS.
+ * The ioctls of interrupts and of the state a VMM saves and restores with
+ * them: KVM_INTERRUPT, KVM_NMI, KVM_GET/SET_VCPU_EVENTS,
+ * KVM_GET/SET_DEBUGREGS, KVM_GET/SET_LAPIC, KVM_GET/SET_MP_STATE.
  */
 static long hvx_vcpu_events_ioctl(struct hvx_vcpu *vcpu, unsigned int ioctl,
 				  void __user *argp)
@@ -180,6 +214,8 @@ static long hvx_vcpu_events_ioctl(struct hvx_vcpu *vcpu, unsigned int ioctl,
 	struct kvm_vcpu_events events;
 	struct kvm_debugregs dbg;
 	struct kvm_interrupt irq;
+	struct kvm_mp_state mp;
+	long r;
 
 	switch (ioctl) {
 	case KVM_INTERRUPT:
@@ -203,6 +239,18 @@ static long hvx_vcpu_events_ioctl(struct hvx_vcpu *vcpu, unsigned int ioctl,
 		if (copy_from_user(&dbg, argp, sizeof(dbg)))
 			return -EFAULT;
 		return hvx_vmx_set_debugregs(vcpu, &dbg);
+	case KVM_GET_LAPIC:
+	case KVM_SET_LAPIC:
+		return hvx_vcpu_lapic_ioctl(vcpu, ioctl == KVM_SET_LAPIC, argp);
+	case KVM_GET_MP_STATE:
+		r = hvx_get_mp_state(vcpu, &mp);
+		if (!r && copy_to_user(argp, &mp, sizeof(mp)))
+			r = -EFAULT;
+		return r;
+	case KVM_SET_MP_STATE:
+		if (copy_from_user(&mp, argp, sizeof(mp)))
+			return -EFAULT;
+		return hvx_set_mp_state(vcpu, &mp);
 	}
 	return -ENOTTY;
 }
@@ -396,6 +444,7 @@ struct hvx_vcpu *hvx_vcpu_create(struct hvx_vm *vm, u32 id)
 	vcpu->id = id;
 	vcpu->stats.last_cpu = -1;
 	mutex_init(&vcpu->mutex);
+	rcuwait_init(&vcpu->wait);
 	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	vcpu->pio_data = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	if (!vcpu->run || !vcpu->pio_data)
@@ -413,8 +462,11 @@ struct hvx_vcpu *hvx_vcpu_create(struct hvx_vm *vm, u32 id)
 		goto err;
 
 	r = hvx_vmx_vcpu_init(vcpu);
+	if (!r)
+		r = hvx_irqchip_vcpu_create(vcpu);
 	if (r)
 		goto err;
+	hvx_mp_state_init(vcpu);
 	return vcpu;
 
 err:
@@ -424,6 +476,7 @@ err:
 
 void hvx_vcpu_free(struct hvx_vcpu *vcpu)
 {
+	hvx_irqchip_vcpu_free(vcpu);
 	hvx_vmx_vcpu_free(vcpu);
 	kfree(vcpu->cpuid);
 	free_page((unsigned long)vcpu->pio_data);

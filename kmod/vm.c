@@ -29,9 +29,13 @@ static void hvx_vm_destroy(struct kref *ref)
 	/* Out of netlink's sight before anything goes. */
 	hvx_vm_list_del(vm);
 	hvx_vm_debugfs_remove(vm);
+	/* The IOAPIC's timer reaches every APIC; each APIC's only its own. */
+	if (vm->irqchip)
+		hrtimer_cancel(&vm->irqchip->storm);
 	for (i = 0; i < HVX_MAX_VCPUS; i++)
 		if (vm->vcpus[i])
 			hvx_vcpu_free(vm->vcpus[i]);
+	hvx_irqchip_free(vm);
 	hvx_mmu_destroy(vm);
 	hvx_vmx_put();
 	put_pid(vm->owner);
@@ -166,11 +170,40 @@ bool hvx_vcpu_enter_guest_mode(struct hvx_vcpu *vcpu)
 	WRITE_ONCE(vcpu->mode, HVX_IN_GUEST);
 	smp_mb();	/* pairs with the one in hvx_vm_pause() */
 	if (READ_ONCE(vcpu->vm->paused) || signal_pending(current) ||
-	    need_resched()) {
+	    need_resched() || READ_ONCE(vcpu->requests)) {
 		WRITE_ONCE(vcpu->mode, HVX_OUTSIDE_GUEST);
 		return false;
 	}
 	return true;
+}
+
+/**
+ * hvx_vcpu_kick - make a vCPU look again at what it may take
+ * @vcpu: the vCPU
+ *
+ * For an interrupt, an NMI or a changed priority from another thread, a
+ * timer or the vCPU itself; any context, any lock held.  The request bit
+ * comes first: a vCPU about to enter sees it in
+ * hvx_vcpu_enter_guest_mode(); one in the guest gets an IPI, whose VM
+ * exit brings it back round its run loop; a halted one wakes.
+ */
+void hvx_vcpu_kick(struct hvx_vcpu *vcpu)
+{
+	int cpu;
+
+	set_bit(HVX_REQ_EVENT, &vcpu->requests);
+	smp_mb__after_atomic();	/* pairs with hvx_vcpu_enter_guest_mode() */
+	if (READ_ONCE(vcpu->mode) == HVX_IN_GUEST) {
+		cpu = READ_ONCE(vcpu->vmx.cpu);
+		/*
+		 * The reschedule IPI, as KVM's kick.  Called through smp_ops
+		 * (parenthesised: newer kernels make smp_send_reschedule a
+		 * macro around a tracepoint modules cannot reach).
+		 */
+		if (cpu >= 0 && cpu != raw_smp_processor_id())
+			(smp_ops.smp_send_reschedule)(cpu);
+	}
+	rcuwait_wake_up(&vcpu->wait);
 }
 
 /* An interrupt's only job: the VM exit it causes. */
@@ -284,7 +317,7 @@ static long hvx_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return 0;
 	}
 	default:
-		return -ENOTTY;
+		return hvx_irqchip_ioctl(vm, ioctl, argp);
 	}
 }
 

@@ -37,6 +37,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
+#include <linux/rcuwait.h>
 #include <linux/sched.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
@@ -44,6 +45,7 @@
 
 #include "ept/ept.h"
 #include "ept/memslot.h"
+#include "irq/irqchip.h"
 #include "vmx/vcpu.h"
 #include "x86/events.h"
 #include "x86/regs.h"
@@ -114,7 +116,16 @@ struct hvx_vm {
 	bool paused;
 	wait_queue_head_t pause_wq;
 	struct mutex pause_lock;	/* VM_PAUSE and VM_RESUME; no vCPU takes it */
+
+	/* KVM_CREATE_IRQCHIP's devices (kmod/irq/irqchip.c), or NULL. */
+	struct hvx_irqchip *irqchip;
 };
+
+/* The VM's irqchip, or NULL.  Pairs with hvx_irqchip_create()'s release. */
+static inline struct hvx_irqchip *hvx_irqchip(struct hvx_vm *vm)
+{
+	return smp_load_acquire(&vm->irqchip);
+}
 
 /* vm->vcpus[@id] without vm->lock.  The caller keeps the VM alive. */
 static inline struct hvx_vcpu *hvx_vm_vcpu(struct hvx_vm *vm, unsigned int id)
@@ -196,6 +207,23 @@ struct hvx_vcpu {
 	struct hvx_events events;
 
 	/*
+	 * With an in-kernel irqchip: the local APIC; HVX_REQ_* bits others
+	 * set before they kick the vCPU (hvx_vcpu_kick()); where a halted
+	 * or stopped vCPU sleeps.
+	 */
+	struct hvx_vcpu_apic *apic;
+	unsigned long requests;
+	struct rcuwait wait;
+	/*
+	 * kmod/x86/mp_state.c: KVM_MP_STATE_*; INIT and start-up IPIs not
+	 * yet acted on, and the start-up vector; whether HLT left IF set.
+	 */
+	u32 mp_state;
+	unsigned long apic_events;
+	u8 sipi_vector;
+	bool halt_if;
+
+	/*
 	 * The guest's registers that live in memory rather than in the VMCS
 	 * (kmod/x86/ keeps them; kmod/vmx/ moves them in and out of the CPU
 	 * around VM entry and exit).
@@ -234,9 +262,13 @@ struct hvx_vcpu {
 /* kmod/main.c */
 long hvx_check_extension(struct hvx_vm *vm, long ext);
 
+/* hvx_vcpu->requests: look again at what the guest can take. */
+#define HVX_REQ_EVENT	0
+
 /* kmod/vm.c */
 void hvx_vm_put(struct hvx_vm *vm);
 bool hvx_vcpu_enter_guest_mode(struct hvx_vcpu *vcpu);
+void hvx_vcpu_kick(struct hvx_vcpu *vcpu);
 int hvx_vm_pause(struct hvx_vm *vm, bool pause);
 int hvx_vcpu_wait_resume(struct hvx_vcpu *vcpu);
 

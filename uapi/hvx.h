@@ -200,11 +200,14 @@ enum hvx_vm_state {
  *	handles an exit)
  * @HVX_VCPU_RUNNING: in KVM_RUN: in the guest or about to enter it
  * @HVX_VCPU_PAUSED: in KVM_RUN, held by VM_PAUSE
+ * @HVX_VCPU_HALTED: in KVM_RUN, asleep after HLT until an interrupt (with
+ *	an in-kernel irqchip)
  */
 enum hvx_vcpu_state {
 	HVX_VCPU_IDLE,
 	HVX_VCPU_RUNNING,
 	HVX_VCPU_PAUSED,
+	HVX_VCPU_HALTED,
 };
 
 /**

@@ -87,8 +87,9 @@ void hvx_ioapic_decode(u64 entry, struct hvx_irq *irq)
  * (KVM sets it also when no APIC matched, until some EOI of that vector).
  *
  * Return: > 0 the number of local APICs that accepted it; 0 when it was
- * coalesced (remote IRR, or the APICs already had it pending); -1 when
- * masked or no local APIC was addressed.
+ * coalesced (the APICs already had it pending); -1 when masked, waiting
+ * for the EOI (remote IRR: KVM's status, which VMMs read as "not
+ * delivered"), or no local APIC was addressed.
  */
 static int ioapic_service(struct hvx_ioapic *io, unsigned int pin)
 {
@@ -99,7 +100,7 @@ static int ioapic_service(struct hvx_ioapic *io, unsigned int pin)
 	if (entry & RTE_MASK)
 		return -1;
 	if ((entry & RTE_LEVEL) && (entry & RTE_REMOTE_IRR))
-		return 0;
+		return -1;
 
 	hvx_ioapic_decode(entry, &irq);
 	/* Whatever the APICs answer, this rising edge is spent. */
@@ -125,8 +126,8 @@ static int ioapic_service(struct hvx_ioapic *io, unsigned int pin)
  *
  * Return: the status KVM_IRQ_LINE_STATUS reports: > 0 delivered (to that
  * many local APICs), also for a de-assert, which loses nothing; 0
- * coalesced (no rising edge, remote IRR set, or already pending in the
- * APICs); -1 masked or not delivered; -EINVAL for a bad @pin.
+ * coalesced (no rising edge, or already pending in the APICs); -1
+ * masked, remote IRR set, or not delivered; -EINVAL for a bad @pin.
  */
 int hvx_ioapic_set_irq(struct hvx_ioapic *io, unsigned int pin, bool level)
 {

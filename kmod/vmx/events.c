@@ -31,23 +31,13 @@ static const u32 hvx_vmx_event_type[] = {
  * Does VM entry deliver an error code with this exception?  Exactly where
  * the CPU would push one: in protected mode, for the vectors that have
  * one (SDM "Checks on VM-Entry Control Fields").  The guest may have left
- * or entered protected mode since the exception was raised.
+ * or entered protected mode since the exception was raised.  (#CP's is
+ * for CPUs with CET, which hvx does not offer.)
  */
 static bool hvx_vmx_deliver_code(u8 vector)
 {
-	if (!(vmcs_readl(GUEST_CR0) & X86_CR0_PE))
-		return false;
-	switch (vector) {
-	case DF_VECTOR:
-	case TS_VECTOR:
-	case NP_VECTOR:
-	case SS_VECTOR:
-	case GP_VECTOR:
-	case PF_VECTOR:
-	case AC_VECTOR:
-		return true;
-	}
-	return false;
+	return (vmcs_readl(GUEST_CR0) & X86_CR0_PE) && vector != X86_TRAP_CP &&
+	       hvx_exception_has_error(vector);
 }
 
 /**

@@ -113,16 +113,6 @@ static int hvx_handle_cpuid(struct hvx_vcpu *vcpu)
 	return 1;
 }
 
-/*
- * HLT: with no interrupt controller in the kernel, the VMM decides what a
- * halted vCPU waits for (KVM does the same without an in-kernel irqchip).
- */
-static int hvx_handle_hlt(struct hvx_vcpu *vcpu)
-{
-	hvx_skip_instruction(vcpu);
-	vcpu->run->exit_reason = KVM_EXIT_HLT;
-	return 0;
-}
 
 static int hvx_handle_nop(struct hvx_vcpu *vcpu)
 {
@@ -200,7 +190,7 @@ static int hvx_handle_cr(struct hvx_vcpu *vcpu)
 			r = hvx_set_cr4(vcpu, val);
 			break;
 		case 8:
-			r = hvx_set_cr8(vcpu, val);
+			r = hvx_cr8_write(vcpu, val);
 			break;
 		default:
 			return hvx_internal_error(vcpu, KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON);
@@ -211,7 +201,7 @@ static int hvx_handle_cr(struct hvx_vcpu *vcpu)
 	case 1:		/* MOV from CR: only CR8 exits */
 		if (cr != 8)
 			return hvx_internal_error(vcpu, KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON);
-		hvx_reg_write(vcpu, reg, vcpu->vmx.cr8);
+		hvx_reg_write(vcpu, reg, hvx_cr8_read(vcpu));
 		break;
 	case 2:		/* CLTS */
 		if (hvx_set_cr0(vcpu, hvx_guest_cr0(vcpu) & ~X86_CR0_TS))
@@ -370,7 +360,7 @@ static const hvx_exit_handler hvx_exit_handlers[] = {
 	[EXIT_REASON_INTERRUPT_WINDOW]	= hvx_handle_window,
 	[EXIT_REASON_NMI_WINDOW]	= hvx_handle_window,
 	[EXIT_REASON_CPUID]		= hvx_handle_cpuid,
-	[EXIT_REASON_HLT]		= hvx_handle_hlt,
+	[EXIT_REASON_HLT]		= hvx_emulate_hlt,
 	[EXIT_REASON_INVD]		= hvx_handle_nop,
 	[EXIT_REASON_RDPMC]		= hvx_inject_gp,
 	[EXIT_REASON_VMCALL]		= hvx_handle_vmcall,

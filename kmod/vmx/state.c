@@ -275,8 +275,8 @@ int hvx_set_efer(struct hvx_vcpu *vcpu, u64 efer)
 	return 0;
 }
 
-/* The guest's state after RESET, as KVM sets it. */
-void hvx_vmx_reset(struct hvx_vcpu *vcpu)
+/* The guest's registers after RESET, as KVM sets them, but the FPU's. */
+static void __hvx_vmx_reset(struct hvx_vcpu *vcpu)
 {
 	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
 	u32 data_ar = 0x93, code_ar = 0x9b;
@@ -338,8 +338,33 @@ void hvx_vmx_reset(struct hvx_vcpu *vcpu)
 	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
 	vmx->entry_event = false;
 	hvx_events_reset(vcpu);
+}
 
+/* The guest's state after RESET. */
+void hvx_vmx_reset(struct hvx_vcpu *vcpu)
+{
+	__hvx_vmx_reset(vcpu);
 	hvx_fpu_reset(vcpu);
+}
+
+/* After INIT, which keeps the FPU's registers, XCR0 and PAT (SDM "IA-32
+ * Processor States Following Power-up, Reset, or INIT").
+ */
+void hvx_vmx_init_reset(struct hvx_vcpu *vcpu)
+{
+	u64 pat = vcpu->pat;
+
+	__hvx_vmx_reset(vcpu);
+	vcpu->pat = pat;
+	if (hvx_vmcs_config.vmentry & VM_ENTRY_LOAD_IA32_PAT)
+		vmcs_write64(GUEST_IA32_PAT, pat);
+}
+
+/* A start-up IPI: real mode, CS = vector << 8, IP = 0. */
+void hvx_vmx_deliver_sipi(struct hvx_vcpu *vcpu, u8 vector)
+{
+	hvx_reset_seg(HVX_SREG_CS, vector << 8, (u32)vector << 12, 0x9b);
+	vmcs_writel(GUEST_RIP, 0);
 }
 
 void hvx_vmx_get_regs(struct hvx_vcpu *vcpu, struct kvm_regs *r)
@@ -405,8 +430,6 @@ int hvx_vmx_set_regs(struct hvx_vcpu *vcpu, const struct kvm_regs *r)
 
 void hvx_vmx_get_sregs(struct hvx_vcpu *vcpu, struct kvm_sregs *s)
 {
-	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
-
 	memset(s, 0, sizeof(*s));
 	hvx_vcpu_load(vcpu);
 	hvx_get_seg(HVX_SREG_CS, &s->cs);
@@ -426,11 +449,10 @@ void hvx_vmx_get_sregs(struct hvx_vcpu *vcpu, struct kvm_sregs *s)
 	s->cr4 = hvx_guest_cr4(vcpu);
 	hvx_vcpu_put(vcpu);
 	s->cr2 = vcpu->cr2;
-	s->cr8 = vmx->cr8;
+	s->cr8 = hvx_cr8_read(vcpu);
 	s->efer = vcpu->efer;
 	hvx_events_get_interrupt_bitmap(vcpu, s->interrupt_bitmap);
-	s->apic_base = APIC_DEFAULT_PHYS_BASE | MSR_IA32_APICBASE_ENABLE |
-		       (vcpu->id ? 0 : MSR_IA32_APICBASE_BSP);
+	hvx_get_msr(vcpu, MSR_IA32_APICBASE, &s->apic_base);
 }
 
 /*
@@ -440,7 +462,6 @@ void hvx_vmx_get_sregs(struct hvx_vcpu *vcpu, struct kvm_sregs *s)
  */
 int hvx_vmx_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *s)
 {
-	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
 	bool paging = s->cr0 & X86_CR0_PG;
 	int r = 0;
 
@@ -455,6 +476,10 @@ int hvx_vmx_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *s)
 	} else if ((s->efer & EFER_LMA) || s->cs.l) {
 		return -EINVAL;
 	}
+	/* An in-kernel APIC takes its base as KVM_SET_MSRS would. */
+	if (vcpu->apic &&
+	    hvx_irqchip_wrmsr(vcpu, MSR_IA32_APICBASE, s->apic_base, true))
+		return -EINVAL;
 	hvx_vcpu_load(vcpu);
 	hvx_set_seg(HVX_SREG_CS, &s->cs);
 	hvx_set_seg(HVX_SREG_DS, &s->ds);
@@ -474,7 +499,7 @@ int hvx_vmx_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *s)
 	vcpu->efer = s->efer & ~EFER_LMA;
 	hvx_update_lma(vcpu, paging);
 	vcpu->cr2 = s->cr2;
-	vmx->cr8 = s->cr8 & 15;
+	hvx_cr8_write(vcpu, s->cr8 & 15);
 	if (hvx_pae_paging(s->cr0, s->cr4, vcpu->efer))
 		r = hvx_load_pdptrs(vcpu, s->cr3) ? -EFAULT : 0;
 	hvx_events_set_interrupt_bitmap(vcpu, s->interrupt_bitmap);

@@ -23,7 +23,7 @@
 #include "x86.h"
 
 /* The exceptions that push an error code (SDM "Exception Classes"). */
-static bool hvx_exception_has_error(u8 vector)
+bool hvx_exception_has_error(u8 vector)
 {
 	switch (vector) {
 	case DF_VECTOR:
@@ -64,6 +64,30 @@ void hvx_events_reset(struct hvx_vcpu *vcpu)
 	atomic_set(&ev->nmi_queued, 0);
 }
 
+/* Set the exception: @injected (being delivered) or else pending. */
+static void hvx_set_exception(struct hvx_events *ev, bool injected, u8 type,
+			      u8 vector, bool has_error, u32 error_code,
+			      u32 instr_len)
+{
+	ev->exception.pending = !injected;
+	ev->exception.injected = injected;
+	ev->exception.type = type;
+	ev->exception.vector = vector;
+	ev->exception.has_error = has_error;
+	ev->exception.error_code = error_code;
+	ev->exception.instr_len = instr_len;
+}
+
+/* Set the injected interrupt: one being delivered. */
+static void hvx_set_interrupt(struct hvx_events *ev, u8 vector, bool soft,
+			      u32 instr_len)
+{
+	ev->interrupt.injected = true;
+	ev->interrupt.soft = soft;
+	ev->interrupt.vector = vector;
+	ev->interrupt.instr_len = instr_len;
+}
+
 /**
  * hvx_inject_exception - raise a hardware exception in the guest
  * @vcpu: the vCPU
@@ -97,13 +121,8 @@ void hvx_inject_exception(struct hvx_vcpu *vcpu, u8 vector, bool has_error,
 			error_code = 0;
 		}
 	}
-	ev->exception.pending = true;
-	ev->exception.injected = false;
-	ev->exception.type = HVX_EV_EXCEPTION;
-	ev->exception.vector = vector;
-	ev->exception.has_error = has_error;
-	ev->exception.error_code = error_code;
-	ev->exception.instr_len = 0;
+	hvx_set_exception(ev, false, HVX_EV_EXCEPTION, vector, has_error,
+			  error_code, 0);
 }
 
 /**
@@ -132,19 +151,12 @@ void hvx_event_requeue(struct hvx_vcpu *vcpu, enum hvx_event_type type,
 		break;
 	case HVX_EV_INTR:
 	case HVX_EV_SOFT_INTR:
-		ev->interrupt.injected = true;
-		ev->interrupt.soft = type == HVX_EV_SOFT_INTR;
-		ev->interrupt.vector = vector;
-		ev->interrupt.instr_len = instr_len;
+		hvx_set_interrupt(ev, vector, type == HVX_EV_SOFT_INTR,
+				  instr_len);
 		break;
 	default:
-		ev->exception.pending = false;
-		ev->exception.injected = true;
-		ev->exception.type = type;
-		ev->exception.vector = vector;
-		ev->exception.has_error = has_error;
-		ev->exception.error_code = error_code;
-		ev->exception.instr_len = instr_len;
+		hvx_set_exception(ev, true, type, vector, has_error,
+				  error_code, instr_len);
 		break;
 	}
 }
@@ -223,10 +235,22 @@ static bool hvx_nmi_allowed(struct hvx_vcpu *vcpu)
 	return !hvx_get_nmi_mask(vcpu) && !hvx_get_interrupt_shadow(vcpu);
 }
 
-/* Does the VMM want an exit as soon as the guest can take an interrupt? */
+/*
+ * Does the VMM want an exit as soon as the guest can take an interrupt?
+ * Only while it is the interrupt controller, as in KVM.
+ */
 static bool hvx_vmm_wants_window(struct hvx_vcpu *vcpu)
 {
-	return vcpu->run->request_interrupt_window;
+	return !vcpu->apic && vcpu->run->request_interrupt_window;
+}
+
+/* The in-kernel irqchip's next interrupt, if the guest can take one now. */
+static bool hvx_take_irqchip_interrupt(struct hvx_vcpu *vcpu, int *vector)
+{
+	if (!vcpu->apic || !hvx_interrupt_allowed(vcpu))
+		return false;
+	*vector = hvx_irqchip_take_interrupt(vcpu);
+	return *vector >= 0;
 }
 
 static void hvx_inject_exception_now(struct hvx_vcpu *vcpu)
@@ -253,12 +277,16 @@ int hvx_inject_events(struct hvx_vcpu *vcpu)
 {
 	struct hvx_events *ev = &vcpu->events;
 	bool busy = true, held = false;
+	int vector;
 
 	if (unlikely(ev->triple_fault)) {
 		ev->triple_fault = false;
 		vcpu->run->exit_reason = KVM_EXIT_SHUTDOWN;
 		return 0;
 	}
+	/* From here on, a kick means something new came. */
+	clear_bit(HVX_REQ_EVENT, &vcpu->requests);
+	smp_mb__after_atomic();
 	hvx_process_nmi(vcpu);
 
 	if (ev->exception.injected) {
@@ -289,10 +317,16 @@ int hvx_inject_events(struct hvx_vcpu *vcpu)
 		ev->nmi_pending--;
 		ev->nmi_injected = true;
 		hvx_give(vcpu, HVX_EV_NMI, X86_TRAP_NMI, false, 0, 0);
+	} else if (hvx_take_irqchip_interrupt(vcpu, &vector)) {
+		hvx_set_interrupt(ev, vector, false, 0);
+		hvx_give(vcpu, HVX_EV_INTR, vector, false, 0, 0);
 	} else {
 		busy = false;
 		hvx_vmx_inject_none(vcpu);
 	}
+	/* The in-kernel irqchip has an interrupt the guest cannot take yet. */
+	if (vcpu->apic && hvx_irqchip_has_interrupt(vcpu))
+		held = true;
 
 	/*
 	 * What still waits: the CPU exits as soon as the guest can take it,
@@ -311,6 +345,8 @@ int hvx_inject_events(struct hvx_vcpu *vcpu)
  */
 static bool hvx_ready_for_interrupt(struct hvx_vcpu *vcpu)
 {
+	if (vcpu->apic)		/* KVM's answer with a PIC in the kernel */
+		return true;
 	return hvx_interrupt_allowed(vcpu) && !hvx_event_in_delivery(vcpu) &&
 	       !vcpu->events.exception.pending;
 }
@@ -341,7 +377,22 @@ bool hvx_irq_window_exit(struct hvx_vcpu *vcpu)
  */
 int hvx_load_run_state(struct hvx_vcpu *vcpu)
 {
+	if (vcpu->apic)		/* the APIC's TPR is CR8 */
+		return 0;
 	return hvx_set_cr8(vcpu, vcpu->run->cr8) ? -EINVAL : 0;
+}
+
+/* CR8: the APIC's TPR with an in-kernel APIC, else what the VMM gave. */
+unsigned long hvx_cr8_read(struct hvx_vcpu *vcpu)
+{
+	return vcpu->apic ? hvx_irqchip_get_cr8(vcpu) : hvx_get_cr8(vcpu);
+}
+
+/* Return: 0, or 1 for a value above 15 (#GP). */
+int hvx_cr8_write(struct hvx_vcpu *vcpu, unsigned long val)
+{
+	return vcpu->apic ? hvx_irqchip_set_cr8(vcpu, val) :
+			    hvx_set_cr8(vcpu, val);
 }
 
 /**
@@ -355,7 +406,7 @@ void hvx_save_run_state(struct hvx_vcpu *vcpu)
 
 	run->if_flag = !!(hvx_guest_rflags(vcpu) & X86_EFLAGS_IF);
 	run->ready_for_interrupt_injection = hvx_ready_for_interrupt(vcpu);
-	run->cr8 = hvx_get_cr8(vcpu);
+	run->cr8 = hvx_cr8_read(vcpu);
 	hvx_get_msr(vcpu, MSR_IA32_APICBASE, &apic_base);
 	run->apic_base = apic_base;
 	run->flags = 0;
@@ -373,7 +424,8 @@ void hvx_save_run_state(struct hvx_vcpu *vcpu)
  * ready_for_interrupt_injection; one given while the guest has IF clear
  * waits for IF (hvx_inject_events()).
  *
- * Return: 0, or -EINVAL for a vector above 255.
+ * Return: 0; -EINVAL for a vector above 255; -ENXIO with the in-kernel
+ * irqchip, whose PIC is the one that gives interrupts (as KVM).
  */
 int hvx_vcpu_interrupt(struct hvx_vcpu *vcpu, u32 vector)
 {
@@ -381,10 +433,9 @@ int hvx_vcpu_interrupt(struct hvx_vcpu *vcpu, u32 vector)
 
 	if (vector >= KVM_NR_INTERRUPTS)
 		return -EINVAL;
-	ev->interrupt.injected = true;
-	ev->interrupt.soft = false;
-	ev->interrupt.vector = vector;
-	ev->interrupt.instr_len = 0;
+	if (vcpu->apic)
+		return -ENXIO;
+	hvx_set_interrupt(ev, vector, false, 0);
 	return 0;
 }
 
@@ -470,24 +521,20 @@ int hvx_set_vcpu_events(struct hvx_vcpu *vcpu, const struct kvm_vcpu_events *e)
 
 	hvx_vcpu_load(vcpu);
 	hvx_process_nmi(vcpu);
-	ev->exception.pending = false;
+	hvx_set_exception(ev, true, HVX_EV_EXCEPTION, e->exception.nr,
+			  e->exception.has_error_code, e->exception.error_code,
+			  0);
 	ev->exception.injected = e->exception.injected;
-	ev->exception.type = HVX_EV_EXCEPTION;
-	ev->exception.vector = e->exception.nr;
-	ev->exception.has_error = e->exception.has_error_code;
-	ev->exception.error_code = e->exception.error_code;
-	ev->exception.instr_len = 0;
-
+	hvx_set_interrupt(ev, e->interrupt.nr, false, 0);
 	ev->interrupt.injected = e->interrupt.injected;
-	ev->interrupt.soft = false;
-	ev->interrupt.vector = e->interrupt.nr;
-	ev->interrupt.instr_len = 0;
 	if (e->flags & KVM_VCPUEVENT_VALID_SHADOW)
 		hvx_set_interrupt_shadow(vcpu, e->interrupt.shadow);
 
 	ev->nmi_injected = e->nmi.injected;
 	if (e->flags & KVM_VCPUEVENT_VALID_NMI_PENDING)
 		ev->nmi_pending = !!e->nmi.pending;
+	if ((e->flags & KVM_VCPUEVENT_VALID_SIPI_VECTOR) && vcpu->apic)
+		hvx_set_sipi_vector(vcpu, e->sipi_vector);
 	hvx_set_nmi_mask(vcpu, e->nmi.masked);
 	hvx_vcpu_put(vcpu);
 	return 0;
@@ -511,10 +558,7 @@ void hvx_events_set_interrupt_bitmap(struct hvx_vcpu *vcpu, const u64 *bitmap)
 
 	for (i = 0; i < KVM_NR_INTERRUPTS; i++) {
 		if (bitmap[i / 64] & (1ULL << (i % 64))) {
-			ev->interrupt.injected = true;
-			ev->interrupt.soft = false;
-			ev->interrupt.vector = i;
-			ev->interrupt.instr_len = 0;
+			hvx_set_interrupt(ev, i, false, 0);
 			return;
 		}
 	}

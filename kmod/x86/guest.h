@@ -70,6 +70,13 @@ void hvx_set_nmi_mask(struct hvx_vcpu *vcpu, bool masked);
 /* The guest writes EFER (state.c): 0, or 1 for #GP. */
 int hvx_set_efer(struct hvx_vcpu *vcpu, u64 val);
 
+/*
+ * INIT: the registers as after RESET but for the FPU's, XCR0 and PAT,
+ * which INIT keeps; a start-up IPI: real mode at @vector * 4 KiB.
+ */
+void hvx_vmx_init_reset(struct hvx_vcpu *vcpu);
+void hvx_vmx_deliver_sipi(struct hvx_vcpu *vcpu, u8 vector);
+
 /* Step over the instruction that exited, by its exit length. */
 void hvx_skip_instruction(struct hvx_vcpu *vcpu);
 /* Step over an emulated instruction of @len bytes. */

@@ -102,13 +102,8 @@ static int hvx_mmio_string(struct hvx_vcpu *vcpu, u64 gpa, bool write,
 	return 0;
 }
 
-/*
- * An access to MMIO at @gpa, linear address @gla: @data when it is the
- * guest's data access to that address and nothing else (not a fetch, a
- * page-table walk or an event's delivery), @write when it writes.
- */
-int hvx_emulate_mmio(struct hvx_vcpu *vcpu, u64 gpa, u64 gla,
-		     bool data, bool write)
+static int __hvx_emulate_mmio(struct hvx_vcpu *vcpu, u64 gpa, u64 gla,
+			      bool data, bool write)
 {
 	struct hvx_mmio *mmio = &vcpu->mmio;
 	struct kvm_run *run = vcpu->run;
@@ -165,6 +160,34 @@ int hvx_emulate_mmio(struct hvx_vcpu *vcpu, u64 gpa, u64 gla,
 	memcpy(run->mmio.data, &val, insn.size);
 	hvx_advance_rip(vcpu, insn.len);
 	return 0;
+}
+
+/**
+ * hvx_emulate_mmio - an access to MMIO
+ * @vcpu: the vCPU, loaded
+ * @gpa: the guest-physical address
+ * @gla: the linear address the exit gave
+ * @data: the guest's data access to that address and nothing else (not a
+ *	fetch, a page-table walk or an event's delivery)
+ * @write: a write
+ *
+ * The access goes to the VMM as KVM_EXIT_MMIO, unless it is the in-kernel
+ * irqchip's (the IOAPIC's window, the vCPU's APIC page): that one is done
+ * here and the guest goes on.
+ *
+ * Return: 1 to enter the guest again, 0 to go to the VMM, or an errno.
+ */
+int hvx_emulate_mmio(struct hvx_vcpu *vcpu, u64 gpa, u64 gla, bool data,
+		     bool write)
+{
+	struct kvm_run *run = vcpu->run;
+	int r = __hvx_emulate_mmio(vcpu, gpa, gla, data, write);
+
+	if (r || run->exit_reason != KVM_EXIT_MMIO ||
+	    !hvx_irqchip_mmio(vcpu, run->mmio.phys_addr, run->mmio.len,
+			      run->mmio.is_write, run->mmio.data))
+		return r;
+	return run->mmio.is_write ? 1 : hvx_complete_mmio(vcpu);
 }
 
 /**

@@ -71,6 +71,8 @@ static __always_inline int __hvx_get_msr(struct hvx_vcpu *vcpu, u32 index,
 		*val = vcpu->pat;
 		break;
 	case MSR_IA32_APICBASE:
+		if (vcpu->apic)
+			return hvx_irqchip_rdmsr(vcpu, index, val);
 		*val = APIC_DEFAULT_PHYS_BASE | MSR_IA32_APICBASE_ENABLE |
 		       (vcpu->id ? 0 : MSR_IA32_APICBASE_BSP);
 		break;
@@ -86,6 +88,10 @@ static __always_inline int __hvx_get_msr(struct hvx_vcpu *vcpu, u32 index,
 		*val = hvx_guest_arch_capabilities();
 		break;
 	default:
+		/* The x2APIC's registers, with an in-kernel APIC. */
+		if (vcpu->apic && index >= HVX_LAPIC_MSR_FIRST &&
+		    index <= HVX_LAPIC_MSR_LAST)
+			return hvx_irqchip_rdmsr(vcpu, index, val);
 		return 1;
 	}
 	return 0;
@@ -93,7 +99,7 @@ static __always_inline int __hvx_get_msr(struct hvx_vcpu *vcpu, u32 index,
 
 /* WRMSR and KVM_SET_MSRS: see hvx_set_msr(); inlined likewise. */
 static __always_inline int __hvx_set_msr(struct hvx_vcpu *vcpu, u32 index,
-					 u64 val)
+					 u64 val, bool host)
 {
 	switch (index) {
 	case MSR_EFER:
@@ -139,6 +145,9 @@ static __always_inline int __hvx_set_msr(struct hvx_vcpu *vcpu, u32 index,
 	{
 		u64 cur;
 
+		if (vcpu->apic)
+			return hvx_irqchip_wrmsr(vcpu, index, val, host);
+
 		/* Without an APIC model, the base cannot move. */
 		__hvx_get_msr(vcpu, index, &cur);
 		if (val != cur)
@@ -181,6 +190,9 @@ static __always_inline int __hvx_set_msr(struct hvx_vcpu *vcpu, u32 index,
 			wrmsrl(MSR_IA32_FLUSH_CMD, L1D_FLUSH);
 		break;
 	default:
+		if (vcpu->apic && index >= HVX_LAPIC_MSR_FIRST &&
+		    index <= HVX_LAPIC_MSR_LAST)
+			return hvx_irqchip_wrmsr(vcpu, index, val, host);
 		return 1;
 	}
 	return 0;
@@ -223,7 +235,7 @@ int hvx_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val)
 	 */
 	if (index == MSR_IA32_ARCH_CAPABILITIES)
 		return val != hvx_guest_arch_capabilities();
-	return __hvx_set_msr(vcpu, index, val);
+	return __hvx_set_msr(vcpu, index, val, true);
 }
 
 int hvx_emulate_rdmsr(struct hvx_vcpu *vcpu)
@@ -251,7 +263,7 @@ int hvx_emulate_wrmsr(struct hvx_vcpu *vcpu)
 	 */
 	if (index == MSR_EFER && (val & vcpu->efer_reserved))
 		return hvx_inject_gp(vcpu);
-	if (__hvx_set_msr(vcpu, index, val))
+	if (__hvx_set_msr(vcpu, index, val, false))
 		return hvx_inject_gp(vcpu);
 	hvx_skip_instruction(vcpu);
 	return 1;

@@ -14,6 +14,7 @@ struct hvx_vcpu;
 struct kvm_vcpu_events;
 
 /* kmod/x86/events.c */
+bool hvx_exception_has_error(u8 vector);
 void hvx_events_reset(struct hvx_vcpu *vcpu);
 void hvx_inject_exception(struct hvx_vcpu *vcpu, u8 vector, bool has_error,
 			  u32 error_code);
@@ -25,6 +26,19 @@ bool hvx_event_in_delivery(struct hvx_vcpu *vcpu);
 int hvx_inject_events(struct hvx_vcpu *vcpu);
 bool hvx_irq_window_exit(struct hvx_vcpu *vcpu);
 int hvx_load_run_state(struct hvx_vcpu *vcpu);
+unsigned long hvx_cr8_read(struct hvx_vcpu *vcpu);
+int hvx_cr8_write(struct hvx_vcpu *vcpu, unsigned long val);
+
+/* kmod/x86/mp_state.c */
+struct kvm_mp_state;
+void hvx_mp_state_init(struct hvx_vcpu *vcpu);
+void hvx_vcpu_apic_event(struct hvx_vcpu *vcpu, bool init, u8 vector);
+int hvx_emulate_hlt(struct hvx_vcpu *vcpu);
+int hvx_vcpu_wait_runnable(struct hvx_vcpu *vcpu);
+int hvx_vcpu_wait_started(struct hvx_vcpu *vcpu);
+int hvx_get_mp_state(struct hvx_vcpu *vcpu, struct kvm_mp_state *mp);
+int hvx_set_mp_state(struct hvx_vcpu *vcpu, const struct kvm_mp_state *mp);
+void hvx_set_sipi_vector(struct hvx_vcpu *vcpu, u8 vector);
 void hvx_save_run_state(struct hvx_vcpu *vcpu);
 int hvx_vcpu_interrupt(struct hvx_vcpu *vcpu, u32 vector);
 void hvx_vcpu_nmi(struct hvx_vcpu *vcpu);

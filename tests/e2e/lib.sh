@@ -54,3 +54,29 @@ file_has() { grep -q "$2" "$1"; }
 
 # vm_of PID: the id of the VM that process PID created, from `vmctl list`.
 vm_of() { vmctl list | awk -v p="$1" '$2 == p { print $1 }'; }
+
+# compare_devices PROG GUEST [WHAT]: run /tests/bin/PROG DEVICE
+# /tests/guests/GUEST.bin on hvx and then on kvm_intel (both loaded), its
+# TAP lines marked with the device, with one TAP line each for its exit
+# status, and one, WHAT ("hvx's transcript is KVM's" unless given), for
+# the transcripts (its "# | " lines) being the same on both.  A run cut
+# short on both would compare equal: KVM's must have reached its end.
+compare_devices() {
+	local prog=$1 out=/tmp/$2 what="hvx's transcript is KVM's" dev st
+
+	[ $# -lt 3 ] || what=$3
+	for dev in hvx kvm; do
+		/tests/bin/$prog /dev/$dev /tests/guests/$2.bin >$out.$dev
+		st=$?
+		sed "s/^\(not \)\{0,1\}ok - /&$dev: /" $out.$dev
+		check "$prog on $dev: every check passed" [ $st = 0 ]
+		grep '^# | ' $out.$dev >$out.$dev.trace
+	done
+	if grep -qx '# | end' $out.kvm.trace &&
+	   cmp -s $out.hvx.trace $out.kvm.trace; then
+		ok "$prog: $what"
+	else
+		not_ok "$prog: $what"
+		diff $out.hvx.trace $out.kvm.trace
+	fi
+}

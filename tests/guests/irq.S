@@ -10,7 +10,7 @@
  * itself (STACK) and loads its own IDT: a 32-bit interrupt gate for each
  * of vectors 0 to NVEC - 1, each to a stub that pushes its vector.
  *
- * It tells the VMM everything by OUT, each one an exit:
+ * It tells the VMM everything by OUT, each one an exit (pm32.h):
  *   P_MARK  byte   the guest reached step N (0xS0 to 0xSF: scenario S)
  *   P_VAL   dword  a value: an address the VMM is to expect, a DRn
  *                  (the #DB handler sends DR6 here)
@@ -20,29 +20,9 @@
  *   P_DEAD  byte   an exception the guest does not expect: it stops
  * A handler keeps every register, so the code it interrupts never knows.
  * The guest never waits for the VMM in a loop: every wait is an exit.
- * (No port is 0x7e, whose OUT KVM steps past before it exits.)
  */
-#define P_MARK	0x80
-#define P_VEC	0x81
-#define P_IRET	0x82
-#define P_RET	0x84
-#define P_VAL	0x88
-#define P_DEAD	0x8c
-
-#define STACK	0x80000
 #define NVEC	0x30		/* the exceptions, and 0x20-0x2f for interrupts */
-#define STUB	8		/* bytes of each vector's stub */
-
-.macro MARK n
-	mov	$\n, %al
-	out	%al, $P_MARK
-.endm
-
-/* Tell the VMM a value (clobbers EAX). */
-.macro VAL v
-	mov	\v, %eax
-	out	%eax, $P_VAL
-.endm
+#include "pm32.h"
 
 /* Tell the VMM debug register \n. */
 .macro DR n
@@ -50,35 +30,8 @@
 	out	%eax, $P_VAL
 .endm
 
-	.code32
-	.globl _start
-_start:
-	lgdt	gdt_desc
-	ljmp	$0x08, $1f
-1:	mov	$0x10, %eax
-	mov	%eax, %ds
-	mov	%eax, %es
-	mov	%eax, %fs
-	mov	%eax, %gs
-	mov	%eax, %ss
-	mov	$STACK, %esp
-
-	/* Gate N: offset stubs + N * STUB, selector 0x08, P, DPL 0, type 0xe. */
-	mov	$idt, %edi
-	mov	$stubs, %eax
-	xor	%ecx, %ecx
-2:	mov	%ax, (%edi)
-	movw	$0x08, 2(%edi)
-	movw	$0x8e00, 4(%edi)
-	mov	%eax, %edx
-	shr	$16, %edx
-	mov	%dx, 6(%edi)
-	add	$8, %edi
-	add	$STUB, %eax
-	inc	%ecx
-	cmp	$NVEC, %ecx
-	jb	2b
-	lidt	idt_desc
+	PM32_START
+	IDT32_LOAD
 	int3				/* the #BP handler says the IDT works */
 	MARK	0x01			/* IF=0; the VMM reads the state at rest */
 
@@ -168,27 +121,9 @@ s6_open:
 	nop
 	MARK	0x92
 	MARK	0xff
-3:	cli
-	hlt
-	jmp	3b
+	HALT
 
-/*
- * The stubs, one every STUB bytes: each pushes its vector.  The stack is
- * then: vector, [error code,] EIP, CS, EFLAGS.
- */
-	.p2align 4
-stubs:
-	.set	vec, 0
-	.rept	NVEC
-	.p2align 3
-	push	$vec
-	jmp	common
-	.set	vec, vec + 1
-	.endr
-
-common:
-	push	%eax
-	mov	4(%esp), %eax
+	IDT32_STUBS		/* common: EAX pushed, the vector in it */
 	out	%al, $P_VEC
 	cmp	$0x20, %al		/* an external interrupt */
 	jae	report
@@ -201,33 +136,15 @@ common:
 	cmp	$6, %al			/* #UD */
 	je	report
 	out	%al, $P_DEAD		/* anything else: the VMM gives up */
-4:	cli
-	hlt
-	jmp	4b
+	HALT
 debug:
 	mov	%dr6, %eax
 	out	%eax, $P_VAL
 report:
-	mov	8(%esp), %eax
-	out	%eax, $P_RET
-	mov	4(%esp), %eax
-	out	%al, $P_IRET
-	pop	%eax
-	add	$4, %esp		/* the vector */
-	iret
+	IRET32_REPORT
 
-	.p2align 3
-gdt:	.quad	0
-	.quad	0x00cf9a000000ffff	/* 0x08: code, 32-bit, base 0, 4 GiB */
-	.quad	0x00cf92000000ffff	/* 0x10: data, base 0, 4 GiB */
-gdt_desc:
-	.word	3 * 8 - 1
-	.long	gdt
-idt_desc:
-	.word	NVEC * 8 - 1
-	.long	idt
-ss_sel:	.word	0x10
+	PM32_TABLES
+ss_sel:	.word	SEL_DATA
 	.p2align 2
 watch:	.long	0
-	.p2align 3
-idt:	.fill	NVEC, 8, 0
+	IDT32

@@ -42,14 +42,14 @@ struct vcpu_list {
 };
 
 static const char *const vm_states[] = { "running", "paused", "dead" };
-static const char *const vcpu_states[] = { "idle", "running", "paused" };
+static const char *const vcpu_states[] = { "idle", "running", "paused", "halted" };
 
 static const char *state_name(const char *const *names, size_t n, uint32_t s)
 {
 	return s < n ? names[s] : "unknown";
 }
 #define VM_STATE(s)	state_name(vm_states, 3, s)
-#define VCPU_STATE(s)	state_name(vcpu_states, 3, s)
+#define VCPU_STATE(s)	state_name(vcpu_states, 4, s)
 
 static uint32_t get_u32(struct nlattr **tb, int type)
 {

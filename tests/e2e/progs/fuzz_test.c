@@ -122,12 +122,45 @@ static void close_vm(struct vm *vm)
  * out; put back to HLT after the runs, so that there is never more than
  * one such stretch for a stray jump to land in.
  */
+/*
+ * A write to the interrupt controllers or the PIT, as a guest that
+ * programs them makes one: OUT to their ports, or a 32-bit store (in the
+ * encoding of 32-bit code) to the local APIC's or the IOAPIC's registers.
+ */
+static size_t device_code(uint8_t *p)
+{
+	static const uint8_t ports[] = {
+		0x20, 0x21, 0xa0, 0xa1, 0x40, 0x41, 0x42, 0x43, 0x61,
+	};
+	uint32_t addr, val = rnd();
+
+	if (below(2)) {
+		p[0] = 0xb0;			/* mov al, imm8 */
+		p[1] = rnd();
+		p[2] = 0xe6;			/* out imm8, al */
+		p[3] = ports[below(sizeof(ports))];
+		return 4;
+	}
+	addr = below(2) ? 0xfee00000 + (below(64) << 4) :
+			  0xfec00000 + (below(2) << 4);
+	p[0] = 0xc7;				/* mov dword [addr], imm32 */
+	p[1] = 0x05;
+	memcpy(p + 2, &addr, 4);
+	memcpy(p + 6, &val, 4);
+	return 10;
+}
+
 static size_t random_code(uint8_t *mem, size_t size)
 {
 	size_t at = below(size - 16), n = below(17), i;
 
 	for (i = 0; i < n; i++) {
 		uint8_t b = rnd();
+
+		if (below(8) == 0 && i + 10 <= 16) {
+			i += device_code(mem + at + i) - 1;
+			continue;
+		}
 
 		if (b == 0xfa || b == 0x9d || b == 0xcf || b == 0xcd ||
 		    b == 0xcc || b == 0xce)
@@ -266,6 +299,66 @@ static void random_events(struct vcpu *v)
 	}
 }
 
+/*
+ * The in-kernel irqchip: lines, MSIs, routing, and the state of its
+ * devices, of a vCPU's APIC and of its run state, in random bytes that
+ * often keep the fields the kernel checks first plausible.
+ */
+static void random_irqchip(struct vm *vm, struct vcpu *v)
+{
+	static uint8_t buf[sizeof(struct kvm_irq_routing) +
+			   8 * sizeof(struct kvm_irq_routing_entry)];
+	struct kvm_irq_routing *rt = (struct kvm_irq_routing *)buf;
+	struct kvm_irq_level line = { .irq = below(4) ? below(32) : pick(),
+				      .level = below(2) };
+	struct kvm_msi msi = { .address_lo = below(4) ? 0xfee00000 : pick(),
+			       .data = rnd() };
+	static struct kvm_lapic_state lapic;
+	struct kvm_irqchip chip;
+	struct kvm_mp_state mp = { .mp_state = below(4) ? below(6) : pick() };
+
+	for (unsigned int i = 0; i < sizeof(buf); i++)
+		buf[i] = rnd();
+	switch (below(7)) {
+	case 0:
+		ioctl(vm->fd, below(2) ? KVM_IRQ_LINE : KVM_IRQ_LINE_STATUS,
+		      &line);
+		break;
+	case 1:
+		ioctl(vm->fd, KVM_SIGNAL_MSI, &msi);
+		break;
+	case 2:
+		rt->nr = below(4) ? below(9) : pick();
+		rt->flags = below(4) ? 0 : rnd();
+		for (unsigned int i = 0; i < 8 && below(2); i++) {
+			rt->entries[i].gsi = below(32);
+			rt->entries[i].type = 1 + below(2);
+			rt->entries[i].flags = 0;
+		}
+		ioctl(vm->fd, KVM_SET_GSI_ROUTING, rt);
+		break;
+	case 3:
+		chip.chip_id = below(4);
+		if (ioctl(vm->fd, KVM_GET_IRQCHIP, &chip) == 0 && below(2))
+			((uint8_t *)&chip.chip)[below(sizeof(chip.chip))] = rnd();
+		ioctl(vm->fd, KVM_SET_IRQCHIP, &chip);
+		break;
+	case 4:
+		if (v->fd >= 0 && ioctl(v->fd, KVM_GET_LAPIC, &lapic) == 0) {
+			lapic.regs[below(sizeof(lapic.regs))] = rnd();
+			ioctl(v->fd, KVM_SET_LAPIC, &lapic);
+		}
+		break;
+	case 5:
+		if (v->fd >= 0)
+			ioctl(v->fd, KVM_SET_MP_STATE, &mp);
+		break;
+	default:
+		ioctl(vm->fd, KVM_CREATE_IRQCHIP);
+		break;
+	}
+}
+
 /* KVM_RUN a few times, answering each exit as a VMM would. */
 static void run_vcpu(struct vcpu *v)
 {
@@ -322,12 +415,15 @@ static void new_vm(struct vm *vm)
 	vm->fd = ioctl(sys_fd, KVM_CREATE_VM, below(8) ? 0 : pick());
 	if (vm->fd >= 0 && below(8))
 		ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &r);
+	if (vm->fd >= 0 && below(2))
+		ioctl(vm->fd, KVM_CREATE_IRQCHIP);
 }
 
 enum op {
 	OP_NEW_VM, OP_CLOSE_VCPU, OP_REOPEN_SYS, OP_JUNK, OP_SLOT,
 	OP_NEW_VCPU, OP_REGS, OP_SREGS, OP_RUN_CODE, OP_RUN, OP_WRONG_FD,
-	OP_UNKNOWN_IOCTL, OP_MSRS, OP_FPU, OP_CPUID, OP_EVENTS, NR_OPS
+	OP_UNKNOWN_IOCTL, OP_MSRS, OP_FPU, OP_CPUID, OP_EVENTS, OP_IRQCHIP,
+	NR_OPS
 };
 
 /*
@@ -339,8 +435,8 @@ static const unsigned char op_weight[NR_OPS] = {
 	[OP_NEW_VM] = 2, [OP_CLOSE_VCPU] = 2, [OP_REOPEN_SYS] = 1,
 	[OP_JUNK] = 8, [OP_SLOT] = 8, [OP_NEW_VCPU] = 8, [OP_REGS] = 8,
 	[OP_SREGS] = 8, [OP_RUN_CODE] = 24, [OP_RUN] = 8, [OP_WRONG_FD] = 8,
-	[OP_UNKNOWN_IOCTL] = 8, [OP_MSRS] = 8, [OP_FPU] = 8, [OP_CPUID] = 11,
-	[OP_EVENTS] = 8,
+	[OP_UNKNOWN_IOCTL] = 8, [OP_MSRS] = 8, [OP_FPU] = 8, [OP_CPUID] = 5,
+	[OP_EVENTS] = 8, [OP_IRQCHIP] = 6,
 };
 
 static enum op pick_op(void)
@@ -480,6 +576,9 @@ static void one_op(void)
 	case OP_EVENTS:
 		if (v->fd >= 0)
 			random_events(v);
+		break;
+	case OP_IRQCHIP:
+		random_irqchip(vm, v);
 		break;
 	case OP_RUN:
 		if (v->fd >= 0)
