@@ -55,6 +55,8 @@ long hvx_check_extension(struct hvx_vm *vm, long ext)
 	case KVM_CAP_IRQ_INJECT_STATUS:
 	case KVM_CAP_SIGNAL_MSI:
 	case KVM_CAP_MP_STATE:
+	case KVM_CAP_PIT2:
+	case KVM_CAP_PIT_STATE2:
 		return 1;
 	case KVM_CAP_IRQ_ROUTING:
 		return HVX_ROUTING_MAX_ROUTES;

@@ -29,7 +29,11 @@ static void hvx_vm_destroy(struct kref *ref)
 	/* Out of netlink's sight before anything goes. */
 	hvx_vm_list_del(vm);
 	hvx_vm_debugfs_remove(vm);
-	/* The IOAPIC's timer reaches every APIC; each APIC's only its own. */
+	/*
+	 * The PIT's and the IOAPIC's timers reach every APIC; each APIC's
+	 * timer only its own.
+	 */
+	hvx_pit_free(vm);
 	if (vm->irqchip)
 		hrtimer_cancel(&vm->irqchip->storm);
 	for (i = 0; i < HVX_MAX_VCPUS; i++)

@@ -46,6 +46,7 @@
 #include "ept/ept.h"
 #include "ept/memslot.h"
 #include "irq/irqchip.h"
+#include "irq/pitdev.h"
 #include "vmx/vcpu.h"
 #include "x86/events.h"
 #include "x86/regs.h"
@@ -119,6 +120,8 @@ struct hvx_vm {
 
 	/* KVM_CREATE_IRQCHIP's devices (kmod/irq/irqchip.c), or NULL. */
 	struct hvx_irqchip *irqchip;
+	/* KVM_CREATE_PIT2's (kmod/irq/pitdev.c), or NULL. */
+	struct hvx_pitdev *pit;
 };
 
 /* The VM's irqchip, or NULL.  Pairs with hvx_irqchip_create()'s release. */

@@ -346,6 +346,15 @@ int hvx_irqchip_set_gsi(struct hvx_irqchip *chip,
 	return ret;
 }
 
+/* The PIT's tick: GSI 0 up and down again, its own line (KVM's too). */
+void hvx_irqchip_pit_tick(struct hvx_vm *vm)
+{
+	struct hvx_irqchip *chip = hvx_irqchip(vm);
+
+	hvx_irqchip_set_gsi(chip, HVX_IRQ_SOURCE_PIT, 0, true);
+	hvx_irqchip_set_gsi(chip, HVX_IRQ_SOURCE_PIT, 0, false);
+}
+
 /**
  * hvx_irqchip_take_interrupt - the vCPU takes its next interrupt
  * @vcpu: the vCPU, about to enter with interrupts allowed

@@ -28,6 +28,7 @@ struct hvx_vcpu;
  */
 enum hvx_irq_source {
 	HVX_IRQ_SOURCE_VMM,
+	HVX_IRQ_SOURCE_PIT,
 	HVX_NR_IRQ_SOURCES,
 };
 
@@ -97,6 +98,9 @@ int hvx_irqchip_set(struct hvx_vm *vm, const struct kvm_irqchip *chip);
 int hvx_irqchip_get_lapic(struct hvx_vcpu *vcpu, struct kvm_lapic_state *s);
 int hvx_irqchip_set_lapic(struct hvx_vcpu *vcpu,
 			  const struct kvm_lapic_state *s);
+
+/* The PIT's channel 0: a pulse on GSI 0.  Any context. */
+void hvx_irqchip_pit_tick(struct hvx_vm *vm);
 
 /* The vCPU's side: what it takes, what it reads and writes. */
 int hvx_irqchip_take_interrupt(struct hvx_vcpu *vcpu);

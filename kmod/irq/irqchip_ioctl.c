@@ -16,7 +16,8 @@
  * hvx_irqchip_ioctl - the VM ioctls of the irqchip
  * @vm: the VM
  * @ioctl: KVM_CREATE_IRQCHIP, KVM_IRQ_LINE(_STATUS), KVM_SIGNAL_MSI,
- *	KVM_SET_GSI_ROUTING, KVM_GET/SET_IRQCHIP
+ *	KVM_SET_GSI_ROUTING, KVM_GET/SET_IRQCHIP, and the PIT's
+ *	KVM_CREATE_PIT2 and KVM_GET/SET_PIT2
  * @argp: its argument
  *
  * Return: as each ioctl; -ENOTTY for any other.
@@ -47,6 +48,11 @@ long hvx_irqchip_ioctl(struct hvx_vm *vm, unsigned int ioctl,
 		return hvx_irqchip_signal_msi(vm, &msi);
 	case KVM_SET_GSI_ROUTING:
 		return hvx_irqchip_set_routing(vm, argp);
+	case KVM_CREATE_PIT2:
+		return hvx_pit_create(vm, argp);
+	case KVM_GET_PIT2:
+	case KVM_SET_PIT2:
+		return hvx_pit_ioctl(vm, ioctl == KVM_SET_PIT2, argp);
 	case KVM_GET_IRQCHIP:
 	case KVM_SET_IRQCHIP:
 		chip = memdup_user(argp, sizeof(*chip));

@@ -163,9 +163,11 @@ int hvx_emulate_pio(struct hvx_vcpu *vcpu)
 
 	pio->pending = true;
 	pio->rip = hvx_guest_rip(vcpu);
-	/* The in-kernel PICs answer their ports here, not the VMM. */
+	/* The in-kernel PICs and PIT answer their ports here, not the VMM. */
 	if (hvx_irqchip_pio(vcpu, pio->port, pio->size, pio->count, pio->in,
-			    vcpu->pio_data))
+			    vcpu->pio_data) ||
+	    hvx_pit_pio(vcpu, pio->port, pio->size, pio->count, pio->in,
+			vcpu->pio_data))
 		return hvx_complete_pio(vcpu);
 	run->exit_reason = KVM_EXIT_IO;
 	run->io.direction = pio->in ? KVM_EXIT_IO_IN : KVM_EXIT_IO_OUT;
