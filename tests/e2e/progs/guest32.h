@@ -10,11 +10,13 @@
 
 #include <fcntl.h>
 #include <linux/kvm.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tap.h"
@@ -74,6 +76,83 @@ trace(const char *fmt, ...)
 	vprintf(fmt, ap);
 	va_end(ap);
 	printf("\n");
+}
+
+/* An ioctl's result @r, into the transcript; errno is kept. */
+static inline int logged(const char *what, int r)
+{
+	int e = errno;
+
+	if (r < 0)
+		trace("%s: %s", what, strerror(e));
+	else
+		trace("%s: %d", what, r);
+	errno = e;
+	return r;
+}
+
+/* The monotonic clock, in milliseconds and in microseconds. */
+static inline long now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static inline long now_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+static inline void on_alarm(int sig)
+{
+	(void)sig;	/* only to interrupt KVM_RUN */
+}
+
+/* SIGALRM, for run_timed(). */
+static inline void catch_alarm(void)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+
+	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART: KVM_RUN gets EINTR */
+}
+
+/* In a helper thread: SIGALRM is for the vCPU thread's KVM_RUN. */
+static inline void block_alarm(void)
+{
+	sigset_t alrm;
+
+	sigemptyset(&alrm);
+	sigaddset(&alrm, SIGALRM);
+	pthread_sigmask(SIG_BLOCK, &alrm, NULL);
+}
+
+/*
+ * KVM_RUN on vCPU 0, then its registers into @r: how long that took, on
+ * @clock.  A KVM_RUN that does not come back within @timeout seconds
+ * (SIGALRM, with catch_alarm()) bails out with @late, as any other
+ * failure does with a message of its own.
+ */
+static inline long run_timed(unsigned int timeout, long (*clock)(void),
+			     const char *late, struct kvm_regs *r)
+{
+	long t0 = clock();
+	int ret;
+
+	alarm(timeout);
+	ret = ioctl(vcpu, KVM_RUN, 0);
+	alarm(0);
+	if (ret < 0 || ioctl(vcpu, KVM_GET_REGS, r) < 0) {
+		int e = errno;
+
+		printf("#   errno %d %s\n", e, strerror(e));
+		bail(e == EINTR ? late : "KVM_RUN or KVM_GET_REGS failed");
+	}
+	return clock() - t0;
 }
 
 /* The device of the command line (DEVICE GUEST.bin), open. */
@@ -235,6 +314,23 @@ static inline void bail_if_stuck(bool fail_entry)
 	    ex.reason == KVM_EXIT_INTERNAL_ERROR ||
 	    (fail_entry && ex.reason == KVM_EXIT_FAIL_ENTRY))
 		bail("the guest cannot go on");
+}
+
+/*
+ * vCPU 0's exit, with the registers @r read after it, into ex and the
+ * transcript, with IF, ready_for_interrupt_injection and CR8; bail out if
+ * the guest cannot go on (a failed VM entry included).
+ */
+static inline void trace_exit(const struct kvm_regs *r)
+{
+	char what[64];
+
+	record_exit(r, what, sizeof(what));
+	trace("exit %s rip %#llx if %u ready %u cr8 %llu", what,
+	      (unsigned long long)ex.rip, run->if_flag,
+	      run->ready_for_interrupt_injection,
+	      (unsigned long long)run->cr8);
+	bail_if_stuck(true);
 }
 
 /* Was the last exit that OUT?  Say what was expected if not. */

@@ -24,7 +24,9 @@
  * compares between hvx and KVM.
  */
 #include "../../../uapi/hvx.h"
-#include "guest32.h"
+
+#define NO_VALUE	0	/* guest_value() when the guest announces none */
+#include "guest32_steps.h"
 
 #define DR6_RESET	0xffff0ff0ull
 #define DR7_RESET	0x400ull
@@ -62,59 +64,23 @@ static void next_exit(void)
 	bail_if_stuck(false);	/* step 9 ends in a failed entry on KVM */
 }
 
-/* Run to the next exit: is it that OUT? */
-static bool step(uint16_t port, uint32_t value)
+/*
+ * The guest's #DB handler runs next, from entry to IRET; it reports DR6
+ * (into dr6_seen) before the address it returns to.
+ */
+static bool db_handler_ran(void)
 {
-	next_exit();
-	return was(port, value);
-}
-
-/* The value the guest announces next on P_VAL (0 if it does not). */
-static uint32_t guest_value(void)
-{
-	return step(P_VAL, ANY) ? ex.value : 0;
+	if (!step(P_VEC, 1) || !step(P_VAL, ANY))
+		return false;
+	dr6_seen = ex.value;
+	return handler_done(1, NULL);
 }
 
 /*
- * The guest's handler for @vector runs next, from entry to IRET; *@ret
- * gets the address it returns to.  The #DB handler also reports DR6.
+ * The result @r of an ioctl that returns 0 or fails, into the transcript:
+ * "0", or errno's message for anything else; errno is kept.
  */
-static bool handler_ran(uint8_t vector, uint32_t *ret)
-{
-	if (!step(P_VEC, vector))
-		return false;
-	if (vector == 1) {
-		if (!step(P_VAL, ANY))
-			return false;
-		dr6_seen = ex.value;
-	}
-	if (!step(P_RET, ANY))
-		return false;
-	if (ret)
-		*ret = ex.value;
-	return step(P_IRET, vector);
-}
-
-/*
- * Run until the guest announces step @mark: at once, unless a failed
- * check left the guest somewhere before it.
- */
-static void sync_to(uint8_t mark)
-{
-	run->request_interrupt_window = 0;
-	for (int i = 0; i < 100; i++) {
-		next_exit();
-		if (is_out(P_MARK, mark))
-			return;
-		if (ex.reason == KVM_EXIT_FAIL_ENTRY)
-			break;
-	}
-	printf("#   waiting for step %#x\n", mark);
-	bail("the guest never reached the step");
-}
-
-/* An ioctl's result @r, into the transcript; errno is kept. */
-static int logged(const char *what, int r)
+static int logged_0(const char *what, int r)
 {
 	int e = errno;
 
@@ -129,12 +95,12 @@ static int interrupt(uint32_t vector)
 	char what[32];
 
 	snprintf(what, sizeof(what), "KVM_INTERRUPT %#x", vector);
-	return logged(what, ioctl(vcpu, KVM_INTERRUPT, &irq));
+	return logged_0(what, ioctl(vcpu, KVM_INTERRUPT, &irq));
 }
 
 static int nmi(void)
 {
-	return logged("KVM_NMI", ioctl(vcpu, KVM_NMI, 0));
+	return logged_0("KVM_NMI", ioctl(vcpu, KVM_NMI, 0));
 }
 
 /*
@@ -166,7 +132,8 @@ static void get_events(const char *when, struct kvm_vcpu_events *e)
 
 static int set_events(struct kvm_vcpu_events *e)
 {
-	return logged("KVM_SET_VCPU_EVENTS", ioctl(vcpu, KVM_SET_VCPU_EVENTS, e));
+	return logged_0("KVM_SET_VCPU_EVENTS",
+			ioctl(vcpu, KVM_SET_VCPU_EVENTS, e));
 }
 
 /*
@@ -517,7 +484,7 @@ static void debug_registers(void)
 		   got[2] == want.db[2] && got[3] == want.db[3] &&
 		   got[4] == want.dr6 && got[5] == want.dr7,
 		   "the guest reads the same in DR0-DR3, DR6 and DR7");
-	ok = handler_ran(1, NULL) && (dr6_seen & 1) && step(P_MARK, 0x71);
+	ok = db_handler_ran() && (dr6_seen & 1) && step(P_MARK, 0x71);
 	tap_result(ok, "its write to DR0's address is a #DB with B0 in DR6 (%#x)",
 		   dr6_seen);
 	get_debugregs("after the #DB", &d);

@@ -25,10 +25,8 @@
  * ends the test.
  */
 #include <pthread.h>
-#include <signal.h>
-#include <time.h>
 
-#include "guest32.h"
+#include "guest32_steps.h"
 
 #define RUN_TIMEOUT	20	/* seconds */
 #define WAKE_DELAY_MS	100	/* the thread's wait before it raises IRQ 1 */
@@ -45,96 +43,15 @@
 
 static long run_ms;		/* how long the last KVM_RUN took */
 
-static long now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* KVM_RUN to the next exit, which goes into ex and the transcript. */
 static void next_exit(void)
 {
 	struct kvm_regs r;
-	char what[64];
-	long t0 = now_ms();
-	int ret;
 
-	alarm(RUN_TIMEOUT);
-	ret = ioctl(vcpu, KVM_RUN, 0);
-	alarm(0);
-	if (ret < 0 || ioctl(vcpu, KVM_GET_REGS, &r) < 0) {
-		int e = errno;
-
-		printf("#   errno %d %s\n", e, strerror(e));
-		bail(e == EINTR ? "KVM_RUN did not come back in time: the guest waits for an interrupt that never came"
-				: "KVM_RUN or KVM_GET_REGS failed");
-	}
-	run_ms = now_ms() - t0;
-	record_exit(&r, what, sizeof(what));
-	trace("exit %s rip %#llx if %u ready %u cr8 %llu", what,
-	      (unsigned long long)ex.rip, run->if_flag,
-	      run->ready_for_interrupt_injection,
-	      (unsigned long long)run->cr8);
-	bail_if_stuck(true);
-}
-
-/* Run to the next exit: is it that OUT? */
-static bool step(uint16_t port, uint32_t value)
-{
-	next_exit();
-	return was(port, value);
-}
-
-/* The value the guest announces next on P_VAL (ANY if it does not). */
-static uint32_t guest_value(void)
-{
-	return step(P_VAL, ANY) ? ex.value : ANY;
-}
-
-/* The handler that reported its vector goes on to its IRET. */
-static bool handler_done(uint8_t vector, uint32_t *ret)
-{
-	if (!step(P_RET, ANY))
-		return false;
-	if (ret)
-		*ret = ex.value;
-	return step(P_IRET, vector);
-}
-
-/* The guest's handler for @vector runs next, from entry to IRET. */
-static bool handler_ran(uint8_t vector, uint32_t *ret)
-{
-	return step(P_VEC, vector) && handler_done(vector, ret);
-}
-
-/*
- * Run until the guest announces step @mark: at once, unless a failed
- * check left the guest somewhere before it.
- */
-static void sync_to(uint8_t mark)
-{
-	for (int i = 0; i < 100; i++) {
-		next_exit();
-		if (is_out(P_MARK, mark))
-			return;
-	}
-	printf("#   waiting for step %#x\n", mark);
-	bail("the guest never reached the step");
-}
-
-/* An ioctl's result @r, into the transcript; errno is kept. */
-static int logged(const char *what, int r)
-{
-	int e = errno;
-
-	if (r < 0)
-		trace("%s: %s", what, strerror(e));
-	else
-		trace("%s: %d", what, r);
-	errno = e;
-	return r;
+	run_ms = run_timed(RUN_TIMEOUT, now_ms,
+			   "KVM_RUN did not come back in time: the guest waits for an interrupt that never came",
+			   &r);
+	trace_exit(&r);
 }
 
 #define STATUS_ERR	(-1000)	/* the ioctl itself failed */
@@ -328,12 +245,9 @@ static struct {
 static void *raise_irq1(void *unused)
 {
 	struct kvm_irq_level l;
-	sigset_t alrm;
 
 	(void)unused;
-	sigemptyset(&alrm);
-	sigaddset(&alrm, SIGALRM);
-	pthread_sigmask(SIG_BLOCK, &alrm, NULL);	/* for the vCPU thread */
+	block_alarm();
 	usleep(WAKE_DELAY_MS * 1000);
 	for (int i = 0; i < 2; i++) {
 		l = (struct kvm_irq_level){ .irq = 1, .level = !i };
@@ -582,17 +496,10 @@ static void create_vm(const char *path)
 	trace("apic_base %#llx", (unsigned long long)s.apic_base);
 }
 
-static void on_alarm(int sig)
-{
-	(void)sig;	/* only to interrupt KVM_RUN */
-}
-
 int main(int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = on_alarm };
-
 	sys = open_device(argc, argv);
-	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART: KVM_RUN gets EINTR */
+	catch_alarm();
 	printf("#   KVM_CAP_IRQCHIP %d KVM_CAP_IRQ_ROUTING %d KVM_CAP_SIGNAL_MSI %d\n",
 	       ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_IRQCHIP),
 	       ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_IRQ_ROUTING),

@@ -23,11 +23,8 @@
  * come back within RUN_TIMEOUT seconds (a tick that never came) ends
  * the test.
  */
-#include <signal.h>
-#include <time.h>
-
 #include "../../../uapi/hvx.h"
-#include "guest32.h"
+#include "guest32_steps.h"
 
 #define RUN_TIMEOUT	20	/* seconds */
 #define LATCH		1193	/* counter 0's count: about 1 ms */
@@ -49,14 +46,6 @@
 static bool on_hvx;
 static long run_us;		/* how long the last KVM_RUN took */
 
-static long now_us(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000000 + t.tv_nsec / 1000;
-}
-
 /*
  * KVM_RUN to the next exit, which goes into ex and the transcript; the
  * data of an OUT to P_VAL does not (the scenarios say what of it is the
@@ -66,20 +55,10 @@ static void next_exit(void)
 {
 	struct kvm_regs r;
 	char what[64];
-	long t0 = now_us();
-	int ret;
 
-	alarm(RUN_TIMEOUT);
-	ret = ioctl(vcpu, KVM_RUN, 0);
-	alarm(0);
-	if (ret < 0 || ioctl(vcpu, KVM_GET_REGS, &r) < 0) {
-		int e = errno;
-
-		printf("#   errno %d %s\n", e, strerror(e));
-		bail(e == EINTR ? "KVM_RUN did not come back in time: the guest waits for a tick that never came"
-				: "KVM_RUN or KVM_GET_REGS failed");
-	}
-	run_us = now_us() - t0;
+	run_us = run_timed(RUN_TIMEOUT, now_us,
+			   "KVM_RUN did not come back in time: the guest waits for a tick that never came",
+			   &r);
 	record_exit(&r, what, sizeof(what));
 	if (is_out(P_VAL, ANY))
 		snprintf(what, sizeof(what), "IO out port %#x size %u",
@@ -87,41 +66,6 @@ static void next_exit(void)
 	trace("exit %s rip %#llx if %u", what, (unsigned long long)ex.rip,
 	      run->if_flag);
 	bail_if_stuck(true);
-}
-
-/* The value the guest announces next on P_VAL (ANY if it does not). */
-static uint32_t guest_value(void)
-{
-	next_exit();
-	return was(P_VAL, ANY) ? ex.value : ANY;
-}
-
-/*
- * Run until the guest announces step @mark: at once, unless a failed
- * check left the guest somewhere before it.
- */
-static void sync_to(uint8_t mark)
-{
-	for (int i = 0; i < 100; i++) {
-		next_exit();
-		if (is_out(P_MARK, mark))
-			return;
-	}
-	printf("#   waiting for step %#x\n", mark);
-	bail("the guest never reached the step");
-}
-
-/* An ioctl's result @r, into the transcript; errno is kept. */
-static int logged(const char *what, int r)
-{
-	int e = errno;
-
-	if (r < 0)
-		trace("%s: %s", what, strerror(e));
-	else
-		trace("%s: %d", what, r);
-	errno = e;
-	return r;
 }
 
 /*
@@ -268,8 +212,7 @@ static void scn_ticks(void)
 	bool ok;
 
 	sync_to(0x10);
-	next_exit();
-	ok = was(P_VAL, ANY);
+	ok = step(P_VAL, ANY);
 	n = ex.value;
 	trace("ticks counted: %u", ok ? n : 0);
 	printf("#   the KVM_RUN of the %d ticks took %ld us\n", TICKS, run_us);
@@ -391,8 +334,7 @@ static void scn_state(void)
 	TAP_EXPECT_RET(logged("KVM_SET_PIT2 of that state",
 			      ioctl(vm, KVM_SET_PIT2, &s)), 0,
 		       "KVM_SET_PIT2 of the state KVM_GET_PIT2 gave");
-	next_exit();
-	ok = was(P_VAL, ANY);
+	ok = step(P_VAL, ANY);
 	n = ex.value;
 	trace("ticks counted after KVM_SET_PIT2: %u", ok ? n : 0);
 	printf("#   the KVM_RUN of the %d ticks took %ld us\n", MORE_TICKS,
@@ -402,17 +344,10 @@ static void scn_state(void)
 		   MORE_TICKS);
 }
 
-static void on_alarm(int sig)
-{
-	(void)sig;	/* only to interrupt KVM_RUN */
-}
-
 int main(int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = on_alarm };
-
 	sys = open_device(argc, argv);
-	sigaction(SIGALRM, &sa, NULL);	/* no SA_RESTART: KVM_RUN gets EINTR */
+	catch_alarm();
 	on_hvx = ioctl(sys, KVM_CHECK_EXTENSION, HVX_CAP_HVX) > 0;
 	api();
 	create_vm(argv[2]);
