@@ -66,4 +66,11 @@ static inline void hvx_emergency_register(void (*cb)(void)) { }
 static inline void hvx_emergency_unregister(void (*cb)(void)) { }
 #endif
 
+/* eventfd_signal() lost its count argument in 6.8. */
+#ifdef HVX_HAVE_EVENTFD_SIGNAL_1
+#define hvx_eventfd_signal(ctx)		eventfd_signal(ctx)
+#else
+#define hvx_eventfd_signal(ctx)		eventfd_signal(ctx, 1)
+#endif
+
 #endif /* HVX_COMPAT_H */

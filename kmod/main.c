@@ -57,6 +57,11 @@ long hvx_check_extension(struct hvx_vm *vm, long ext)
 	case KVM_CAP_MP_STATE:
 	case KVM_CAP_PIT2:
 	case KVM_CAP_PIT_STATE2:
+	case KVM_CAP_IRQFD:
+	case KVM_CAP_IRQFD_RESAMPLE:
+	case KVM_CAP_IOEVENTFD:
+	case KVM_CAP_IOEVENTFD_ANY_LENGTH:
+	case KVM_CAP_IOEVENTFD_NO_LENGTH:
 		return 1;
 	case KVM_CAP_IRQ_ROUTING:
 		return HVX_ROUTING_MAX_ROUTES;
@@ -239,6 +244,9 @@ static int __init hvx_init(void)
 			goto err_vmx_exit;
 	}
 
+	r = hvx_eventfd_init();
+	if (r)
+		goto err_vmx_put;
 	hvx_debugfs_init();
 	r = hvx_netlink_init();
 	if (r) {
@@ -258,6 +266,8 @@ err_netlink:
 	hvx_netlink_exit();
 err_debugfs:
 	hvx_debugfs_exit();
+	hvx_eventfd_exit();
+err_vmx_put:
 	if (enable_at_load)
 		hvx_vmx_put();
 err_vmx_exit:
@@ -270,6 +280,7 @@ static void __exit hvx_exit(void)
 	misc_deregister(&hvx_dev);
 	hvx_netlink_exit();
 	hvx_debugfs_exit();
+	hvx_eventfd_exit();
 	if (enable_at_load)
 		hvx_vmx_put();
 	hvx_vmx_exit();

@@ -29,6 +29,8 @@ static void hvx_vm_destroy(struct kref *ref)
 	/* Out of netlink's sight before anything goes. */
 	hvx_vm_list_del(vm);
 	hvx_vm_debugfs_remove(vm);
+	/* No eventfd reaches the devices or the vCPUs from here on. */
+	hvx_vm_eventfd_free(vm);
 	/*
 	 * The PIT's and the IOAPIC's timers reach every APIC; each APIC's
 	 * timer only its own.
@@ -193,6 +195,7 @@ bool hvx_vcpu_enter_guest_mode(struct hvx_vcpu *vcpu)
  */
 void hvx_vcpu_kick(struct hvx_vcpu *vcpu)
 {
+	void (*resched)(int cpu) = smp_ops.smp_send_reschedule;
 	int cpu;
 
 	set_bit(HVX_REQ_EVENT, &vcpu->requests);
@@ -200,12 +203,12 @@ void hvx_vcpu_kick(struct hvx_vcpu *vcpu)
 	if (READ_ONCE(vcpu->mode) == HVX_IN_GUEST) {
 		cpu = READ_ONCE(vcpu->vmx.cpu);
 		/*
-		 * The reschedule IPI, as KVM's kick.  Called through smp_ops
-		 * (parenthesised: newer kernels make smp_send_reschedule a
-		 * macro around a tracepoint modules cannot reach).
+		 * The reschedule IPI, as KVM's kick: through smp_ops, as
+		 * newer kernels make smp_send_reschedule() a macro around a
+		 * tracepoint modules cannot reach.
 		 */
 		if (cpu >= 0 && cpu != raw_smp_processor_id())
-			(smp_ops.smp_send_reschedule)(cpu);
+			resched(cpu);
 	}
 	rcuwait_wake_up(&vcpu->wait);
 }
@@ -320,6 +323,20 @@ static long hvx_vm_ioctl(struct file *filp, unsigned int ioctl,
 			return -EFAULT;
 		return 0;
 	}
+	case KVM_IRQFD: {
+		struct kvm_irqfd args;
+
+		if (copy_from_user(&args, argp, sizeof(args)))
+			return -EFAULT;
+		return hvx_irqfd(vm, &args);
+	}
+	case KVM_IOEVENTFD: {
+		struct kvm_ioeventfd args;
+
+		if (copy_from_user(&args, argp, sizeof(args)))
+			return -EFAULT;
+		return hvx_ioeventfd(vm, &args);
+	}
 	default:
 		return hvx_irqchip_ioctl(vm, ioctl, argp);
 	}
@@ -353,6 +370,7 @@ int hvx_create_vm(unsigned long type)
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
 	init_waitqueue_head(&vm->pause_wq);
+	hvx_vm_eventfd_init(vm);
 	mutex_init(&vm->pause_lock);
 	vm->mm = current->mm;
 	mmgrab(vm->mm);

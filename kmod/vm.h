@@ -122,11 +122,21 @@ struct hvx_vm {
 	struct hvx_irqchip *irqchip;
 	/* KVM_CREATE_PIT2's (kmod/irq/pitdev.c), or NULL. */
 	struct hvx_pitdev *pit;
+
+	/*
+	 * kmod/eventfd.c: the irqfds (the lock is taken in their eventfds'
+	 * wake-ups) and the ioeventfds (read under RCU by the vCPUs).
+	 */
+	spinlock_t irqfds_lock;
+	struct list_head irqfds;
+	struct mutex ioeventfds_lock;	/* their writers */
+	struct list_head ioeventfds;
 };
 
 /* The VM's irqchip, or NULL.  Pairs with hvx_irqchip_create()'s release. */
 static inline struct hvx_irqchip *hvx_irqchip(struct hvx_vm *vm)
 {
+	/* A chip seen is seen initialised (hvx_irqchip_create()). */
 	return smp_load_acquire(&vm->irqchip);
 }
 
@@ -274,6 +284,17 @@ bool hvx_vcpu_enter_guest_mode(struct hvx_vcpu *vcpu);
 void hvx_vcpu_kick(struct hvx_vcpu *vcpu);
 int hvx_vm_pause(struct hvx_vm *vm, bool pause);
 int hvx_vcpu_wait_resume(struct hvx_vcpu *vcpu);
+
+/* kmod/eventfd.c */
+int hvx_eventfd_init(void);
+void hvx_eventfd_exit(void);
+void hvx_vm_eventfd_init(struct hvx_vm *vm);
+void hvx_vm_eventfd_free(struct hvx_vm *vm);
+int hvx_irqfd(struct hvx_vm *vm, const struct kvm_irqfd *args);
+void hvx_irqfd_resampled(struct hvx_vm *vm, u32 gsi);
+int hvx_ioeventfd(struct hvx_vm *vm, const struct kvm_ioeventfd *args);
+bool hvx_ioeventfd_write(struct hvx_vm *vm, bool pio, u64 addr,
+			 unsigned int len, const void *val);
 
 /* kmod/netlink.c */
 int hvx_vm_list_add(struct hvx_vm *vm);

@@ -83,9 +83,31 @@ static int hvx_ioapic_deliver(void *opaque, const struct hvx_irq *irq)
 	return hvx_irqchip_deliver(opaque, irq, NULL);
 }
 
-/* Level lines have no resampler yet (irqfd): nothing waits for an EOI. */
+/*
+ * The EOI of a level-triggered IOAPIC pin (the lock is held): a level
+ * irqfd's line goes down at once, before the IOAPIC looks at the pin
+ * again, as KVM's resampler does; its resamplefd is signalled once the
+ * lock is dropped (hvx_irqchip_resample_done()).
+ */
 static void hvx_ioapic_ack(void *opaque, unsigned int pin)
 {
+	struct hvx_irqchip *chip = opaque;
+	unsigned int s;
+	bool any = false;
+	int gsi;
+
+	if (!(chip->ioapic_lines[HVX_IRQ_SOURCE_RESAMPLE] & BIT(pin)))
+		return;
+	chip->ioapic_lines[HVX_IRQ_SOURCE_RESAMPLE] &= ~BIT(pin);
+	for (s = 0; s < HVX_NR_IRQ_SOURCES; s++)
+		any |= chip->ioapic_lines[s] & BIT(pin);
+	hvx_ioapic_set_irq(&chip->ioapic, pin, any);
+	rcu_read_lock();
+	gsi = hvx_routing_gsi_of_pin(rcu_dereference(chip->routing),
+				     KVM_IRQCHIP_IOAPIC, pin);
+	rcu_read_unlock();
+	if (gsi >= 0 && gsi < KVM_IOAPIC_NUM_PINS)
+		__set_bit(gsi, chip->resample);
 }
 
 static const struct hvx_ioapic_ops hvx_ioapic_ops = {
@@ -346,6 +368,52 @@ int hvx_irqchip_set_gsi(struct hvx_irqchip *chip,
 	return ret;
 }
 
+/* An irqfd's edge: @gsi up and down on the VMM's line, as KVM's. */
+void hvx_irqchip_pulse_gsi(struct hvx_vm *vm, u32 gsi)
+{
+	struct hvx_irqchip *chip = hvx_irqchip(vm);
+
+	if (!chip)
+		return;
+	hvx_irqchip_set_gsi(chip, HVX_IRQ_SOURCE_VMM, gsi, true);
+	hvx_irqchip_set_gsi(chip, HVX_IRQ_SOURCE_VMM, gsi, false);
+}
+
+/* A level irqfd's write: @gsi up on its own line until the EOI. */
+void hvx_irqchip_resample_raise(struct hvx_vm *vm, u32 gsi)
+{
+	struct hvx_irqchip *chip = hvx_irqchip(vm);
+
+	if (chip)
+		hvx_irqchip_set_gsi(chip, HVX_IRQ_SOURCE_RESAMPLE, gsi, true);
+}
+
+/* A level irqfd went away: its line goes down. */
+void hvx_irqchip_resample_lower(struct hvx_vm *vm, u32 gsi)
+{
+	struct hvx_irqchip *chip = hvx_irqchip(vm);
+
+	if (chip)
+		hvx_irqchip_set_gsi(chip, HVX_IRQ_SOURCE_RESAMPLE, gsi, false);
+}
+
+/* After an EOI, with the lock dropped: signal the resamplefds. */
+void hvx_irqchip_resample_done(struct hvx_irqchip *chip)
+{
+	unsigned long flags, gsi;
+	DECLARE_BITMAP(done, KVM_IOAPIC_NUM_PINS);
+
+	raw_spin_lock_irqsave(&chip->lock, flags);
+	bitmap_copy(done, chip->resample, KVM_IOAPIC_NUM_PINS);
+	bitmap_zero(chip->resample, KVM_IOAPIC_NUM_PINS);
+	raw_spin_unlock_irqrestore(&chip->lock, flags);
+	for_each_set_bit(gsi, done, KVM_IOAPIC_NUM_PINS) {
+		/* The IOAPIC's pin is down already; the PIC's too now. */
+		hvx_irqchip_set_gsi(chip, HVX_IRQ_SOURCE_RESAMPLE, gsi, false);
+		hvx_irqfd_resampled(chip->vm, gsi);
+	}
+}
+
 /* The PIT's tick: GSI 0 up and down again, its own line (KVM's too). */
 void hvx_irqchip_pit_tick(struct hvx_vm *vm)
 {
@@ -485,6 +553,8 @@ bool hvx_irqchip_mmio(struct hvx_vcpu *vcpu, u64 gpa, unsigned int len,
 		mine = false;
 	}
 	raw_spin_unlock_irqrestore(&chip->lock, flags);
+	if (act.flags & HVX_LAPIC_ACT_EOI)
+		hvx_irqchip_resample_done(chip);
 	return mine;
 }
 
@@ -545,6 +615,8 @@ int hvx_irqchip_wrmsr(struct hvx_vcpu *vcpu, u32 msr, u64 val, bool host)
 	if (!r)
 		hvx_irqchip_act(vcpu, &act);
 	raw_spin_unlock_irqrestore(&chip->lock, flags);
+	if (act.flags & HVX_LAPIC_ACT_EOI)
+		hvx_irqchip_resample_done(chip);
 	return r ? 1 : 0;
 }
 

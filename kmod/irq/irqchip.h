@@ -29,6 +29,7 @@ struct hvx_vcpu;
 enum hvx_irq_source {
 	HVX_IRQ_SOURCE_VMM,
 	HVX_IRQ_SOURCE_PIT,
+	HVX_IRQ_SOURCE_RESAMPLE,	/* level irqfds: up until the EOI */
 	HVX_NR_IRQ_SOURCES,
 };
 
@@ -54,6 +55,8 @@ struct hvx_irqchip {
 	u16 pic_lines[HVX_NR_IRQ_SOURCES];
 	u32 ioapic_lines[HVX_NR_IRQ_SOURCES];
 	struct hrtimer storm;
+	/* GSIs whose level irqfds' EOI came: their resamplefds to signal. */
+	DECLARE_BITMAP(resample, KVM_IOAPIC_NUM_PINS);
 	struct hvx_routing __rcu *routing;
 	struct mutex routing_lock;	/* KVM_SET_GSI_ROUTING */
 };
@@ -99,8 +102,12 @@ int hvx_irqchip_get_lapic(struct hvx_vcpu *vcpu, struct kvm_lapic_state *s);
 int hvx_irqchip_set_lapic(struct hvx_vcpu *vcpu,
 			  const struct kvm_lapic_state *s);
 
-/* The PIT's channel 0: a pulse on GSI 0.  Any context. */
+/* The PIT's channel 0: a pulse on GSI 0; an irqfd's.  Any context. */
 void hvx_irqchip_pit_tick(struct hvx_vm *vm);
+void hvx_irqchip_pulse_gsi(struct hvx_vm *vm, u32 gsi);
+void hvx_irqchip_resample_raise(struct hvx_vm *vm, u32 gsi);
+void hvx_irqchip_resample_lower(struct hvx_vm *vm, u32 gsi);
+void hvx_irqchip_resample_done(struct hvx_irqchip *chip);
 
 /* The vCPU's side: what it takes, what it reads and writes. */
 int hvx_irqchip_take_interrupt(struct hvx_vcpu *vcpu);

@@ -113,7 +113,6 @@ static int hvx_handle_cpuid(struct hvx_vcpu *vcpu)
 	return 1;
 }
 
-
 static int hvx_handle_nop(struct hvx_vcpu *vcpu)
 {
 	hvx_skip_instruction(vcpu);

@@ -172,8 +172,8 @@ static int __hvx_emulate_mmio(struct hvx_vcpu *vcpu, u64 gpa, u64 gla,
  * @write: a write
  *
  * The access goes to the VMM as KVM_EXIT_MMIO, unless it is the in-kernel
- * irqchip's (the IOAPIC's window, the vCPU's APIC page): that one is done
- * here and the guest goes on.
+ * irqchip's (the IOAPIC's window, the vCPU's APIC page) or a write an
+ * ioeventfd takes: that one is done here and the guest goes on.
  *
  * Return: 1 to enter the guest again, 0 to go to the VMM, or an errno.
  */
@@ -183,11 +183,16 @@ int hvx_emulate_mmio(struct hvx_vcpu *vcpu, u64 gpa, u64 gla, bool data,
 	struct kvm_run *run = vcpu->run;
 	int r = __hvx_emulate_mmio(vcpu, gpa, gla, data, write);
 
-	if (r || run->exit_reason != KVM_EXIT_MMIO ||
-	    !hvx_irqchip_mmio(vcpu, run->mmio.phys_addr, run->mmio.len,
-			      run->mmio.is_write, run->mmio.data))
+	if (r || run->exit_reason != KVM_EXIT_MMIO)
 		return r;
-	return run->mmio.is_write ? 1 : hvx_complete_mmio(vcpu);
+	if (hvx_irqchip_mmio(vcpu, run->mmio.phys_addr, run->mmio.len,
+			     run->mmio.is_write, run->mmio.data))
+		return run->mmio.is_write ? 1 : hvx_complete_mmio(vcpu);
+	if (run->mmio.is_write &&
+	    hvx_ioeventfd_write(vcpu->vm, false, run->mmio.phys_addr,
+				run->mmio.len, run->mmio.data))
+		return 1;
+	return 0;
 }
 
 /**

@@ -161,6 +161,13 @@ int hvx_emulate_pio(struct hvx_vcpu *vcpu)
 		memcpy(vcpu->pio_data, &g[HVX_REG_RAX], pio->size);
 	}
 
+	/* An ioeventfd takes a plain OUT here: signalled, and the guest goes on. */
+	if (!pio->in && !pio->string &&
+	    hvx_ioeventfd_write(vcpu->vm, true, pio->port, pio->size,
+				vcpu->pio_data)) {
+		hvx_skip_instruction(vcpu);
+		return 1;
+	}
 	pio->pending = true;
 	pio->rip = hvx_guest_rip(vcpu);
 	/* The in-kernel PICs and PIT answer their ports here, not the VMM. */

@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <signal.h>
+#include <sys/eventfd.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
@@ -300,9 +301,10 @@ static void random_events(struct vcpu *v)
 }
 
 /*
- * The in-kernel irqchip: lines, MSIs, routing, and the state of its
- * devices, of a vCPU's APIC and of its run state, in random bytes that
- * often keep the fields the kernel checks first plausible.
+ * The in-kernel irqchip: lines, MSIs, routing, irqfds and ioeventfds, and
+ * the state of its devices, of a vCPU's APIC and of its run state, in
+ * random bytes that often keep the fields the kernel checks first
+ * plausible.
  */
 static void random_irqchip(struct vm *vm, struct vcpu *v)
 {
@@ -319,7 +321,38 @@ static void random_irqchip(struct vm *vm, struct vcpu *v)
 
 	for (unsigned int i = 0; i < sizeof(buf); i++)
 		buf[i] = rnd();
-	switch (below(7)) {
+	switch (below(9)) {
+	case 7: {
+		/*
+		 * An irqfd (a level one now and then) or an ioeventfd on a
+		 * fresh eventfd, written or not, then closed: the kernel keeps
+		 * what it took and drops it when the VM goes, or at once
+		 * (irqfds see the eventfd go).
+		 */
+		int efd = eventfd(0, EFD_NONBLOCK), rfd = eventfd(0, 0);
+		struct kvm_irqfd ifd = { .fd = efd, .gsi = below(32),
+					 .resamplefd = rfd,
+					 .flags = below(4) ? 0 : below(4) };
+
+		ioctl(vm->fd, KVM_IRQFD, &ifd);
+		if (below(2))
+			eventfd_write(efd, 1);
+		close(efd);
+		close(rfd);
+		break;
+	}
+	case 8: {
+		int efd = eventfd(0, EFD_NONBLOCK);
+		struct kvm_ioeventfd io = {
+			.fd = efd, .len = below(4) ? 1U << below(4) : below(9),
+			.addr = below(2) ? 0x700 + below(8) : 0xd0000000,
+			.flags = below(4) ? below(8) : rnd(), .datamatch = rnd(),
+		};
+
+		ioctl(vm->fd, KVM_IOEVENTFD, &io);
+		close(efd);
+		break;
+	}
 	case 0:
 		ioctl(vm->fd, below(2) ? KVM_IRQ_LINE : KVM_IRQ_LINE_STATUS,
 		      &line);
