@@ -57,9 +57,12 @@ KDUMP_PANIC = "Kernel panic - not syncing: sysrq triggered crash"
 # The crash kernel's first message.
 KERNEL_BANNER_RE = re.compile(r"\] Linux version \d")
 # What the crashing kernel prints of its own panic: the panic line and
-# its stack.  Anything else in the crash (a WARN, an oops in a callback on
-# the way to the crash kernel) is trouble.
-KDUMP_CRASH_RE = re.compile(re.escape(KDUMP_PANIC) + r"|Call Trace:")
+# its stack, whose frames may name anything ("? lockdep_softirqs_on+0xf0"
+# is a stale frame, not a lockdep report).  Anything else in the crash (a
+# WARN, an oops in a callback on the way to the crash kernel) is trouble:
+# those print their own header lines, which are not frames.
+KDUMP_CRASH_RE = re.compile(re.escape(KDUMP_PANIC) + r"|Call Trace:|"
+                            r"^\[[ \d.]+\]\s+(\? )?[\w.]+\+0x[0-9a-f]+/0x[0-9a-f]+")
 # Why a crash kernel did not start, in Bochs' words.
 BOCHS_VMX_RE = re.compile(r"CR4\.VMXE|exception with no resolution")
 
