@@ -167,7 +167,8 @@ static void caps(void)
 		long cap;
 		const char *name;
 	} c[] = { CAP(KVM_CAP_IRQFD), CAP(KVM_CAP_IRQFD_RESAMPLE),
-		  CAP(KVM_CAP_IOEVENTFD), CAP(KVM_CAP_IOEVENTFD_ANY_LENGTH) };
+		  CAP(KVM_CAP_IOEVENTFD), CAP(KVM_CAP_IOEVENTFD_ANY_LENGTH),
+		  CAP(KVM_CAP_IOEVENTFD_NO_LENGTH) };
 #undef CAP
 
 	for (unsigned int i = 0; i < sizeof(c) / sizeof(c[0]); i++)
