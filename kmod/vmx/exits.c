@@ -98,21 +98,6 @@ static int hvx_handle_triple_fault(struct hvx_vcpu *vcpu)
 	return 0;
 }
 
-static int hvx_handle_cpuid(struct hvx_vcpu *vcpu)
-{
-	unsigned long *g = vcpu->regs;
-	u32 eax, ebx, ecx, edx;
-
-	hvx_cpuid_lookup(vcpu, g[HVX_REG_RAX], g[HVX_REG_RCX],
-			 &eax, &ebx, &ecx, &edx);
-	g[HVX_REG_RAX] = eax;
-	g[HVX_REG_RBX] = ebx;
-	g[HVX_REG_RCX] = ecx;
-	g[HVX_REG_RDX] = edx;
-	hvx_skip_instruction(vcpu);
-	return 1;
-}
-
 static int hvx_handle_nop(struct hvx_vcpu *vcpu)
 {
 	hvx_skip_instruction(vcpu);
@@ -125,38 +110,6 @@ static int hvx_handle_nop(struct hvx_vcpu *vcpu)
  */
 static int hvx_handle_window(struct hvx_vcpu *vcpu)
 {
-	return 1;
-}
-
-/*
- * VMCALL: KVM's hypercall convention (number in RAX, result in RAX).  No
- * hypercall exists yet, so every number gets KVM's "no such hypercall".
- */
-static int hvx_handle_vmcall(struct hvx_vcpu *vcpu)
-{
-	long ret = hvx_cpl(vcpu) ? -KVM_EPERM : -KVM_ENOSYS;
-
-	if (!hvx_64bit_code(vcpu))
-		ret = (u32)ret;
-	vcpu->regs[HVX_REG_RAX] = ret;
-	hvx_skip_instruction(vcpu);
-	return 1;
-}
-
-/*
- * XSETBV exits whatever it writes.  #UD for CR4.OSXSAVE clear came before
- * the exit; the rest of the instruction's checks are hvx's: CPL 0, XCR0
- * the only register, a value hvx_set_xcr0() accepts.
- */
-static int hvx_handle_xsetbv(struct hvx_vcpu *vcpu)
-{
-	unsigned long *g = vcpu->regs;
-	u64 val = (u64)(u32)g[HVX_REG_RDX] << 32 | (u32)g[HVX_REG_RAX];
-
-	if (hvx_cpl(vcpu) || (u32)g[HVX_REG_RCX] != XCR_XFEATURE_ENABLED_MASK ||
-	    hvx_set_xcr0(vcpu, val))
-		return hvx_inject_gp(vcpu);
-	hvx_skip_instruction(vcpu);
 	return 1;
 }
 
@@ -358,11 +311,11 @@ static const hvx_exit_handler hvx_exit_handlers[] = {
 	[EXIT_REASON_TRIPLE_FAULT]	= hvx_handle_triple_fault,
 	[EXIT_REASON_INTERRUPT_WINDOW]	= hvx_handle_window,
 	[EXIT_REASON_NMI_WINDOW]	= hvx_handle_window,
-	[EXIT_REASON_CPUID]		= hvx_handle_cpuid,
+	[EXIT_REASON_CPUID]		= hvx_emulate_cpuid,
 	[EXIT_REASON_HLT]		= hvx_emulate_hlt,
 	[EXIT_REASON_INVD]		= hvx_handle_nop,
 	[EXIT_REASON_RDPMC]		= hvx_inject_gp,
-	[EXIT_REASON_VMCALL]		= hvx_handle_vmcall,
+	[EXIT_REASON_VMCALL]		= hvx_emulate_vmcall,
 	[EXIT_REASON_VMCLEAR]		= hvx_handle_vmx_instruction,
 	[EXIT_REASON_VMLAUNCH]		= hvx_handle_vmx_instruction,
 	[EXIT_REASON_VMPTRLD]		= hvx_handle_vmx_instruction,
@@ -382,7 +335,7 @@ static const hvx_exit_handler hvx_exit_handlers[] = {
 	[EXIT_REASON_EPT_VIOLATION]	= hvx_handle_ept_violation,
 	[EXIT_REASON_INVEPT]		= hvx_handle_vmx_instruction,
 	[EXIT_REASON_INVVPID]		= hvx_handle_vmx_instruction,
-	[EXIT_REASON_XSETBV]		= hvx_handle_xsetbv,
+	[EXIT_REASON_XSETBV]		= hvx_emulate_xsetbv,
 	[EXIT_REASON_VMFUNC]		= hvx_handle_vmx_instruction,
 	/* No non-coherent DMA reaches a guest: nothing to write back. */
 	[EXIT_REASON_WBINVD]		= hvx_handle_nop,

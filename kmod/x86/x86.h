@@ -13,6 +13,11 @@
 struct hvx_vcpu;
 struct kvm_vcpu_events;
 
+/* kmod/x86/x86.c */
+int hvx_emulate_cpuid(struct hvx_vcpu *vcpu);
+int hvx_emulate_vmcall(struct hvx_vcpu *vcpu);
+int hvx_emulate_xsetbv(struct hvx_vcpu *vcpu);
+
 /* kmod/x86/events.c */
 bool hvx_exception_has_error(u8 vector);
 void hvx_events_reset(struct hvx_vcpu *vcpu);
