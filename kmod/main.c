@@ -20,6 +20,7 @@
 #include "hvx.h"
 #include "vm.h"
 #include "x86/fpu.h"
+#include "x86/guest.h"
 #include "vmx/isolation.h"
 #include "../uapi/hvx.h"
 
@@ -48,6 +49,8 @@ long hvx_check_extension(struct hvx_vm *vm, long ext)
 	case KVM_CAP_READONLY_MEM:
 	case KVM_CAP_XSAVE:
 	case KVM_CAP_USER_NMI:
+	case KVM_CAP_GET_TSC_KHZ:
+	case KVM_CAP_TSC_DEADLINE_TIMER:
 	case KVM_CAP_VCPU_EVENTS:
 	case KVM_CAP_DEBUGREGS:
 	case KVM_CAP_IRQCHIP:
@@ -67,6 +70,9 @@ long hvx_check_extension(struct hvx_vm *vm, long ext)
 		return HVX_ROUTING_MAX_ROUTES;
 	case KVM_CAP_XCRS:
 		return !!hvx_xcr0_supported;
+	case KVM_CAP_TSC_CONTROL:
+	case KVM_CAP_VM_TSC_CONTROL:
+		return hvx_vmx_can_scale_tsc();
 	case KVM_CAP_NR_MEMSLOTS:
 		return HVX_MAX_MEMSLOTS;
 	case KVM_CAP_NR_VCPUS:
@@ -90,8 +96,8 @@ static const u32 hvx_msr_index[] = {
 	MSR_EFER, MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK,
 	MSR_KERNEL_GS_BASE, MSR_FS_BASE, MSR_GS_BASE, MSR_IA32_SYSENTER_CS,
 	MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP, MSR_IA32_CR_PAT,
-	MSR_IA32_TSC, MSR_IA32_APICBASE, MSR_IA32_MISC_ENABLE,
-	MSR_IA32_ARCH_CAPABILITIES,
+	MSR_IA32_TSC, MSR_IA32_TSC_ADJUST, MSR_IA32_TSC_DEADLINE,
+	MSR_IA32_APICBASE, MSR_IA32_MISC_ENABLE, MSR_IA32_ARCH_CAPABILITIES,
 };
 
 static long hvx_get_msr_index_list(struct kvm_msr_list __user *argp)

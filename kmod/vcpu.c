@@ -31,25 +31,29 @@ static int hvx_vcpu_release(struct inode *inode, struct file *filp)
  * KVM_RUN: enter the guest until an exit needs userspace, a signal is
  * pending, or something fails.  Between two entries the thread may be
  * preempted and moved; hvx_vcpu_load() follows it.
+ *
+ * With immediate_exit set, KVM_RUN finishes the port I/O or MMIO the last
+ * exit left to the VMM and returns -EINTR without entering the guest or
+ * touching exit_reason, as KVM: a VMM does this to have the vCPU's state
+ * complete before it saves it (KVM's selftests after every port I/O
+ * exit).
  */
 static int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
+	bool immediate_exit;
 	int r;
 
 	if (hvx_load_run_state(vcpu))
 		return -EINVAL;
-	if (hvx_run_immediate_exit(run)) {
-		run->exit_reason = KVM_EXIT_INTR;
-		hvx_vcpu_load(vcpu);
-		hvx_save_run_state(vcpu);
-		hvx_vcpu_put(vcpu);
-		return -EINTR;
-	}
+	immediate_exit = hvx_run_immediate_exit(run);
 
 	WRITE_ONCE(vcpu->state, HVX_VCPU_RUNNING);
 	/* Never started: wait for INIT or start-up, then back (as KVM). */
 	if (vcpu->apic && vcpu->mp_state == KVM_MP_STATE_UNINITIALIZED) {
+		r = -EINTR;
+		if (immediate_exit)
+			goto out;
 		r = hvx_vcpu_wait_started(vcpu);
 		if (r == -EINTR)
 			run->exit_reason = KVM_EXIT_INTR;
@@ -61,6 +65,8 @@ static int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 	if (r > 0)
 		r = hvx_complete_mmio(vcpu);
 	hvx_vcpu_put(vcpu);
+	if (r > 0 && immediate_exit)
+		r = -EINTR;
 
 	while (r > 0) {
 		/*
@@ -179,6 +185,9 @@ static long hvx_vcpu_set_cpuid2(struct hvx_vcpu *vcpu,
 		return PTR_ERR(entries);
 	r = hvx_vcpu_set_cpuid(vcpu, entries, c.nent);
 	kfree(entries);
+	/* The APIC's x2APIC and TSC-deadline modes follow the table. */
+	if (!r && vcpu->apic)
+		hvx_irqchip_set_cpuid(vcpu);
 	return r;
 }
 
@@ -378,6 +387,15 @@ static long hvx_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 	case KVM_GET_CPUID2:
 		r = hvx_vcpu_get_cpuid(vcpu, argp);
 		break;
+	case KVM_GET_TSC_KHZ:
+		r = hvx_tsc_get_khz(vcpu) ?: -EIO;
+		break;
+	case KVM_SET_TSC_KHZ:
+		/* KVM takes the rate from the argument's low 32 bits. */
+		hvx_vcpu_load(vcpu);
+		r = hvx_tsc_set_khz(vcpu, (u32)arg);
+		hvx_vcpu_put(vcpu);
+		break;
 	default:
 		r = hvx_vcpu_events_ioctl(vcpu, ioctl, argp);
 		break;
@@ -461,6 +479,7 @@ struct hvx_vcpu *hvx_vcpu_create(struct hvx_vm *vm, u32 id)
 	if (r)
 		goto err;
 
+	hvx_tsc_vcpu_init(vcpu);
 	r = hvx_vmx_vcpu_init(vcpu);
 	if (!r)
 		r = hvx_irqchip_vcpu_create(vcpu);

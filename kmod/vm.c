@@ -315,6 +315,17 @@ static long hvx_vm_ioctl(struct file *filp, unsigned int ioctl,
 		if (arg > (unsigned int)(-3 * PAGE_SIZE))
 			return -EINVAL;
 		return 0;
+	case KVM_SET_TSC_KHZ:
+		return hvx_tsc_vm_set_khz(vm, (u32)arg);
+	case KVM_GET_TSC_KHZ:
+		return READ_ONCE(vm->tsc.default_khz) ?: -EIO;
+	case KVM_SET_NR_MMU_PAGES:
+		/*
+		 * The size of KVM's cache of shadow page tables.  hvx's EPT
+		 * has no such cache (it is sized by the memory the guest
+		 * touches): as KVM, refuse fewer than 64 pages, else accept.
+		 */
+		return arg < 64 ? -EINVAL : 0;
 	case KVM_SET_IDENTITY_MAP_ADDR: {
 		u64 addr;
 
@@ -378,6 +389,7 @@ int hvx_create_vm(unsigned long type)
 	vm->uid = current_euid();
 	get_task_comm(vm->comm, current);
 	vm->created_ns = ktime_get_real_ns();
+	hvx_tsc_vm_init(vm);
 
 	r = hvx_vmx_get();
 	if (r)

@@ -50,6 +50,7 @@
 #include "vmx/vcpu.h"
 #include "x86/events.h"
 #include "x86/regs.h"
+#include "x86/tsc.h"
 #include "../uapi/hvx.h"
 
 struct dentry;
@@ -122,6 +123,8 @@ struct hvx_vm {
 	struct hvx_irqchip *irqchip;
 	/* KVM_CREATE_PIT2's (kmod/irq/pitdev.c), or NULL. */
 	struct hvx_pitdev *pit;
+	/* The clock its vCPUs' TSCs count (kmod/x86/tsc.c). */
+	struct hvx_vm_tsc tsc;
 
 	/*
 	 * kmod/eventfd.c: the irqfds (the lock is taken in their eventfds'
@@ -249,6 +252,7 @@ struct hvx_vcpu {
 	u64 spec_ctrl;
 	u64 misc_enable;
 	u64 pat;
+	struct hvx_vcpu_tsc tsc;
 	/*
 	 * The guest's x87, SSE and AVX registers, in a page in XSAVE's
 	 * standard format (FXSAVE's for the first 512 bytes), and its XCR0
@@ -332,5 +336,7 @@ void hvx_cpuid_lookup(struct hvx_vcpu *vcpu, u32 function, u32 index,
 int hvx_vcpu_set_cpuid(struct hvx_vcpu *vcpu,
 		       const struct kvm_cpuid_entry2 *entries,
 		       unsigned int nent);
+void hvx_cpuid_apic_features(struct hvx_vcpu *vcpu, bool *x2apic,
+			     bool *tsc_deadline);
 
 #endif /* HVX_VM_H */

@@ -3,11 +3,11 @@
  * A VM's in-kernel irqchip: KVM_CREATE_IRQCHIP's PICs, IOAPIC, GSI routing
  * and a local APIC per vCPU, wired together (the IOAPIC's and the ICRs'
  * messages to the APICs they name, EOIs back to the IOAPIC, the PIC to
- * the vCPUs whose LINT0 takes it), to the vCPUs (a kick when one has
- * something to take) and to the guest (their ports, the IOAPIC's and the
- * APICs' MMIO, the x2APIC MSRs, CR8).  The devices themselves are pure
- * state machines (pic.c, ioapic.c, routing.c, lapic*.c); everything here
- * holds chip->lock around them.
+ * the vCPUs whose LINT0 takes it) and to the vCPUs (a kick when one has
+ * something to take, the APIC timers); irqchip_vcpu.c wires them to the
+ * guest.  The devices themselves are pure state machines (pic.c,
+ * ioapic.c, routing.c, lapic*.c); everything here holds chip->lock around
+ * them.
  */
 #define pr_fmt(fmt) "hvx: " fmt
 
@@ -115,6 +115,54 @@ static const struct hvx_ioapic_ops hvx_ioapic_ops = {
 	.ack = hvx_ioapic_ack,
 };
 
+/*
+ * An IRQ left the PIC's service (the lock is held, the PIC mid-call): for
+ * a level irqfd whose interrupt the guest takes through the PIC, as the
+ * IOAPIC's EOI above.  The PIC may not be called back from here, so its
+ * input is lowered by hvx_irqchip_pic_acked() once the call returns, and
+ * before the lock is dropped.
+ */
+static void hvx_pic_ack(void *opaque, unsigned int irq)
+{
+	struct hvx_irqchip *chip = opaque;
+	int gsi;
+
+	if (!(chip->pic_lines[HVX_IRQ_SOURCE_RESAMPLE] & BIT(irq)))
+		return;
+	chip->pic_lines[HVX_IRQ_SOURCE_RESAMPLE] &= ~BIT(irq);
+	chip->pic_acked |= BIT(irq);
+	rcu_read_lock();
+	gsi = hvx_routing_gsi_of_pin(rcu_dereference(chip->routing),
+				     irq < 8 ? KVM_IRQCHIP_PIC_MASTER :
+					       KVM_IRQCHIP_PIC_SLAVE, irq & 7);
+	rcu_read_unlock();
+	if (gsi >= 0 && gsi < KVM_IOAPIC_NUM_PINS)
+		__set_bit(gsi, chip->resample);
+}
+
+/*
+ * After a PIC call (lock held): the inputs hvx_pic_ack() took a level
+ * irqfd's line from go to their other sources' level.  Return: whether
+ * there are resamplefds to signal (hvx_irqchip_resample_done()).
+ */
+bool hvx_irqchip_pic_acked(struct hvx_irqchip *chip)
+{
+	unsigned long acked = chip->pic_acked;
+	unsigned int irq, s;
+
+	if (!acked)
+		return false;
+	chip->pic_acked = 0;
+	for_each_set_bit(irq, &acked, 16) {
+		bool any = false;
+
+		for (s = 0; s < HVX_NR_IRQ_SOURCES; s++)
+			any |= chip->pic_lines[s] & BIT(irq);
+		hvx_pic_set_irq(&chip->pic, irq, any);
+	}
+	return true;
+}
+
 /* The PIC's output changed: kick the vCPUs that take it (lock held). */
 void hvx_irqchip_pic_update(struct hvx_irqchip *chip)
 {
@@ -184,8 +232,8 @@ static enum hrtimer_restart hvx_storm_fn(struct hrtimer *timer)
 }
 
 /* Do what a write to @vcpu's APIC asks (lock held). */
-static void hvx_irqchip_act(struct hvx_vcpu *vcpu,
-			    const struct hvx_lapic_action *act)
+void hvx_irqchip_act(struct hvx_vcpu *vcpu,
+		     const struct hvx_lapic_action *act)
 {
 	struct hvx_irqchip *chip = vcpu->vm->irqchip;
 
@@ -234,6 +282,8 @@ int hvx_irqchip_create(struct hvx_vm *vm)
 	chip->vm = vm;
 	raw_spin_lock_init(&chip->lock);
 	mutex_init(&chip->routing_lock);
+	chip->pic.ack = hvx_pic_ack;
+	chip->pic.opaque = chip;
 	hvx_pic_reset(&chip->pic);
 	hvx_ioapic_init(&chip->ioapic, &hvx_ioapic_ops, chip);
 	hrtimer_init(&chip->storm, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
@@ -279,6 +329,7 @@ int hvx_irqchip_vcpu_create(struct hvx_vcpu *vcpu)
 	hrtimer_init(&apic->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_HARD);
 	apic->timer.function = hvx_apic_timer_fn;
 	vcpu->apic = apic;
+	hvx_irqchip_set_cpuid(vcpu);
 	return 0;
 }
 
@@ -421,228 +472,4 @@ void hvx_irqchip_pit_tick(struct hvx_vm *vm)
 
 	hvx_irqchip_set_gsi(chip, HVX_IRQ_SOURCE_PIT, 0, true);
 	hvx_irqchip_set_gsi(chip, HVX_IRQ_SOURCE_PIT, 0, false);
-}
-
-/**
- * hvx_irqchip_take_interrupt - the vCPU takes its next interrupt
- * @vcpu: the vCPU, about to enter with interrupts allowed
- *
- * The PIC's, through LINT0 in ExtINT mode, comes first, then the APIC's
- * (as KVM).  Taking it is the CPU's acknowledgment: the PIC's INTA, the
- * APIC's move from IRR to ISR.
- *
- * Return: the vector, or -1.
- */
-int hvx_irqchip_take_interrupt(struct hvx_vcpu *vcpu)
-{
-	struct hvx_irqchip *chip = vcpu->vm->irqchip;
-	struct hvx_lapic *lapic = &vcpu->apic->lapic;
-	unsigned long flags;
-	int vector = -1;
-
-	raw_spin_lock_irqsave(&chip->lock, flags);
-	if (hvx_lapic_accepts_pic(lapic) && hvx_pic_output(&chip->pic)) {
-		vector = hvx_pic_acknowledge(&chip->pic);
-		hvx_irqchip_pic_update(chip);
-	} else {
-		vector = hvx_lapic_pending(lapic);
-		if (vector >= 0)
-			hvx_lapic_acknowledge(lapic, vector);
-	}
-	raw_spin_unlock_irqrestore(&chip->lock, flags);
-	return vector;
-}
-
-/* Has the vCPU an interrupt to take once it allows interrupts? */
-bool hvx_irqchip_has_interrupt(struct hvx_vcpu *vcpu)
-{
-	struct hvx_irqchip *chip = vcpu->vm->irqchip;
-	struct hvx_lapic *lapic = &vcpu->apic->lapic;
-	unsigned long flags;
-	bool has;
-
-	raw_spin_lock_irqsave(&chip->lock, flags);
-	has = (hvx_lapic_accepts_pic(lapic) && hvx_pic_output(&chip->pic)) ||
-	      hvx_lapic_pending(lapic) >= 0;
-	raw_spin_unlock_irqrestore(&chip->lock, flags);
-	return has;
-}
-
-/**
- * hvx_irqchip_pio - port I/O to the PICs and the ELCR
- * @vcpu: the vCPU
- * @port: the port
- * @size: bytes per element
- * @count: elements
- * @in: IN or INS
- * @data: the elements, read or filled in
- *
- * As KVM's, the PIC answers byte accesses only: a wider read gives zero
- * and a wider write is dropped.
- *
- * Return: true when the port is the irqchip's.
- */
-bool hvx_irqchip_pio(struct hvx_vcpu *vcpu, u16 port, unsigned int size,
-		     unsigned int count, bool in, void *data)
-{
-	struct hvx_irqchip *chip = hvx_irqchip(vcpu->vm);
-	unsigned long flags;
-	u8 *p = data;
-	unsigned int i;
-
-	if (!chip || !hvx_pic_handles_port(port))
-		return false;
-	if (size != 1) {
-		if (in)
-			memset(data, 0, size * count);
-		return true;
-	}
-	raw_spin_lock_irqsave(&chip->lock, flags);
-	for (i = 0; i < count; i++) {
-		if (in)
-			p[i] = hvx_pic_read(&chip->pic, port);
-		else
-			hvx_pic_write(&chip->pic, port, p[i]);
-	}
-	hvx_irqchip_pic_update(chip);
-	raw_spin_unlock_irqrestore(&chip->lock, flags);
-	return true;
-}
-
-/**
- * hvx_irqchip_mmio - an MMIO access to the IOAPIC or the vCPU's own APIC
- * @vcpu: the vCPU
- * @gpa: the address
- * @len: its size, 1 to 8
- * @write: a store
- * @data: the data, read or filled in
- *
- * Return: true when the address is the irqchip's.
- */
-bool hvx_irqchip_mmio(struct hvx_vcpu *vcpu, u64 gpa, unsigned int len,
-		      bool write, void *data)
-{
-	struct hvx_irqchip *chip = hvx_irqchip(vcpu->vm);
-	struct hvx_lapic_action act = { 0 };
-	struct hvx_lapic *lapic;
-	unsigned long flags;
-	bool mine = true;
-
-	if (!chip)
-		return false;
-	lapic = &vcpu->apic->lapic;
-	raw_spin_lock_irqsave(&chip->lock, flags);
-	if (hvx_ioapic_in_window(&chip->ioapic, gpa, len)) {
-		if (write)
-			hvx_ioapic_mmio_write(&chip->ioapic, gpa, len, data);
-		else
-			hvx_ioapic_mmio_read(&chip->ioapic, gpa, len, data);
-	} else if (gpa >= HVX_LAPIC_BASE &&
-		   gpa + len <= HVX_LAPIC_BASE + HVX_LAPIC_MMIO_SIZE &&
-		   !hvx_lapic_x2apic_mode(lapic) &&
-		   (lapic->base & MSR_IA32_APICBASE_ENABLE)) {
-		if (write) {
-			hvx_lapic_write(lapic, gpa - HVX_LAPIC_BASE, len, data,
-					ktime_get_ns(), &act);
-			hvx_irqchip_act(vcpu, &act);
-		} else {
-			hvx_lapic_read(lapic, gpa - HVX_LAPIC_BASE, len, data,
-				       ktime_get_ns());
-		}
-	} else {
-		mine = false;
-	}
-	raw_spin_unlock_irqrestore(&chip->lock, flags);
-	if (act.flags & HVX_LAPIC_ACT_EOI)
-		hvx_irqchip_resample_done(chip);
-	return mine;
-}
-
-/**
- * hvx_irqchip_rdmsr - IA32_APIC_BASE and the x2APIC MSRs
- * @vcpu: the vCPU
- * @msr: the MSR
- * @val: filled in
- *
- * Return: 0; 1 for #GP; -ENOENT when the MSR is not the APIC's, or the VM
- * has no irqchip.
- */
-int hvx_irqchip_rdmsr(struct hvx_vcpu *vcpu, u32 msr, u64 *val)
-{
-	struct hvx_irqchip *chip = hvx_irqchip(vcpu->vm);
-	unsigned long flags;
-	int r = 0;
-
-	if (!chip || (msr != MSR_IA32_APICBASE &&
-		      (msr < HVX_LAPIC_MSR_FIRST || msr > HVX_LAPIC_MSR_LAST)))
-		return -ENOENT;
-	raw_spin_lock_irqsave(&chip->lock, flags);
-	if (msr == MSR_IA32_APICBASE)
-		*val = vcpu->apic->lapic.base;
-	else
-		r = hvx_lapic_rdmsr(&vcpu->apic->lapic, msr, val,
-				    ktime_get_ns()) ? 1 : 0;
-	raw_spin_unlock_irqrestore(&chip->lock, flags);
-	return r;
-}
-
-/**
- * hvx_irqchip_wrmsr - IA32_APIC_BASE and the x2APIC MSRs
- * @vcpu: the vCPU
- * @msr: the MSR
- * @val: the value
- * @host: the VMM writes it (KVM_SET_MSRS)
- *
- * Return: 0; 1 for #GP (or a refusal of KVM_SET_MSRS); -ENOENT when the
- * MSR is not the APIC's, or the VM has no irqchip.
- */
-int hvx_irqchip_wrmsr(struct hvx_vcpu *vcpu, u32 msr, u64 val, bool host)
-{
-	struct hvx_irqchip *chip = hvx_irqchip(vcpu->vm);
-	struct hvx_lapic_action act = { 0 };
-	unsigned long flags;
-	int r;
-
-	if (!chip || (msr != MSR_IA32_APICBASE &&
-		      (msr < HVX_LAPIC_MSR_FIRST || msr > HVX_LAPIC_MSR_LAST)))
-		return -ENOENT;
-	raw_spin_lock_irqsave(&chip->lock, flags);
-	if (msr == MSR_IA32_APICBASE)
-		r = hvx_lapic_set_base(&vcpu->apic->lapic, val, host, &act);
-	else
-		r = hvx_lapic_wrmsr(&vcpu->apic->lapic, msr, val,
-				    ktime_get_ns(), &act);
-	if (!r)
-		hvx_irqchip_act(vcpu, &act);
-	raw_spin_unlock_irqrestore(&chip->lock, flags);
-	if (act.flags & HVX_LAPIC_ACT_EOI)
-		hvx_irqchip_resample_done(chip);
-	return r ? 1 : 0;
-}
-
-/* CR8 is the APIC's TPR, bits 7:4. */
-u64 hvx_irqchip_get_cr8(struct hvx_vcpu *vcpu)
-{
-	unsigned long flags;
-	u64 cr8;
-
-	raw_spin_lock_irqsave(&vcpu->vm->irqchip->lock, flags);
-	cr8 = hvx_lapic_get_cr8(&vcpu->apic->lapic);
-	raw_spin_unlock_irqrestore(&vcpu->vm->irqchip->lock, flags);
-	return cr8;
-}
-
-/* Return: 0, or 1 for a value above 15 (#GP). */
-int hvx_irqchip_set_cr8(struct hvx_vcpu *vcpu, u64 cr8)
-{
-	unsigned long flags;
-	int r;
-
-	raw_spin_lock_irqsave(&vcpu->vm->irqchip->lock, flags);
-	r = hvx_lapic_set_cr8(&vcpu->apic->lapic, cr8);
-	raw_spin_unlock_irqrestore(&vcpu->vm->irqchip->lock, flags);
-	/* A lower priority may let a waiting interrupt through. */
-	if (!r)
-		hvx_vcpu_kick(vcpu);
-	return r ? 1 : 0;
 }

@@ -12,6 +12,7 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <asm/msr-index.h>
 
 #include "ioapic.h"
 #include "lapic.h"
@@ -53,6 +54,7 @@ struct hvx_irqchip {
 	struct hvx_pic pic;
 	struct hvx_ioapic ioapic;
 	u16 pic_lines[HVX_NR_IRQ_SOURCES];
+	u16 pic_acked;	/* IRQs whose level irqfd's line hvx_pic_ack() took */
 	u32 ioapic_lines[HVX_NR_IRQ_SOURCES];
 	struct hrtimer storm;
 	/* GSIs whose level irqfds' EOI came: their resamplefds to signal. */
@@ -97,6 +99,12 @@ int hvx_irqchip_set_routing(struct hvx_vm *vm,
 int hvx_irqchip_get(struct hvx_vm *vm, struct kvm_irqchip *chip);
 int hvx_irqchip_set(struct hvx_vm *vm, const struct kvm_irqchip *chip);
 
+/* IA32_APIC_BASE.EN, for CPUID.1:EDX.APIC; a racy read is as good. */
+static inline bool hvx_irqchip_apic_enabled(struct hvx_vcpu_apic *apic)
+{
+	return READ_ONCE(apic->lapic.base) & MSR_IA32_APICBASE_ENABLE;
+}
+
 /* vCPU ioctls */
 int hvx_irqchip_get_lapic(struct hvx_vcpu *vcpu, struct kvm_lapic_state *s);
 int hvx_irqchip_set_lapic(struct hvx_vcpu *vcpu,
@@ -109,8 +117,13 @@ void hvx_irqchip_resample_raise(struct hvx_vm *vm, u32 gsi);
 void hvx_irqchip_resample_lower(struct hvx_vm *vm, u32 gsi);
 void hvx_irqchip_resample_done(struct hvx_irqchip *chip);
 
-/* The vCPU's side: what it takes, what it reads and writes. */
-int hvx_irqchip_take_interrupt(struct hvx_vcpu *vcpu);
+/* Between irqchip.c and irqchip_vcpu.c (the lock held). */
+void hvx_irqchip_act(struct hvx_vcpu *vcpu,
+		     const struct hvx_lapic_action *act);
+bool hvx_irqchip_pic_acked(struct hvx_irqchip *chip);
+
+/* The vCPU's side (irqchip_vcpu.c): what it takes, reads and writes. */
+int hvx_irqchip_take_interrupt(struct hvx_vcpu *vcpu, bool *more);
 bool hvx_irqchip_has_interrupt(struct hvx_vcpu *vcpu);
 bool hvx_irqchip_pio(struct hvx_vcpu *vcpu, u16 port, unsigned int size,
 		     unsigned int count, bool in, void *data);
@@ -120,5 +133,8 @@ int hvx_irqchip_rdmsr(struct hvx_vcpu *vcpu, u32 msr, u64 *val);
 int hvx_irqchip_wrmsr(struct hvx_vcpu *vcpu, u32 msr, u64 val, bool host);
 u64 hvx_irqchip_get_cr8(struct hvx_vcpu *vcpu);
 int hvx_irqchip_set_cr8(struct hvx_vcpu *vcpu, u64 cr8);
+u64 hvx_irqchip_get_tsc_deadline(struct hvx_vcpu *vcpu);
+void hvx_irqchip_set_tsc_deadline(struct hvx_vcpu *vcpu, u64 tsc);
+void hvx_irqchip_set_cpuid(struct hvx_vcpu *vcpu);
 
 #endif /* HVX_IRQ_IRQCHIP_H */

@@ -235,8 +235,10 @@ static bool lapic_state_ok(const struct hvx_lapic *apic,
  * mode, a timer mode the guest's CPUID offers, no count in TSC-deadline
  * mode, a current count within the initial count.  Registers hvx
  * computes or does not keep are ignored: the version, APR, PPR, EOI,
- * RRD, the x2APIC LDR, CMCI, SELF IPI and the reserved ones; so are
- * vectors 0-15 in ISR, TMR and IRR, which no interrupt can set.  The
+ * RRD, the x2APIC LDR, CMCI, SELF IPI and the reserved ones.  ISR, TMR
+ * and IRR are taken whole, as KVM takes them, vectors 0-15 too, which no
+ * interrupt can set: their priority class, 0, is never above the PPR, so
+ * none of them is ever delivered (KVM's selftests carry data in them).  The
  * count resumes from the current count, now: a one-shot count at zero
  * does not fire again (KVM's does), a periodic one reloads at once.  A
  * TSC deadline stays if the APIC was and stays in TSC-deadline mode
@@ -267,14 +269,12 @@ int hvx_lapic_set_state(struct hvx_lapic *apic,
 		if (kept[i] != APIC_LDR || !hvx_lapic_x2apic_mode(apic))
 			lapic_set_reg(apic, kept[i], state_reg(s, kept[i]));
 	for (i = 0; i < NR_VECTOR_REGS; i++) {
-		u32 low = i ? 0 : GENMASK(FIRST_LEGAL_VECTOR - 1, 0);
-
 		lapic_set_reg(apic, APIC_ISR + i * 0x10,
-			      state_reg(s, APIC_ISR + i * 0x10) & ~low);
+			      state_reg(s, APIC_ISR + i * 0x10));
 		lapic_set_reg(apic, APIC_TMR + i * 0x10,
-			      state_reg(s, APIC_TMR + i * 0x10) & ~low);
+			      state_reg(s, APIC_TMR + i * 0x10));
 		lapic_set_reg(apic, APIC_IRR + i * 0x10,
-			      state_reg(s, APIC_IRR + i * 0x10) & ~low);
+			      state_reg(s, APIC_IRR + i * 0x10));
 	}
 	lapic_update_ppr(apic);
 

@@ -78,8 +78,6 @@ u64 hvx_vmcs_get_msr(struct hvx_vcpu *vcpu, u32 index)
 		return vmcs_readl(GUEST_SYSENTER_ESP);
 	case MSR_IA32_SYSENTER_EIP:
 		return vmcs_readl(GUEST_SYSENTER_EIP);
-	case MSR_IA32_TSC:
-		return rdtsc() + vmcs_read64(TSC_OFFSET);
 	case MSR_IA32_DEBUGCTLMSR:
 		return vmcs_read64(GUEST_IA32_DEBUGCTL);
 	}
@@ -109,11 +107,6 @@ int hvx_vmcs_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val)
 		if (hvx_vmcs_config.vmentry & VM_ENTRY_LOAD_IA32_PAT)
 			vmcs_write64(GUEST_IA32_PAT, val);
 		break;
-	case MSR_IA32_TSC:
-		if (!(hvx_vmcs_config.cpu_based & CPU_BASED_USE_TSC_OFFSETTING))
-			return 1;
-		vmcs_write64(TSC_OFFSET, val - rdtsc());
-		break;
 	case MSR_IA32_DEBUGCTLMSR:
 		vmcs_write64(GUEST_IA32_DEBUGCTL, val);
 		break;
@@ -122,6 +115,18 @@ int hvx_vmcs_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val)
 		return 1;
 	}
 	return 0;
+}
+
+bool hvx_vmx_can_scale_tsc(void)
+{
+	return hvx_vmcs_config.cpu_based2 & SECONDARY_EXEC_TSC_SCALING;
+}
+
+void hvx_vmcs_set_tsc(struct hvx_vcpu *vcpu, u64 offset, u64 multiplier)
+{
+	vmcs_write64(TSC_OFFSET, offset);
+	if (hvx_vmx_can_scale_tsc())
+		vmcs_write64(TSC_MULTIPLIER, multiplier);
 }
 
 bool hvx_long_mode(struct hvx_vcpu *vcpu)

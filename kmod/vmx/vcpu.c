@@ -295,8 +295,7 @@ static void hvx_vmcs_setup(struct hvx_vcpu *vcpu)
 	vmcs_write64(MSR_BITMAP, __pa(hvx_msr_bitmap));
 	vmcs_write64(VMCS_LINK_POINTER, -1ULL);
 	vmcs_write64(EPT_POINTER, vcpu->vm->eptp);
-	if (c->cpu_based & CPU_BASED_USE_TSC_OFFSETTING)
-		vmcs_write64(TSC_OFFSET, 0);
+	hvx_tsc_vcpu_setup(vcpu);
 	vmcs_writel(CR0_GUEST_HOST_MASK, HVX_CR0_HOST_OWNED);
 	vmcs_writel(CR4_GUEST_HOST_MASK,
 		    ~(HVX_CR4_GUEST_OWNED & hvx_cr4_guest_bits));

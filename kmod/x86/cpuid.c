@@ -4,9 +4,8 @@
  * a vCPU answers from (KVM_SET_CPUID2), and the answer to a guest's CPUID.
  *
  * The supported set is the host's CPUID with every feature hvx does not
- * virtualise taken out: VMX itself, PCID, the local APIC's x2APIC and TSC
- * deadline modes (no APIC model yet), MONITOR/MWAIT, RDTSCP and INVPCID
- * (their VM-execution controls stay off), performance monitoring, the
+ * virtualise taken out: VMX itself, PCID, MONITOR/MWAIT, RDTSCP and
+ * INVPCID (their VM-execution controls stay off), performance monitoring, the
  * host's topology, and of the XSAVE family everything beyond AVX state
  * and XSAVEOPT (fpu.c says why).  XSAVE, AVX, AVX2, FMA and F16C are
  * offered where the host has enabled AVX state for itself.  Feature words
@@ -17,9 +16,13 @@
  * same features masked out; what the table leaves out the guest cannot
  * turn on either (CR4.OSXSAVE, SMEP, SMAP and FSGSBASE, EFER.LME and NX,
  * XCR0's bits), as with KVM.
- * Two answers follow the guest's state, as on a CPU: CPUID.1:ECX.OSXSAVE
- * mirrors CR4.OSXSAVE, and CPUID.(0DH,0):EBX is the XSAVE area size for
- * the current XCR0.
+ * As KVM, hvx offers x2APIC and IA32_TSC_ADJUST whatever the host has
+ * (both are emulated), and leaves the TSC-deadline timer out of the
+ * supported set: a VMM that finds KVM_CAP_TSC_DEADLINE_TIMER sets it in
+ * the vCPU's table, and the in-kernel APIC then offers the mode.
+ * Three answers follow the guest's state, as on a CPU: CPUID.1:ECX.OSXSAVE
+ * mirrors CR4.OSXSAVE, CPUID.1:EDX.APIC IA32_APIC_BASE.EN, and
+ * CPUID.(0DH,0):EBX is the XSAVE area size for the current XCR0.
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
@@ -33,9 +36,12 @@
 
 #define F(x)	BIT(X86_FEATURE_##x & 31)
 
+/* The first of the leaves a hypervisor answers for itself. */
+#define HVX_CPUID_HYPERVISOR	0x40000000
+
 /* CPUID.1:EDX */
 #define HVX_1_EDX	(F(FPU) | F(VME) | F(DE) | F(PSE) | F(TSC) | F(MSR) | \
-			 F(PAE) | F(CX8) | F(SEP) | F(PGE) | F(CMOV) |	       \
+			 F(PAE) | F(CX8) | F(APIC) | F(SEP) | F(PGE) | F(CMOV) | \
 			 F(PAT) | F(PSE36) | F(CLFLUSH) | F(MMX) | F(FXSR) |   \
 			 F(XMM) | F(XMM2))
 /* CPUID.1:ECX; bit 31 (hypervisor present) is set on top. */
@@ -170,7 +176,8 @@ static void hvx_cpuid_filter(struct kvm_cpuid_entry2 *e)
 	case 1:
 		/* The APIC ID is the VMM's to fill in, per vCPU. */
 		e->ebx &= 0x00ffffff;
-		e->ecx = (e->ecx & (HVX_1_ECX | hvx_1_ecx_xsave())) | BIT(31);
+		e->ecx = (e->ecx & (HVX_1_ECX | hvx_1_ecx_xsave())) |
+			 F(X2APIC) | BIT(31);
 		e->edx &= HVX_1_EDX;
 		break;
 	case 2:
@@ -184,7 +191,8 @@ static void hvx_cpuid_filter(struct kvm_cpuid_entry2 *e)
 	case 7:
 		if (e->index == 0) {
 			e->eax = 0;
-			e->ebx &= HVX_7_EBX | hvx_7_ebx_xsave();
+			e->ebx = (e->ebx & (HVX_7_EBX | hvx_7_ebx_xsave())) |
+				 F(TSC_ADJUST);
 			e->ecx = 0;
 			e->edx = hvx_7_edx();
 		} else {
@@ -259,6 +267,24 @@ int hvx_supported_cpuid(struct kvm_cpuid_entry2 *entries, unsigned int max)
 			return -E2BIG;
 	for (i = 0; i < b.n; i++)
 		hvx_cpuid_filter(&entries[i]);
+
+	/*
+	 * The hypervisor's leaves, where CPUID.1:ECX bit 31 sends a guest:
+	 * the highest of them and hvx's name, then the paravirtual features
+	 * it offers, none so far.  A guest that knows only KVM's name uses
+	 * none of KVM's.
+	 */
+	e = hvx_cpuid_add(&b, HVX_CPUID_HYPERVISOR, 0, false);
+	if (!e)
+		return -E2BIG;
+	e->eax = HVX_CPUID_HYPERVISOR + 1;
+	memcpy(&e->ebx, "hvxh", 4);
+	memcpy(&e->ecx, "vxhv", 4);
+	memcpy(&e->edx, "xhvx", 4);
+	e = hvx_cpuid_add(&b, HVX_CPUID_HYPERVISOR + 1, 0, false);
+	if (!e)
+		return -E2BIG;
+	hvx_cpuid_zero(e);
 	return b.n;
 }
 
@@ -269,8 +295,7 @@ static void hvx_cpuid_mask(struct kvm_cpuid_entry2 *e)
 
 	if (e->function == 1) {
 		/* OSXSAVE follows the guest's CR4 (hvx_cpuid_lookup()). */
-		e->ecx &= ~(F(VMX) | F(SMX) | F(OSXSAVE) | F(PCID) |
-			    F(X2APIC) | F(TSC_DEADLINE_TIMER) | F(MWAIT) |
+		e->ecx &= ~(F(VMX) | F(SMX) | F(OSXSAVE) | F(PCID) | F(MWAIT) |
 			    no_xsave);
 	} else if (e->function == 7 && e->index == 0) {
 		e->ebx &= ~(F(INVPCID) | F(AVX512F) |
@@ -321,6 +346,7 @@ static void hvx_cpuid_limits(struct hvx_vcpu *vcpu)
 		vcpu->xcr0_allowed = 0;
 	if (!vcpu->xcr0_allowed)
 		reserved |= X86_CR4_OSXSAVE;
+	vcpu->tsc.cpuid_adjust = ebx7 & F(TSC_ADJUST);
 	if (!(ebx7 & F(FSGSBASE)))
 		reserved |= X86_CR4_FSGSBASE;
 	if (!(ebx7 & F(SMEP)))
@@ -397,6 +423,16 @@ int hvx_vcpu_set_cpuid(struct hvx_vcpu *vcpu,
 	return 0;
 }
 
+/* What the vCPU's table offers its local APIC: x2APIC, the TSC deadline. */
+void hvx_cpuid_apic_features(struct hvx_vcpu *vcpu, bool *x2apic,
+			     bool *tsc_deadline)
+{
+	const struct kvm_cpuid_entry2 *e1 = hvx_cpuid_find(vcpu, 1, 0);
+
+	*x2apic = e1 && (e1->ecx & F(X2APIC));
+	*tsc_deadline = e1 && (e1->ecx & F(TSC_DEADLINE_TIMER));
+}
+
 /**
  * hvx_cpuid_lookup - answer a guest's CPUID from the vCPU's table
  * @vcpu: the vCPU
@@ -437,9 +473,14 @@ void hvx_cpuid_lookup(struct hvx_vcpu *vcpu, u32 function, u32 index,
 		*edx = 0;
 		return;
 	}
-	if (e->function == 1 && (e->ecx & F(XSAVE)) &&
-	    (hvx_guest_cr4(vcpu) & X86_CR4_OSXSAVE))
-		*ecx |= F(OSXSAVE);
-	else if (e->function == 0xd && e->index == 0 && vcpu->xcr0_allowed)
+	if (e->function == 1) {
+		if ((e->ecx & F(XSAVE)) &&
+		    (hvx_guest_cr4(vcpu) & X86_CR4_OSXSAVE))
+			*ecx |= F(OSXSAVE);
+		/* A disabled local APIC is not there (IA32_APIC_BASE.EN). */
+		if (vcpu->apic && !hvx_irqchip_apic_enabled(vcpu->apic))
+			*edx &= ~F(APIC);
+	} else if (e->function == 0xd && e->index == 0 && vcpu->xcr0_allowed) {
 		*ebx = hvx_xsave_size(vcpu->xcr0);
+	}
 }

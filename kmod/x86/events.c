@@ -245,11 +245,17 @@ static bool hvx_vmm_wants_window(struct hvx_vcpu *vcpu)
 }
 
 /* The in-kernel irqchip's next interrupt, if the guest can take one now. */
-static bool hvx_take_irqchip_interrupt(struct hvx_vcpu *vcpu, int *vector)
+/*
+ * The in-kernel irqchip's next interrupt, when the guest can take one;
+ * @asked says the irqchip was asked, and then @more whether another waits.
+ */
+static bool hvx_take_irqchip_interrupt(struct hvx_vcpu *vcpu, int *vector,
+				       bool *asked, bool *more)
 {
 	if (!vcpu->apic || !hvx_interrupt_allowed(vcpu))
 		return false;
-	*vector = hvx_irqchip_take_interrupt(vcpu);
+	*asked = true;
+	*vector = hvx_irqchip_take_interrupt(vcpu, more);
 	return *vector >= 0;
 }
 
@@ -276,7 +282,7 @@ static void hvx_inject_exception_now(struct hvx_vcpu *vcpu)
 int hvx_inject_events(struct hvx_vcpu *vcpu)
 {
 	struct hvx_events *ev = &vcpu->events;
-	bool busy = true, held = false;
+	bool busy = true, held = false, asked = false, more = false;
 	int vector;
 
 	if (unlikely(ev->triple_fault)) {
@@ -317,15 +323,19 @@ int hvx_inject_events(struct hvx_vcpu *vcpu)
 		ev->nmi_pending--;
 		ev->nmi_injected = true;
 		hvx_give(vcpu, HVX_EV_NMI, X86_TRAP_NMI, false, 0, 0);
-	} else if (hvx_take_irqchip_interrupt(vcpu, &vector)) {
+	} else if (hvx_take_irqchip_interrupt(vcpu, &vector, &asked, &more)) {
 		hvx_set_interrupt(ev, vector, false, 0);
 		hvx_give(vcpu, HVX_EV_INTR, vector, false, 0, 0);
 	} else {
 		busy = false;
 		hvx_vmx_inject_none(vcpu);
 	}
-	/* The in-kernel irqchip has an interrupt the guest cannot take yet. */
-	if (vcpu->apic && hvx_irqchip_has_interrupt(vcpu))
+	/*
+	 * The in-kernel irqchip has an interrupt the guest cannot take yet
+	 * (asked once per entry: its lock is the VM's).
+	 */
+	if (vcpu->apic &&
+	    (asked ? more : hvx_irqchip_has_interrupt(vcpu)))
 		held = true;
 
 	/*

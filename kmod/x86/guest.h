@@ -41,12 +41,18 @@ unsigned long hvx_guest_seg_base(struct hvx_vcpu *vcpu, unsigned int seg);
 
 /*
  * The MSRs whose guest value the VMCS holds (FS and GS base, the SYSENTER
- * MSRs, DEBUGCTL, the TSC as TSC_OFFSET, PAT's copy): storage only, the
- * caller checks the value.  Setting returns 1 where the VMCS cannot hold
- * the MSR (no TSC offsetting), else 0.
+ * MSRs, DEBUGCTL, PAT's copy): storage only, the caller checks the value.
+ * Setting returns 0 (1 only for an MSR that is not one of these).
  */
 u64 hvx_vmcs_get_msr(struct hvx_vcpu *vcpu, u32 index);
 int hvx_vmcs_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val);
+
+/*
+ * The TSC the guest reads, host TSC * @multiplier (48 fraction bits) +
+ * @offset; the multiplier only where the CPU can scale.
+ */
+bool hvx_vmx_can_scale_tsc(void);
+void hvx_vmcs_set_tsc(struct hvx_vcpu *vcpu, u64 offset, u64 multiplier);
 
 /* CR8, the task priority: hvx keeps it while there is no local APIC. */
 unsigned long hvx_get_cr8(struct hvx_vcpu *vcpu);

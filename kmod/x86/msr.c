@@ -63,9 +63,14 @@ static __always_inline int __hvx_get_msr(struct hvx_vcpu *vcpu, u32 index,
 	case MSR_IA32_SYSENTER_CS:
 	case MSR_IA32_SYSENTER_ESP:
 	case MSR_IA32_SYSENTER_EIP:
-	case MSR_IA32_TSC:
 	case MSR_IA32_DEBUGCTLMSR:
 		*val = hvx_vmcs_get_msr(vcpu, index);
+		break;
+	case MSR_IA32_TSC:
+	case MSR_IA32_TSC_ADJUST:
+		return hvx_tsc_get_msr(vcpu, index, val);
+	case MSR_IA32_TSC_DEADLINE:
+		*val = vcpu->apic ? hvx_irqchip_get_tsc_deadline(vcpu) : 0;
 		break;
 	case MSR_IA32_CR_PAT:
 		*val = vcpu->pat;
@@ -140,7 +145,13 @@ static __always_inline int __hvx_set_msr(struct hvx_vcpu *vcpu, u32 index,
 		hvx_vmcs_set_msr(vcpu, index, val);
 		break;
 	case MSR_IA32_TSC:
-		return hvx_vmcs_set_msr(vcpu, index, val);
+	case MSR_IA32_TSC_ADJUST:
+		return hvx_tsc_set_msr(vcpu, index, val, host);
+	case MSR_IA32_TSC_DEADLINE:
+		/* As KVM: ignored without an in-kernel APIC, never a #GP. */
+		if (vcpu->apic)
+			hvx_irqchip_set_tsc_deadline(vcpu, val);
+		break;
 	case MSR_IA32_APICBASE:
 	{
 		u64 cur;

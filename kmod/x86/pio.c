@@ -112,6 +112,22 @@ int hvx_complete_pio(struct hvx_vcpu *vcpu)
 		return 1;
 	}
 
+	/*
+	 * The VMM may have lowered RCX since the exit (KVM's selftests do):
+	 * no more elements than it now asks for are transferred, so that
+	 * the count cannot wrap and run the guest's buffer over.  RSI and
+	 * RDI are read afresh likewise.
+	 */
+	if (pio->rep) {
+		unsigned long left = g[HVX_REG_RCX] &
+				     hvx_addr_mask(pio->addr_size);
+
+		if (!left) {
+			hvx_skip_instruction(vcpu);
+			return 1;
+		}
+		pio->count = min_t(unsigned long, pio->count, left);
+	}
 	if (pio->in) {
 		r = hvx_pio_string_copy(vcpu, true, false);
 		if (r)

@@ -1,6 +1,7 @@
 # Eventfds wired to a VM: KVM_IRQFD on an edge-triggered IOAPIC pin (a
 # second thread's write ending a HLT, then deassigned) and with a
-# resamplefd on a level-triggered one, KVM_IOEVENTFD on ports and at MMIO,
+# resamplefd on a level-triggered one, taken through the IOAPIC and
+# through the 8259As alone, KVM_IOEVENTFD on ports and at MMIO,
 # the refusals of both ioctls and their capabilities
 # (tests/e2e/progs/irqfd_test.c, with the guest tests/guests/irqfd.S), on
 # hvx and then on kvm_intel in the same boot.  Every check must pass on

@@ -17,17 +17,26 @@
  *   P_RET   dword  ... which will return to this address ...
  *   P_IRET  byte   ... and is about to IRET (its last OUT)
  *   P_DEAD  byte   an exception the guest does not expect: it stops
- * A handler for 0x30 and up sends the local APIC's EOI between P_VEC and
- * P_RET.  The guest runs with IF=0 but in WAIT, whose HLT an interrupt
- * ends, and at the instruction after each handler's IRET, where an
- * interrupt that came again during the handler is taken at once.  It
- * never waits for the VMM in a loop and never waits with IF=0.
+ * A handler sends the EOI between P_VEC and P_RET: the local APIC's for
+ * 0x30 and up, the 8259As' for their vectors 0x20-0x2f (the slave's and
+ * then the master's for 0x28 and up).  The guest runs with IF=0 but in
+ * WAIT, whose HLT an interrupt ends, and at the instruction after each
+ * handler's IRET, where an interrupt that came again during the handler
+ * is taken at once.  It never waits for the VMM in a loop and never
+ * waits with IF=0.
  */
 #define NVEC	0x40
 #include "pm32.h"
 
 #define APIC_EOI	0xfee000b0
 #define APIC_SVR	0xfee000f0
+#define APIC_LVT0	0xfee00350
+#define LVT_EXTINT	0x700		/* delivery mode ExtINT, unmasked */
+#define PIC_MASTER	0x20		/* command port; data at + 1 */
+#define PIC_SLAVE	0xa0
+#define ELCR1		0x4d0		/* IRQ 0-7: 1 = level-triggered */
+#define ELCR2		0x4d1		/* IRQ 8-15 */
+#define OCW2_EOI	0x20		/* non-specific EOI */
 #define IOAPIC_SEL	0xfec00000
 #define IOAPIC_WIN	0xfec00010
 #define IOAPIC_LEVEL	0x8000		/* redirection entry: level-triggered */
@@ -89,6 +98,55 @@
 	WAIT
 	MARK	0x22
 
+	/*
+	 * 7: the resampling irqfds on GSI 5 and 9, through the 8259As alone
+	 * (the IOAPIC's pins 5 and 9 stay masked, as reset left them).
+	 * ICW1 with ICW4 and LTIM clear (the ELCR picks the trigger),
+	 * ICW2 vectors 0x20 and 0x28, ICW3 the slave on IRQ 2, ICW4 8086
+	 * mode; the ELCR makes IRQ 5 and 9 (the slave's IRQ 1) level-
+	 * triggered, and OCW1 unmasks IRQs 2, 5 and 9 only.  LINT0 in
+	 * ExtINT mode, unmasked, is the wire that takes the master's INT to
+	 * the CPU: with the APIC enabled, nothing else does.  Each GSI twice,
+	 * then the PICs masked again.
+	 */
+	mov	$0x11, %al			/* ICW1 */
+	out	%al, $PIC_MASTER
+	out	%al, $PIC_SLAVE
+	mov	$0x20, %al			/* ICW2 */
+	out	%al, $(PIC_MASTER + 1)
+	mov	$0x28, %al
+	out	%al, $(PIC_SLAVE + 1)
+	mov	$0x04, %al			/* ICW3 */
+	out	%al, $(PIC_MASTER + 1)
+	mov	$0x02, %al
+	out	%al, $(PIC_SLAVE + 1)
+	mov	$0x01, %al			/* ICW4 */
+	out	%al, $(PIC_MASTER + 1)
+	out	%al, $(PIC_SLAVE + 1)
+	mov	$ELCR1, %edx
+	mov	$(1 << 5), %al
+	out	%al, %dx
+	mov	$ELCR2, %edx
+	mov	$(1 << (9 - 8)), %al
+	out	%al, %dx
+	mov	$~((1 << 2) | (1 << 5)) & 0xff, %al	/* OCW1 */
+	out	%al, $(PIC_MASTER + 1)
+	mov	$~(1 << (9 - 8)) & 0xff, %al
+	out	%al, $(PIC_SLAVE + 1)
+	movl	$LVT_EXTINT, APIC_LVT0
+	MARK	0x70
+	WAIT				/* GSI 5 */
+	MARK	0x71
+	WAIT
+	MARK	0x72
+	WAIT				/* GSI 9 */
+	MARK	0x73
+	WAIT
+	MARK	0x74
+	mov	$0xff, %al
+	out	%al, $(PIC_MASTER + 1)
+	out	%al, $(PIC_SLAVE + 1)
+
 	/* 4: ioeventfds on ports 0x700 (2 bytes), 0x704 (4) and 0x708 (any). */
 	MARK	0x40
 	mov	$0x700, %edx
@@ -126,12 +184,25 @@
 
 	IDT32_STUBS		/* common: EAX pushed, the vector in it */
 	out	%al, $P_VEC
-	cmp	$0x30, %al		/* an interrupt */
+	cmp	$0x30, %al		/* an interrupt from the APIC */
 	jae	eoi
+	cmp	$0x20, %al		/* one from the 8259As */
+	jae	pic_eoi
 	cmp	$3, %al			/* #BP */
 	je	report
 	out	%al, $P_DEAD		/* anything else: the VMM gives up */
 	HALT
+pic_eoi:
+	/*
+	 * A slave IRQ is in service on both chips (the master's on IRQ 2):
+	 * the slave's EOI first, for its own IRQ, then the master's.
+	 */
+	cmp	$0x28, %al
+	mov	$OCW2_EOI, %al		/* MOV leaves the flags alone */
+	jb	1f
+	out	%al, $PIC_SLAVE
+1:	out	%al, $PIC_MASTER
+	jmp	report
 eoi:
 	movl	$0, APIC_EOI
 report:

@@ -14,8 +14,10 @@
  * Scenarios, one function each: the capabilities (6), the ioctls'
  * refusals (3, and 5's), an irqfd on an edge-triggered IOAPIC pin that a
  * second thread writes while the vCPU sleeps in HLT, then deassigned (1),
- * a resampling irqfd on a level-triggered pin (2), ioeventfds on ports
- * (4) and at MMIO (5).
+ * a resampling irqfd on a level-triggered pin (2) and on level-triggered
+ * 8259A lines, the master's and the slave's, that the guest takes through
+ * the PICs with the IOAPIC's pins masked (7), ioeventfds on ports (4) and
+ * at MMIO (5).
  *
  * The checks hold on /dev/kvm (kvm_intel, Linux 6.1), which is the
  * reference; where KVM does something one might not expect, a comment
@@ -41,8 +43,9 @@
 #define PORT		0x700
 #define MMIO_ADDR	0xd0000000ull	/* no memory slot there */
 #define MMIO_READ	0x5a5a5a5au	/* what the VMM answers a read with */
-/* IOAPIC redirection entry: Remote IRR (82093AA datasheet). */
+/* IOAPIC redirection entry: Remote IRR and Mask (82093AA datasheet). */
 #define REDIR_REMOTE_IRR	(1ull << 14)
+#define REDIR_MASKED		(1ull << 16)
 
 #define PIO		KVM_IOEVENTFD_FLAG_PIO
 #define DM		KVM_IOEVENTFD_FLAG_DATAMATCH
@@ -450,6 +453,111 @@ static void irqfd_resample(void)
 	close(rfd);
 }
 
+/* KVM_GET_IRQCHIP of a PIC (@chip), into the transcript. */
+static struct kvm_pic_state pic_state(const char *when, uint32_t chip)
+{
+	struct kvm_irqchip c = { .chip_id = chip };
+
+	if (ioctl(vm, KVM_GET_IRQCHIP, &c) < 0)
+		bail("KVM_GET_IRQCHIP failed");
+	trace("pic %s %s: irr %#x isr %#x imr %#x irq_base %#x elcr %#x",
+	      chip == KVM_IRQCHIP_PIC_MASTER ? "master" : "slave", when,
+	      c.chip.pic.irr, c.chip.pic.isr, c.chip.pic.imr,
+	      c.chip.pic.irq_base, c.chip.pic.elcr);
+	return c.chip.pic;
+}
+
+/*
+ * 7: resampling irqfds on GSI 5 and 9, which KVM's default routing sends
+ * to the master PIC's IRQ 5 and the slave's IRQ 1 as well as to IOAPIC
+ * pins 5 and 9.  The guest leaves those pins masked, makes the two IRQs
+ * level-triggered in the ELCR and takes them through LINT0 in ExtINT
+ * mode; its handler sends the PIC's EOI, not the APIC's.  KVM tells an
+ * irqfd's resampler of the PIC's EOI as of the IOAPIC's (its i8259 ack
+ * notifier): the line goes down before the PIC looks at it again, so the
+ * level request is gone from the IRR and does not come back, and the
+ * resamplefd is signalled on that EOI, once.  On the slave, the guest's
+ * second EOI, the master's for IRQ 2, must signal nothing more.
+ */
+static void irqfd_pic(void)
+{
+	static const struct {
+		uint32_t gsi, chip;
+		unsigned int irq;	/* on that chip */
+		uint8_t vector;
+		const char *name;
+	} t[] = {
+		{ 5, KVM_IRQCHIP_PIC_MASTER, 5, 0x25, "the master's IRQ 5" },
+		{ 9, KVM_IRQCHIP_PIC_SLAVE, 1, 0x29, "the slave's IRQ 1" },
+	};
+	struct kvm_pic_state master, slave, p;
+	uint32_t woken, irr;
+	uint64_t e, e9;
+	char what[64], desc[96];
+	bool ok;
+
+	sync_to(0x70);
+	master = pic_state("initialised", KVM_IRQCHIP_PIC_MASTER);
+	slave = pic_state("initialised", KVM_IRQCHIP_PIC_SLAVE);
+	tap_result(master.irq_base == 0x20 && master.imr == 0xdb &&
+		   master.elcr == 0x20 && !master.init_state &&
+		   !master.irr && !master.isr,
+		   "KVM_GET_IRQCHIP: the guest initialised the master PIC (vectors 0x20, IRQ 2 and 5 unmasked, 5 level), nothing pending");
+	tap_result(slave.irq_base == 0x28 && slave.imr == 0xfd &&
+		   slave.elcr == 0x02 && !slave.init_state &&
+		   !slave.irr && !slave.isr,
+		   "...and the slave (vectors 0x28, IRQ 9 unmasked and level), nothing pending");
+	e = ioapic_entry("initialised", 5, &irr);
+	e9 = ioapic_entry("initialised", 9, &irr);
+	tap_result((e & REDIR_MASKED) && (e9 & REDIR_MASKED) &&
+		   !(irr & ((1u << 5) | (1u << 9))),
+		   "...IOAPIC pins 5 and 9 masked, as reset left them, and low");
+
+	for (unsigned int i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		int efd = new_eventfd(), rfd = new_eventfd();
+		uint32_t gsi = t[i].gsi, bit = 1u << t[i].irq;
+
+		snprintf(what, sizeof(what), "KVM_IRQFD RESAMPLE gsi %u", gsi);
+		snprintf(desc, sizeof(desc),
+			 "KVM_IRQFD with a resamplefd on GSI %u (%s, level)",
+			 gsi, t[i].name);
+		expect(irqfd(vm, efd, gsi, RESAMPLE, rfd, what), 0, desc);
+		for (int j = 0; j < 2; j++) {
+			woken = guest_value();
+			trace("eventfd written %d", efd_write(efd));
+			ok = step(P_VEC, t[i].vector);
+			tap_result(ok,
+				   "GSI %u write %d: the handler for %#x (the PIC's vector) runs",
+				   gsi, j + 1, t[i].vector);
+			p = pic_state("in the handler, before the EOI",
+				      t[i].chip);
+			e = ioapic_entry("in the handler, before the EOI",
+					 gsi, &irr);
+			tap_result(ok && (p.isr & bit) && (p.irr & bit) &&
+				   (irr & (1u << gsi)) && (e & REDIR_MASKED),
+				   "...before its EOI: IRQ in service and its line still high at the PIC and at the IOAPIC's masked pin");
+			tap_result(count("resamplefd", rfd) == 0,
+				   "...and the resamplefd not yet signalled");
+			ok = ok && step(P_RET, woken);
+			p = pic_state("after the EOI", t[i].chip);
+			ioapic_entry("after the EOI", gsi, &irr);
+			tap_result(ok && !(p.isr & bit) && !(p.irr & bit) &&
+				   !(irr & (1u << gsi)),
+				   "...after the PIC's EOI: out of service, the line lowered at the PIC and the IOAPIC");
+			tap_result(count("resamplefd", rfd) == 1,
+				   "...and the resamplefd signalled once: count 1");
+			ok = ok && step(P_IRET, t[i].vector) &&
+			     step(P_MARK, 0x71 + 2 * i + j);
+			tap_result(ok, "...no second delivery: the guest goes on");
+		}
+		snprintf(what, sizeof(what), "KVM_IRQFD DEASSIGN gsi %u", gsi);
+		expect(irqfd(vm, efd, gsi, DEASSIGN, 0, what), 0,
+		       "KVM_IRQFD DEASSIGN of the resampling irqfd");
+		close(efd);
+		close(rfd);
+	}
+}
+
 /*
  * 4: ioeventfds on ports.  A write of the registered length (and data,
  * with DATAMATCH) only counts; any other is an exit as without one.
@@ -547,6 +655,7 @@ int main(int argc, char **argv)
 
 	irqfd_edge();
 	irqfd_resample();
+	irqfd_pic();
 	ioeventfd_pio();
 	ioeventfd_mmio();
 	trace("end");

@@ -238,9 +238,16 @@ static void test_run_controls(void)
 	pid_t pid;
 	int st;
 
+	/*
+	 * KVM_RUN with immediate_exit returns EINTR and leaves exit_reason
+	 * as it was (a VMM uses it to finish an exit's I/O: KVM's selftests
+	 * read the exit again afterwards).
+	 */
 	run->immediate_exit = 1;
+	run->exit_reason = KVM_EXIT_IO;
 	TAP_EXPECT_ERRNO(ioctl(vcpu, KVM_RUN, 0), EINTR, "KVM_RUN with immediate_exit");
-	tap_result(run->exit_reason == KVM_EXIT_INTR, "immediate_exit gives KVM_EXIT_INTR");
+	tap_result(run->exit_reason == KVM_EXIT_IO,
+		   "immediate_exit leaves exit_reason as it was");
 	run->immediate_exit = 0;
 
 	/* Registers round-trip. */
