@@ -8,6 +8,9 @@
 #   make test             every test: check, userspace unit tests, and the
 #                         emulated VT-x machine (tests/machine)
 #   make bench            hvx against KVM, side by side (bench/results.md)
+#   make conformance      KVM's own selftests on hvx and on kvm_intel, the
+#                         table in build/conformance.md and the README
+#                         (T=TEST,... for some of them; the table in build/)
 #   make demo             build, load and run hvx: here if the CPU has VT-x,
 #                         otherwise inside the emulated machine
 #   make machine-test T=NAME   run one end-to-end test in the machine
@@ -17,8 +20,8 @@
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PWD := $(shell pwd)
 
-.PHONY: all modules vmctl check test demo bench deps machine-test machine-shell \
-	unit-tests clean
+.PHONY: all modules vmctl check test demo bench conformance deps machine-test \
+	machine-shell unit-tests clean
 
 all: modules vmctl
 
@@ -45,6 +48,9 @@ demo: deps
 
 bench: deps
 	bench/run.sh
+
+conformance: deps
+	tests/selftests/conformance.sh $(T)
 
 machine-test: deps
 	tests/machine/run.sh --only "$(T)"

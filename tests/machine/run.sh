@@ -12,6 +12,10 @@
 #   run.sh --bench         the benchmarks, hvx against KVM, on one CPU
 #                          (bench/run.sh turns their output into tables)
 #   run.sh --shell         an interactive shell in the machine
+#   run.sh --conformance [TEST,...]  KVM's own selftests on hvx and on
+#                          kvm_intel (tests/selftests; all of list.txt, or
+#                          the TESTs); tests/selftests/conformance.sh turns
+#                          their results into a table
 #
 # The run fails on any failed test, on an oops, WARN, BUG, lockdep or
 # kmemleak report in the serial log, and on a time-out.  The serial log,
@@ -32,11 +36,27 @@ case "${1:-}" in
 --demo) mode=demo ;;
 --bench) mode=bench ;;
 --shell) mode=shell ;;
+--conformance) mode=conformance; only=${2:-} ;;
 "") ;;
-*) echo "usage: run.sh [--only NAME | --demo | --bench | --shell]" >&2; exit 2 ;;
+*) echo "usage: run.sh [--only NAME | --demo | --bench | --shell | --conformance [TEST,...]]" >&2
+   exit 2 ;;
 esac
 
 log() { echo "machine: $*" >&2; }
+
+# The conformance run lasts as long as its tests: at most the sum of their
+# time limits in tests/selftests/list.txt, and the boot.  A machine that
+# hangs (not a test: the runner stops those) gives no result for longer
+# than the longest limit.
+if [ "$mode" = conformance ]; then
+	read -r limits_sum limits_max < <(sed 's/#.*//' "$repo/tests/selftests/list.txt" |
+		awk -v only=",$only," 'NF && (only == ",," || index(only, "," $1 ",")) {
+			for (i = 2; i <= 3; i++)
+				if ($i != "-") { sum += $i; if ($i > max) max = $i }
+		} END { print sum + 0, max + 0 }')
+	timeout_s=${HVX_MACHINE_TIMEOUT:-$((limits_sum + 1200))}
+	stall_s=$((limits_max + 900))
+fi
 
 # The benchmarks run on a kernel without lock and leak checking.
 if [ "$mode" = bench ]; then
@@ -80,6 +100,31 @@ for prog in "$repo"/tests/e2e/progs/*.c; do
 	name=$(basename "$prog" .c)
 	gcc -static -O2 -Wall -Werror -o "$root/tests/bin/$name" "$prog"
 done
+# KVM's own selftests (tests/selftests), built once and cached like the
+# kernel, with the runner and its lists in /selftests: every one for
+# --conformance, and make test's subset (subset.txt) for the runs that
+# include tests/e2e/88-selftests.sh.  Other runs go without them: all of
+# them are 5 MB more of initramfs for Bochs to unpack.
+selftests=
+case "$mode,$only," in
+conformance,*) selftests=all ;;
+all,* | only,*selftests,*) selftests=subset ;;
+esac
+if [ -n "$selftests" ]; then
+	st=$("$repo/tests/selftests/build.sh")
+	mkdir -p "$root/selftests"
+	cp "$repo/tests/selftests/run-in-machine.sh" "$repo/tests/selftests/list.txt" \
+	   "$repo/tests/selftests/subset.txt" "$root/selftests/"
+	if [ "$selftests" = all ]; then
+		cp -a "$st/root/." "$root/"
+	else
+		# The dynamic loader and libraries, and the subset's programs.
+		mapfile -t subset < <(sed 's/#.*//' "$repo/tests/selftests/subset.txt" |
+			awk 'NF { print "selftests/" $1 }')
+		(cd "$st/root" && cp -a --parents lib64 lib/x86_64-linux-gnu \
+			"${subset[@]}" "$root/")
+	fi
+fi
 # acpi=off: switching the Bochs BIOS's ACPI into ACPI mode stalls the boot
 # for minutes.  clearcpuid=avx512f: corei7_skylake_x reports an XSAVE area
 # size for AVX-512 that disagrees with its own component sizes, which makes
@@ -112,9 +157,10 @@ cmdline="$cmdline page_poison=1"
 # first kernel's leak and poison checks (kmemleak would cost it minutes
 # and memory it does not have).  crashkernel= sets aside the memory it
 # runs in; the machine gets that much more, so that the first kernel
-# keeps the memory it always had.  The benchmarks crash nothing.
+# keeps the memory it always had.
 megs=512
-if [ "$mode" != bench ]; then
+# The benchmarks crash nothing, nor does the conformance run.
+if [ "$mode" != bench ] && [ "$mode" != conformance ]; then
 	crash_megs=96
 	megs=$((megs + crash_megs))
 	cmdline="$cmdline crashkernel=${crash_megs}M"
@@ -149,6 +195,7 @@ cp "$out/initrd.gz" "$iso/initrd.gz"
 arg=$mode
 [ "$mode" = only ] && arg=$only
 [ "$mode" = bench ] && arg="bench hvxbench=${HVX_BENCH_ROUNDS:-5}"
+[ "$mode" = conformance ] && arg="conformance${only:+ hvxselftests=$only}"
 # The benchmarks compare path lengths on one CPU: nothing runs beside them.
 cpus=2
 [ "$mode" = bench ] && cpus=1
@@ -203,10 +250,41 @@ log "booting Bochs ($mode${only:+ $only}); serial log in $serial"
 start=$(date +%s)
 set +e
 # Debian's Bochs stops in its debugger first: tell it to continue.
-echo c | timeout "$timeout_s" bochs -q -f "$out/bochsrc" >"$out/bochs.out" 2>&1
-brc=$?
+if [ "$mode" != conformance ]; then
+	echo c | timeout "$timeout_s" bochs -q -f "$out/bochsrc" >"$out/bochs.out" 2>&1
+	brc=$?
+else
+	log "the run may take up to $timeout_s s; it is stopped if no result comes for $stall_s s"
+	echo c | timeout -k 30 "$timeout_s" bochs -q -f "$out/bochsrc" \
+		>"$out/bochs.out" 2>&1 &
+	bochs_pid=$!
+	hung=
+	while kill -0 $bochs_pid 2>/dev/null; do
+		sleep 5
+		# Bochs writes each byte of the second serial port through.
+		last=$(stat -c %Y "$tapout" 2>/dev/null || echo "$start")
+		if [ $(($(date +%s) - last)) -gt "$stall_s" ]; then
+			log "no result for $stall_s s: the machine hangs; stopping it"
+			hung=1
+			# timeout passes it on to Bochs (and KILLs it 30 s later).
+			kill $bochs_pid
+			break
+		fi
+	done
+	wait $bochs_pid
+	brc=$?
+fi
 set -e
 log "Bochs ended after $(($(date +%s) - start)) s"
+
+if [ "$mode" = conformance ]; then
+	tr -d '\r' <"$tapout" >"$out/conformance.raw" 2>/dev/null || : >"$out/conformance.raw"
+	grep -q '^selftest-done:' "$out/conformance.raw" || {
+		log "the selftests did not finish${hung:+ (the machine hung)}: see $serial"
+		exit 1
+	}
+	exit 0
+fi
 
 if [ "$mode" = bench ]; then
 	tr -d '\r' <"$tapout" >"$out/bench.raw"
