@@ -9,11 +9,15 @@
 #
 #   bench.sh GUEST [ROUNDS]
 #
-# Each round runs the guest benchmarks (GUEST, bench/guest.c) and
-# `vmctl bench` once per device, hvx first in odd rounds and KVM first in
-# even ones, so that neither always runs on a machine the other warmed.
+# Each round runs the guest benchmarks (GUEST, bench/guest.c), the
+# interrupt benchmarks (irqbench, built beside GUEST, running GUEST with
+# the in-kernel irqchip) and `vmctl bench` once per device, hvx first in
+# odd rounds and KVM first in even ones, so that neither always runs on a
+# machine the other warmed.  A benchmark the guest's CPUID rules out on a
+# device prints "absent DEVICE ROUND NAME" instead of a figure.
 guest=${1:?usage: bench.sh GUEST [ROUNDS]}
 rounds=${2:-5}
+irqbench=$(dirname "$guest")/irqbench
 status=0
 
 one() {
@@ -24,13 +28,18 @@ one() {
 		cat /tmp/bench.out >&2
 		status=1
 	}
+	"$irqbench" /dev/$dev "$guest" >>/tmp/bench.out 2>&1 || {
+		echo "bench.sh: irqbench failed on /dev/$dev:" >&2
+		cat /tmp/bench.out >&2
+		status=1
+	}
 	vmctl bench --device /dev/$dev --runs 10 >>/tmp/bench.out 2>&1 || {
 		echo "bench.sh: vmctl bench failed on /dev/$dev:" >&2
 		cat /tmp/bench.out >&2
 		status=1
 	}
-	sed -n "s/^bench \([a-z_]*\) \([0-9]*\)$/result $dev $round \1 \2/p" \
-		/tmp/bench.out
+	sed -n -e "s/^bench \([a-z_]*\) \([0-9]*\)$/result $dev $round \1 \2/p" \
+		-e "s/^absent \([a-z_]*\)$/absent $dev $round \1/p" /tmp/bench.out
 }
 
 round=1

@@ -8,7 +8,10 @@ Medians over the rounds for each device and benchmark, and hvx's median
 over KVM's.  Writes a Markdown table and a JSON file, and replaces the
 table in the README between its "bench:begin" and "bench:end" markers.
 Fails when a benchmark is missing on a device or a figure is not sane
-(zero, or the no-exit loop not the cheapest guest operation).
+(zero, or the no-exit loop not the cheapest guest operation).  Only a
+benchmark that needs a CPUID feature (OPTIONAL) may be missing, and only
+where the guest said so ("absent DEVICE ROUND NAME" in every round): the
+table shows it as n/a.
 """
 import argparse
 import datetime
@@ -31,34 +34,72 @@ BENCHES = {
     "mmio_rd": ("MMIO load, to the VMM and back", "ticks/op", True),
     "touch": ("first write to a 4 KiB page (EPT violation)", "ticks/page", True),
     "access": ("the same write, page mapped", "ticks/page", True),
+    "ipi": ("IPI to another vCPU and its IPI back; one host CPU, so two "
+            "thread switches", "ticks/trip", True),
+    "eoi_mmio": ("EOI by xAPIC MMIO, in a handler", "ticks/op", True),
+    "eoi_msr": ("EOI by x2APIC WRMSR, in a handler", "ticks/op", True),
+    "hlt_timer": ("HLT woken by a one-shot APIC timer, beyond its time",
+                  "ticks/wake", True),
+    "tscdeadline": ("WRMSR IA32_TSC_DEADLINE, 4 ms ahead", "ticks/op", True),
+    "irq_line": ("KVM_IRQ_LINE (IOAPIC edge) to the handler, timed by the "
+                 "VMM", "ticks/irq", True),
+    "irqfd": ("irqfd write to the handler of a vCPU in HLT, timed by the "
+              "VMM", "ticks/irq", True),
     "startup_us": ("open() to the guest's first instruction", "us", True),
     "churn_per_s": ("VMs created and destroyed", "per s", False),
 }
 GUEST_OPS = [n for n, b in BENCHES.items() if b[1].startswith("ticks")]
 DEVICES = ("hvx", "kvm")
+# name: what the guest's CPUID must offer for it (CPUID.1:ECX)
+OPTIONAL = {"eoi_msr": "x2APIC", "tscdeadline": "TSC_DEADLINE"}
 
 
 def parse(path):
-    runs = {}
+    """The figures, {name: {dev: [values]}}, and the benchmarks the guest
+    said were absent, {name: {dev: rounds}}."""
+    runs, absent = {}, {}
     pat = re.compile(r"result (hvx|kvm) (\d+) ([a-z_]+) (\d+)\s*$")
+    pat_absent = re.compile(r"absent (hvx|kvm) (\d+) ([a-z_]+)\s*$")
     with open(path, errors="replace") as f:
         for line in f:
             m = pat.search(line)
             if m:
                 dev, _, name, val = m.groups()
                 runs.setdefault(name, {}).setdefault(dev, []).append(int(val))
-    return runs
+                continue
+            m = pat_absent.search(line)
+            if m:
+                dev, _, name = m.groups()
+                d = absent.setdefault(name, {})
+                d[dev] = d.get(dev, 0) + 1
+    return runs, absent
 
 
-def check(runs):
+def rounds_of(runs):
+    return max(len(v) for d in runs.values() for v in d.values())
+
+
+def is_absent(absent, runs, name, dev):
+    """True if @name may be, and is, missing on @dev: OPTIONAL, no figure,
+    and "absent" in every round."""
+    return (name in OPTIONAL and not runs.get(name, {}).get(dev) and
+            absent.get(name, {}).get(dev, 0) == rounds_of(runs))
+
+
+def check(runs, absent):
     problems = []
     for name in BENCHES:
         for dev in DEVICES:
             vals = runs.get(name, {}).get(dev)
+            if is_absent(absent, runs, name, dev):
+                continue
             if not vals:
                 problems.append(f"{name}: no figure from {dev}")
             elif min(vals) <= 0:
                 problems.append(f"{name}: {dev} reported {min(vals)}")
+            elif absent.get(name, {}).get(dev):
+                problems.append(f"{name}: {dev} both reported it and said "
+                                f"it was absent")
     for dev in DEVICES:
         med = {n: statistics.median(runs[n][dev]) for n in GUEST_OPS
                if runs.get(n, {}).get(dev)}
@@ -85,6 +126,8 @@ def git_describe():
 
 
 def fmt(v):
+    if v is None:
+        return "n/a"
     return f"{v:,.0f}" if v >= 100 else f"{v:.1f}"
 
 
@@ -95,11 +138,17 @@ def table(rows, meta):
            "| benchmark | what | unit | hvx | KVM | hvx/KVM |",
            "|---|---|---|---:|---:|---:|"]
     for r in rows:
+        ratio = "—" if r["ratio"] is None else f"{r['ratio']:.2f}"
         out.append(f"| `{r['name']}` | {r['what']} | {r['unit']} | "
-                   f"{fmt(r['hvx'])} | {fmt(r['kvm'])} | {r['ratio']:.2f} |")
+                   f"{fmt(r['hvx'])} | {fmt(r['kvm'])} | {ratio} |")
     out.append("")
     out.append("hvx/KVM below 1 is hvx ahead, except for `churn_per_s`, "
                "where higher is better.")
+    na = [f"`{r['name']}` ({OPTIONAL[r['name']]})" for r in rows
+          if r["hvx"] is None or r["kvm"] is None]
+    if na:
+        out.append("n/a: the device does not offer what the benchmark needs "
+                   "in the guest's CPUID: " + ", ".join(na) + ".")
     return "\n".join(out) + "\n"
 
 
@@ -112,8 +161,8 @@ def main():
     ap.add_argument("--readme")
     a = ap.parse_args()
 
-    runs = parse(a.raw)
-    problems = check(runs)
+    runs, absent = parse(a.raw)
+    problems = check(runs, absent)
     for p in problems:
         print(f"report.py: {p}", file=sys.stderr)
     if problems:
@@ -127,12 +176,13 @@ def main():
     }
     rows = []
     for name, (what, unit, _) in BENCHES.items():
-        h = statistics.median(runs[name]["hvx"])
-        k = statistics.median(runs[name]["kvm"])
+        vals = {dev: runs.get(name, {}).get(dev, []) for dev in DEVICES}
+        h, k = (statistics.median(vals[d]) if vals[d] else None
+                for d in DEVICES)
         rows.append({"name": name, "what": what, "unit": unit,
-                     "hvx": h, "kvm": k, "ratio": h / k,
-                     "hvx_runs": runs[name]["hvx"],
-                     "kvm_runs": runs[name]["kvm"]})
+                     "hvx": h, "kvm": k,
+                     "ratio": h / k if h is not None and k else None,
+                     "hvx_runs": vals["hvx"], "kvm_runs": vals["kvm"]})
     md = table(rows, meta)
     print(md)
     if a.md:
