@@ -118,19 +118,21 @@ static const struct hvx_ioapic_ops hvx_ioapic_ops = {
 /*
  * An IRQ left the PIC's service (the lock is held, the PIC mid-call): for
  * a level irqfd whose interrupt the guest takes through the PIC, as the
- * IOAPIC's EOI above.  The PIC may not be called back from here, so its
- * input is lowered by hvx_irqchip_pic_acked() once the call returns, and
- * before the lock is dropped.
+ * IOAPIC's EOI above.  The irqfd's line goes down; if no other source
+ * holds the input up, the PIC lowers it before it looks again (KVM's
+ * resampler lowers it from the PIC's ack notifier likewise).  Return:
+ * whether the input is now low.
  */
-static void hvx_pic_ack(void *opaque, unsigned int irq)
+static bool hvx_pic_ack(void *opaque, unsigned int irq)
 {
 	struct hvx_irqchip *chip = opaque;
+	unsigned int s;
+	bool any = false;
 	int gsi;
 
 	if (!(chip->pic_lines[HVX_IRQ_SOURCE_RESAMPLE] & BIT(irq)))
-		return;
+		return false;
 	chip->pic_lines[HVX_IRQ_SOURCE_RESAMPLE] &= ~BIT(irq);
-	chip->pic_acked |= BIT(irq);
 	rcu_read_lock();
 	gsi = hvx_routing_gsi_of_pin(rcu_dereference(chip->routing),
 				     irq < 8 ? KVM_IRQCHIP_PIC_MASTER :
@@ -138,29 +140,15 @@ static void hvx_pic_ack(void *opaque, unsigned int irq)
 	rcu_read_unlock();
 	if (gsi >= 0 && gsi < KVM_IOAPIC_NUM_PINS)
 		__set_bit(gsi, chip->resample);
+	for (s = 0; s < HVX_NR_IRQ_SOURCES; s++)
+		any |= chip->pic_lines[s] & BIT(irq);
+	return !any;
 }
 
-/*
- * After a PIC call (lock held): the inputs hvx_pic_ack() took a level
- * irqfd's line from go to their other sources' level.  Return: whether
- * there are resamplefds to signal (hvx_irqchip_resample_done()).
- */
-bool hvx_irqchip_pic_acked(struct hvx_irqchip *chip)
+/* Are there resamplefds to signal (hvx_irqchip_resample_done())? */
+bool hvx_irqchip_resample_pending(struct hvx_irqchip *chip)
 {
-	unsigned long acked = chip->pic_acked;
-	unsigned int irq, s;
-
-	if (!acked)
-		return false;
-	chip->pic_acked = 0;
-	for_each_set_bit(irq, &acked, 16) {
-		bool any = false;
-
-		for (s = 0; s < HVX_NR_IRQ_SOURCES; s++)
-			any |= chip->pic_lines[s] & BIT(irq);
-		hvx_pic_set_irq(&chip->pic, irq, any);
-	}
-	return true;
+	return !bitmap_empty(chip->resample, KVM_IOAPIC_NUM_PINS);
 }
 
 /* The PIC's output changed: kick the vCPUs that take it (lock held). */

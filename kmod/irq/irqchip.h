@@ -54,7 +54,6 @@ struct hvx_irqchip {
 	struct hvx_pic pic;
 	struct hvx_ioapic ioapic;
 	u16 pic_lines[HVX_NR_IRQ_SOURCES];
-	u16 pic_acked;	/* IRQs whose level irqfd's line hvx_pic_ack() took */
 	u32 ioapic_lines[HVX_NR_IRQ_SOURCES];
 	struct hrtimer storm;
 	/* GSIs whose level irqfds' EOI came: their resamplefds to signal. */
@@ -120,7 +119,7 @@ void hvx_irqchip_resample_done(struct hvx_irqchip *chip);
 /* Between irqchip.c and irqchip_vcpu.c (the lock held). */
 void hvx_irqchip_act(struct hvx_vcpu *vcpu,
 		     const struct hvx_lapic_action *act);
-bool hvx_irqchip_pic_acked(struct hvx_irqchip *chip);
+bool hvx_irqchip_resample_pending(struct hvx_irqchip *chip);
 
 /* The vCPU's side (irqchip_vcpu.c): what it takes, reads and writes. */
 int hvx_irqchip_take_interrupt(struct hvx_vcpu *vcpu, bool *more);

@@ -46,7 +46,7 @@ int hvx_irqchip_take_interrupt(struct hvx_vcpu *vcpu, bool *more)
 	if (hvx_lapic_accepts_pic(lapic) && hvx_pic_output(&chip->pic)) {
 		/* In automatic-EOI mode, this is the IRQ's EOI too. */
 		vector = hvx_pic_acknowledge(&chip->pic);
-		resampled = hvx_irqchip_pic_acked(chip);
+		resampled = hvx_irqchip_resample_pending(chip);
 		hvx_irqchip_pic_update(chip);
 	} else {
 		vector = hvx_lapic_pending(lapic);
@@ -110,7 +110,7 @@ bool hvx_irqchip_pio(struct hvx_vcpu *vcpu, u16 port, unsigned int size,
 		else
 			hvx_pic_write(&chip->pic, port, p[i]);
 	}
-	resampled = hvx_irqchip_pic_acked(chip);
+	resampled = hvx_irqchip_resample_pending(chip);
 	hvx_irqchip_pic_update(chip);
 	raw_spin_unlock_irqrestore(&chip->lock, flags);
 	if (resampled)

@@ -76,15 +76,20 @@ static bool pic_is_master(const struct hvx_pic *pic,
 	return c == &pic->chip[HVX_PIC_MASTER];
 }
 
+static int pic_set_line(struct hvx_pic_chip *c, unsigned int irq,
+			bool level);
+
 /*
  * Report that @irq of @c left service.  Level-triggered sources resample
- * their line on it; see struct hvx_pic.
+ * their line on it; one that lowers it says so, and the input goes low
+ * here, before the chip looks at its requests again (see struct hvx_pic).
  */
 static void pic_notify_ack(struct hvx_pic *pic, struct hvx_pic_chip *c,
 			   unsigned int irq)
 {
-	if (pic->ack)
-		pic->ack(pic->opaque, pic_is_master(pic, c) ? irq : irq + 8);
+	if (pic->ack &&
+	    pic->ack(pic->opaque, pic_is_master(pic, c) ? irq : irq + 8))
+		pic_set_line(c, irq, false);
 }
 
 /*

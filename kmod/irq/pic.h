@@ -68,12 +68,15 @@ struct hvx_pic_chip {
  *	that reinjects ticks) learns of it.  It runs inside the call, with
  *	the caller's lock held and the PIC halfway through an update: it
  *	must not call back into this PIC; it records what it must do and
- *	the caller acts once the call has returned.
+ *	the caller acts once the call has returned.  It returns true when
+ *	the IRQ's line is now low (a resampler took its level away): the
+ *	PIC lowers its input at once, before it looks at its requests
+ *	again, so that a level request the EOI ended is not taken twice.
  * @opaque: passed to @ack
  */
 struct hvx_pic {
 	struct hvx_pic_chip chip[2];
-	void (*ack)(void *opaque, unsigned int irq);
+	bool (*ack)(void *opaque, unsigned int irq);
 	void *opaque;
 };
 

@@ -485,12 +485,18 @@ static void lapic_set_state_ignores(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rd(apic, APIC_LVR, T0), 0x50014u);
 	KUNIT_EXPECT_EQ(test, rd(apic, APIC_PROCPRI, T0), 0u);
 	KUNIT_EXPECT_EQ(test, rd(apic, APIC_LDR, T0), 0x2u);
-	KUNIT_EXPECT_EQ(test, apic->regs[APIC_ISR / 4], 0u);
-	KUNIT_EXPECT_EQ(test, apic->regs[APIC_IRR / 4], 0x10000u);
+	/* Vectors 0-15 stay, as KVM keeps them, but are never delivered. */
+	KUNIT_EXPECT_EQ(test, apic->regs[APIC_ISR / 4], 0xffffu);
+	KUNIT_EXPECT_EQ(test, apic->regs[APIC_IRR / 4], 0x18000u);
 	KUNIT_EXPECT_EQ(test, apic->regs[APIC_LVTCMCI / 4], 0u);
 	KUNIT_EXPECT_EQ(test, apic->regs[APIC_ARBPRI / 4], 0u);
 	KUNIT_EXPECT_EQ(test, apic->regs[APIC_ICR / 4 + 1], 0u);
 	KUNIT_EXPECT_EQ(test, hvx_lapic_pending(apic), 0x10);
+	KUNIT_EXPECT_TRUE(test, hvx_lapic_acknowledge(apic, 0x10));
+	/* Its EOI leaves vector 15 in service: the PPR is 0, and 15 waits. */
+	wr(apic, APIC_EOI, 0, T0);
+	KUNIT_EXPECT_EQ(test, rd(apic, APIC_PROCPRI, T0), 0u);
+	KUNIT_EXPECT_EQ(test, hvx_lapic_pending(apic), -1);
 }
 
 static struct kunit_case lapic_timer_cases[] = {

@@ -21,13 +21,14 @@ struct acks {
 	unsigned int n;
 };
 
-static inline void record_ack(void *opaque, unsigned int irq)
+static inline bool record_ack(void *opaque, unsigned int irq)
 {
 	struct acks *a = opaque;
 
 	if (a->n < ARRAY_SIZE(a->irq))
 		a->irq[a->n] = irq;
 	a->n++;
+	return false;
 }
 
 static inline void pic_new(struct hvx_pic *pic, struct acks *a)
