@@ -209,21 +209,11 @@ static void create(const char *path)
 	struct kvm_sregs s;
 	char what[64];
 	int size, i;
-	uint8_t *mem;
 
 	cpuid = guest_cpuid();
-	vm = ioctl(sys, KVM_CREATE_VM, 0);
-	if (vm < 0)
-		bail_errno("KVM_CREATE_VM");
+	/* guest32.h's VM; the irqchip is checked here, before any vCPU. */
+	create_guest_vm(path, false);
 	TAP_EXPECT_RET(ioctl(vm, KVM_CREATE_IRQCHIP, 0), 0, "KVM_CREATE_IRQCHIP");
-	mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (mem == MAP_FAILED)
-		bail_errno("mmap");
-	if (set_guest_memory(mem) < 0)
-		bail_errno("KVM_SET_USER_MEMORY_REGION");
-	if (!load_guest(mem, path))
-		bail_errno("cannot read the guest");
 
 	size = ioctl(sys, KVM_GET_VCPU_MMAP_SIZE, 0);
 	for (i = 0; i < 2; i++) {
