@@ -38,8 +38,8 @@ one() {
 		cat /tmp/bench.out >&2
 		status=1
 	}
-	sed -n -e "s/^bench \([a-z_]*\) \([0-9]*\)$/result $dev $round \1 \2/p" \
-		-e "s/^absent \([a-z_]*\)$/absent $dev $round \1/p" /tmp/bench.out
+	sed -n -e "s/^bench \([a-z0-9_]*\) \([0-9]*\)$/result $dev $round \1 \2/p" \
+		-e "s/^absent \([a-z0-9_]*\)$/absent $dev $round \1/p" /tmp/bench.out
 }
 
 round=1

@@ -37,6 +37,8 @@
  *             beyond the time programmed (calibrated against two counts)
  *   tscdeadline  WRMSR IA32_TSC_DEADLINE, a deadline 4 ms ahead
  *   eoi_msr   the x2APIC EOI write (WRMSR 0x80b) in a self-IPI's handler
+ *   tpr_mmio  a write of the TPR through the xAPIC page, nothing waiting
+ *   cr8       MOV to CR8, the TPR's class, nothing waiting
  *   irq_line, irqfd  announced here, timed by the VMM (irqbench.c)
  * tscdeadline and eoi_msr need CPUID.1:ECX's TSC_DEADLINE and x2APIC
  * bits; without them the guest prints "absent NAME" instead.
@@ -174,6 +176,7 @@ static void touch(const char *name)
 
 /* The interrupt benchmarks (irqbench.c's VM): xAPIC and IOAPIC by MMIO. */
 #define APIC_BASE	0xfee00000UL
+#define APIC_TPR	0x80
 #define APIC_EOI	0xb0
 #define APIC_SVR	0xf0
 #define APIC_ICR	0x300
@@ -228,9 +231,19 @@ static inline void apic_write(u32 reg, u32 v)
 	*(volatile u32 *)(APIC_BASE + reg) = v;
 }
 
+static inline u32 apic_read(u32 reg)
+{
+	return *(volatile u32 *)(APIC_BASE + reg);
+}
+
 static inline void outl(unsigned short port, u32 v)
 {
 	asm volatile("outl %0, %1" :: "a"(v), "Nd"(port));
+}
+
+static inline void set_cr8(u64 v)
+{
+	asm volatile("mov %0, %%cr8" :: "r"(v) : "memory");
 }
 
 static u32 cpuid_1_ecx(void)
@@ -576,6 +589,32 @@ static void bench_vmm_irqs(void)
 	}
 }
 
+/*
+ * tpr_mmio, cr8: writes of the task priority with no interrupt waiting,
+ * which VT-x's TPR shadow keeps from exiting.  First, that CR8 is the
+ * TPR, since a benchmark of a write that did nothing would mean nothing:
+ * a self-IPI of CR8's class waits (a few thousand instructions, with
+ * interrupts on) and comes as CR8 goes back to 0, before the next
+ * instruction; otherwise the run ends as for an unexpected interrupt.
+ */
+static void bench_tpr(void)
+{
+	int i;
+
+	self_done = 0;
+	set_cr8(VEC_SELF >> 4);
+	apic_write(APIC_ICR, ICR_SELF | VEC_SELF);
+	for (i = 0; i < 1000; i++)
+		asm volatile("pause");
+	if (self_done || apic_read(APIC_TPR) != (VEC_SELF & 0xf0))
+		outl(PORT_DEAD, DEAD_CR8);
+	set_cr8(0);
+	if (!self_done)
+		outl(PORT_DEAD, DEAD_CR8);
+	BENCH("tpr_mmio", 2000, apic_write(APIC_TPR, 0));
+	BENCH("cr8", 2000, set_cr8(0));
+}
+
 /* eoi_msr: last, as x2APIC mode ends the xAPIC page's use. */
 static void bench_x2apic_eoi(void)
 {
@@ -604,6 +643,7 @@ static void irq_main(void)
 	per_ns = bench_hlt_timer();
 	bench_tscdeadline(per_ns);
 	bench_vmm_irqs();
+	bench_tpr();
 	bench_x2apic_eoi();
 	outb(EXIT_PORT, 0);
 }

@@ -361,7 +361,9 @@ static int run_to_out(struct vcpu *v, uint32_t *val, uint64_t *t)
 			continue;
 		}
 		if (run->io.port == PORT_DEAD)
-			fail_guest(v, "an interrupt or exception the guest did not expect");
+			fail_guest(v, *val == DEAD_CR8 ?
+				   "CR8 did not act as the TPR: a self-IPI of its class came before CR8 went down, or not after" :
+				   "an interrupt or exception the guest did not expect");
 		return run->io.port;
 	}
 }

@@ -19,7 +19,8 @@
 #define PORT_READY	0x500	/* dword: RAISE_* */
 #define PORT_DONE	0x501	/* the handler (or, RAISE_NONE, the guest) */
 #define PORT_START_AP	0x502	/* vCPU 0 is set up: start vCPU 1's thread */
-#define PORT_DEAD	0x503	/* an interrupt or exception not expected */
+#define PORT_DEAD	0x503	/* an interrupt or exception not expected, */
+#define DEAD_CR8	1	/* ... or CR8 not acting as the TPR */
 
 #define RAISE_NONE	0	/* nothing: the bare round trip */
 #define RAISE_LINE	1	/* KVM_IRQ_LINE of GSI_LINE to 1 */

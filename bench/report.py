@@ -41,6 +41,8 @@ BENCHES = {
     "hlt_timer": ("HLT woken by a one-shot APIC timer, beyond its time",
                   "ticks/wake", True),
     "tscdeadline": ("WRMSR IA32_TSC_DEADLINE, 4 ms ahead", "ticks/op", True),
+    "tpr_mmio": ("TPR write by xAPIC MMIO, nothing waiting", "ticks/op", True),
+    "cr8": ("MOV to CR8, nothing waiting", "ticks/op", True),
     "irq_line": ("KVM_IRQ_LINE (IOAPIC edge) to the handler, timed by the "
                  "VMM", "ticks/irq", True),
     "irqfd": ("irqfd write to the handler of a vCPU in HLT, timed by the "
@@ -58,8 +60,8 @@ def parse(path):
     """The figures, {name: {dev: [values]}}, and the benchmarks the guest
     said were absent, {name: {dev: rounds}}."""
     runs, absent = {}, {}
-    pat = re.compile(r"result (hvx|kvm) (\d+) ([a-z_]+) (\d+)\s*$")
-    pat_absent = re.compile(r"absent (hvx|kvm) (\d+) ([a-z_]+)\s*$")
+    pat = re.compile(r"result (hvx|kvm) (\d+) ([a-z0-9_]+) (\d+)\s*$")
+    pat_absent = re.compile(r"absent (hvx|kvm) (\d+) ([a-z0-9_]+)\s*$")
     with open(path, errors="replace") as f:
         for line in f:
             m = pat.search(line)

@@ -483,6 +483,8 @@ struct hvx_vcpu *hvx_vcpu_create(struct hvx_vm *vm, u32 id)
 	r = hvx_vmx_vcpu_init(vcpu);
 	if (!r)
 		r = hvx_irqchip_vcpu_create(vcpu);
+	if (!r)
+		r = hvx_vmx_apic_init(vcpu);
 	if (r)
 		goto err;
 	hvx_mp_state_init(vcpu);

@@ -93,6 +93,8 @@ struct hvx_vm {
 	struct hvx_memslots slots;
 	struct hvx_ept ept;
 	u64 eptp;
+	/* Mapped at the APIC's address (hvx_mmu_apic_access_page()), or NULL. */
+	struct page *apic_access_page;
 	/*
 	 * What the slots add up to, for netlink, which must not wait for
 	 * mmu_lock: written under it after every change of a slot.
@@ -328,6 +330,7 @@ void hvx_mmu_destroy(struct hvx_vm *vm);
 int hvx_mmu_set_slot(struct hvx_vm *vm,
 		     const struct hvx_memslot_request *req);
 int hvx_mmu_fault(struct hvx_vm *vm, u64 gpa, u64 access);
+struct page *hvx_mmu_apic_access_page(struct hvx_vm *vm);
 
 /* kmod/x86/cpuid.c */
 int hvx_supported_cpuid(struct kvm_cpuid_entry2 *entries, unsigned int max);

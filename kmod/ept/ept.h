@@ -43,7 +43,8 @@ struct hvx_ept {
 	unsigned long nr_2m;	/* leaves mapping 2 MiB */
 	/*
 	 * Pages charged to RLIMIT_MEMLOCK for the leaves (kmod/ept/mmu.c):
-	 * nr_4k + 512 * nr_2m whenever the VM's mmu_lock is free.
+	 * nr_4k + 512 * nr_2m whenever the VM's mmu_lock is free, less one
+	 * while the APIC-access page is mapped (it is hvx's own page).
 	 */
 	unsigned long nr_locked;
 };

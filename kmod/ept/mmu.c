@@ -42,6 +42,7 @@
 #include <linux/slab.h>
 #include <linux/sysfs.h>
 #include <linux/uaccess.h>
+#include <asm/apicdef.h>
 #include <asm/vmx.h>
 
 #include "../vm.h"
@@ -229,7 +230,13 @@ static void hvx_zap_release(struct hvx_zap *z)
 static void hvx_zap_collect(u64 entry, int level, void *data)
 {
 	struct hvx_zap *z = data;
+	struct page *apic = z->vm->apic_access_page;
 
+	/* The APIC-access page is hvx's, not pinned: only forgotten. */
+	if (apic && (entry & HVX_EPT_ADDR_MASK) == page_to_phys(apic)) {
+		z->flush = true;
+		return;
+	}
 	if (z->n == z->max)
 		hvx_zap_release(z);
 	z->entry[z->n++] = entry;
@@ -297,6 +304,57 @@ void hvx_mmu_destroy(struct hvx_vm *vm)
 	hvx_zap_finish(&z);
 	WARN_ON_ONCE(vm->ept.nr_locked);
 	hvx_ept_destroy(&vm->ept, NULL, NULL);
+	if (vm->apic_access_page)
+		__free_page(vm->apic_access_page);
+}
+
+/**
+ * hvx_mmu_apic_access_page - the VM's APIC-access page, made on first use
+ * @vm: the VM, with vm->lock held (a vCPU is being created)
+ *
+ * VT-x's "virtualize APIC accesses" (SDM "APIC-Access Page") makes a
+ * guest's access to one host page exit with the register's offset instead
+ * of reading or writing it.  The CPU tells such an access by the host
+ * address the EPT gives, so the EPT maps this page where the guest's APIC
+ * is, at APIC_DEFAULT_PHYS_BASE, in place of any slot there (KVM keeps a
+ * private slot at that address).  The page is never read or written: its
+ * content does not matter.
+ *
+ * Return: the page, or NULL when memory ran out.
+ */
+struct page *hvx_mmu_apic_access_page(struct hvx_vm *vm)
+{
+	struct page *page = vm->apic_access_page;
+
+	if (page)
+		return page;
+	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!page)
+		return NULL;
+	mutex_lock(&vm->mmu_lock);
+	vm->apic_access_page = page;
+	mutex_unlock(&vm->mmu_lock);
+	return page;
+}
+
+/*
+ * The guest touched its APIC page: map the APIC-access page there,
+ * readable and writable so that its accesses become APIC-access exits.
+ * Not executable: an instruction fetch from it stays an EPT violation,
+ * which the MMIO path reports as an access it cannot emulate (KVM fails
+ * the same emulation).  mmu_lock is held.
+ */
+static int hvx_mmu_map_apic_access(struct hvx_vm *vm, u64 gpa, u64 access)
+{
+	int level;
+
+	if (access & HVX_EPT_EXEC)
+		return -ENOENT;
+	if (hvx_ept_lookup(&vm->ept, gpa, &level))
+		return 0;	/* another vCPU mapped it meanwhile */
+	return hvx_ept_map(&vm->ept, gpa & PAGE_MASK,
+			   page_to_phys(vm->apic_access_page), 1,
+			   HVX_EPT_READ | HVX_EPT_WRITE);
 }
 
 /**
@@ -484,6 +542,10 @@ int hvx_mmu_fault(struct hvx_vm *vm, u64 gpa, u64 access)
 	BUILD_BUG_ON(EPT_VIOLATION_ACC_INSTR != HVX_EPT_EXEC);
 
 	mutex_lock(&vm->mmu_lock);
+	if (vm->apic_access_page && gfn == APIC_DEFAULT_PHYS_BASE >> PAGE_SHIFT) {
+		r = hvx_mmu_map_apic_access(vm, gpa, access);
+		goto out;
+	}
 	slot = hvx_memslot_find(&vm->slots, gfn);
 	if (!slot) {
 		r = -ENOENT;

@@ -121,9 +121,22 @@ void hvx_irqchip_act(struct hvx_vcpu *vcpu,
 		     const struct hvx_lapic_action *act);
 bool hvx_irqchip_resample_pending(struct hvx_irqchip *chip);
 
+/*
+ * What VT-x's TPR shadow (kmod/vmx/apic.c) needs before each entry: the
+ * TPR, and the class the guest must lower it below for an interrupt the
+ * TPR holds back (hvx_lapic_tpr_threshold(); 0 for none).
+ */
+struct hvx_tpr_state {
+	u8 tpr;
+	u8 threshold;
+};
+
 /* The vCPU's side (irqchip_vcpu.c): what it takes, reads and writes. */
-int hvx_irqchip_take_interrupt(struct hvx_vcpu *vcpu, bool *more);
-bool hvx_irqchip_has_interrupt(struct hvx_vcpu *vcpu);
+int hvx_irqchip_take_interrupt(struct hvx_vcpu *vcpu, bool *more,
+			       struct hvx_tpr_state *tpr);
+bool hvx_irqchip_has_interrupt(struct hvx_vcpu *vcpu,
+			       struct hvx_tpr_state *tpr);
+void hvx_irqchip_set_tpr(struct hvx_vcpu *vcpu, u8 tpr);
 bool hvx_irqchip_pio(struct hvx_vcpu *vcpu, u16 port, unsigned int size,
 		     unsigned int count, bool in, void *data);
 bool hvx_irqchip_mmio(struct hvx_vcpu *vcpu, u64 gpa, unsigned int len,

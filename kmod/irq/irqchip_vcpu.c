@@ -16,8 +16,13 @@
 
 /* hvx_irqchip_has_interrupt(), with the lock held. */
 static bool __hvx_irqchip_has_interrupt(struct hvx_irqchip *chip,
-					struct hvx_lapic *lapic)
+					struct hvx_lapic *lapic,
+					struct hvx_tpr_state *tpr)
 {
+	if (tpr) {
+		tpr->tpr = hvx_lapic_get_tpr(lapic);
+		tpr->threshold = hvx_lapic_tpr_threshold(lapic);
+	}
 	return (hvx_lapic_accepts_pic(lapic) && hvx_pic_output(&chip->pic)) ||
 	       hvx_lapic_pending(lapic) >= 0;
 }
@@ -26,6 +31,7 @@ static bool __hvx_irqchip_has_interrupt(struct hvx_irqchip *chip,
  * hvx_irqchip_take_interrupt - the vCPU takes its next interrupt
  * @vcpu: the vCPU, about to enter with interrupts allowed
  * @more: set when another interrupt waits behind it
+ * @tpr: filled in for the TPR shadow, after the interrupt is taken
  *
  * The PIC's, through LINT0 in ExtINT mode, comes first, then the APIC's
  * (as KVM).  Taking it is the CPU's acknowledgment: the PIC's INTA, the
@@ -34,7 +40,8 @@ static bool __hvx_irqchip_has_interrupt(struct hvx_irqchip *chip,
  *
  * Return: the vector, or -1.
  */
-int hvx_irqchip_take_interrupt(struct hvx_vcpu *vcpu, bool *more)
+int hvx_irqchip_take_interrupt(struct hvx_vcpu *vcpu, bool *more,
+			       struct hvx_tpr_state *tpr)
 {
 	struct hvx_irqchip *chip = vcpu->vm->irqchip;
 	struct hvx_lapic *lapic = &vcpu->apic->lapic;
@@ -53,22 +60,26 @@ int hvx_irqchip_take_interrupt(struct hvx_vcpu *vcpu, bool *more)
 		if (vector >= 0)
 			hvx_lapic_acknowledge(lapic, vector);
 	}
-	*more = __hvx_irqchip_has_interrupt(chip, lapic);
+	*more = __hvx_irqchip_has_interrupt(chip, lapic, tpr);
 	raw_spin_unlock_irqrestore(&chip->lock, flags);
 	if (resampled)
 		hvx_irqchip_resample_done(chip);
 	return vector;
 }
 
-/* Has the vCPU an interrupt to take once it allows interrupts? */
-bool hvx_irqchip_has_interrupt(struct hvx_vcpu *vcpu)
+/*
+ * Has the vCPU an interrupt to take once it allows interrupts?  @tpr, if
+ * not NULL, is filled in for the TPR shadow.
+ */
+bool hvx_irqchip_has_interrupt(struct hvx_vcpu *vcpu,
+			       struct hvx_tpr_state *tpr)
 {
 	struct hvx_irqchip *chip = vcpu->vm->irqchip;
 	unsigned long flags;
 	bool has;
 
 	raw_spin_lock_irqsave(&chip->lock, flags);
-	has = __hvx_irqchip_has_interrupt(chip, &vcpu->apic->lapic);
+	has = __hvx_irqchip_has_interrupt(chip, &vcpu->apic->lapic, tpr);
 	raw_spin_unlock_irqrestore(&chip->lock, flags);
 	return has;
 }
@@ -262,6 +273,20 @@ int hvx_irqchip_set_cr8(struct hvx_vcpu *vcpu, u64 cr8)
 	if (!r)
 		hvx_vcpu_kick(vcpu);
 	return r ? 1 : 0;
+}
+
+/*
+ * The guest wrote its TPR where no exit saw it (VT-x's TPR shadow), and
+ * this vCPU's thread takes the value after an exit.  Nothing to kick:
+ * the vCPU looks for interrupts before it enters again.
+ */
+void hvx_irqchip_set_tpr(struct hvx_vcpu *vcpu, u8 tpr)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&vcpu->vm->irqchip->lock, flags);
+	hvx_lapic_set_tpr(&vcpu->apic->lapic, tpr);
+	raw_spin_unlock_irqrestore(&vcpu->vm->irqchip->lock, flags);
 }
 
 /* IA32_TSC_DEADLINE as the guest reads it: 0 outside TSC-deadline mode. */

@@ -402,9 +402,41 @@ int hvx_lapic_set_cr8(struct hvx_lapic *apic, u64 cr8)
 {
 	if (cr8 & ~0xfULL)
 		return -EINVAL;
-	lapic_set_reg(apic, APIC_TASKPRI, cr8 << 4);
-	lapic_update_ppr(apic);
+	hvx_lapic_set_tpr(apic, cr8 << 4);
 	return 0;
+}
+
+u8 hvx_lapic_get_tpr(const struct hvx_lapic *apic)
+{
+	return lapic_reg(apic, APIC_TASKPRI);
+}
+
+/* The TPR the guest wrote where no exit saw it (VT-x's TPR shadow). */
+void hvx_lapic_set_tpr(struct hvx_lapic *apic, u8 tpr)
+{
+	lapic_set_reg(apic, APIC_TASKPRI, tpr);
+	lapic_update_ppr(apic);
+}
+
+/**
+ * hvx_lapic_tpr_threshold - how low the TPR must go to let an interrupt in
+ * @apic: the APIC
+ *
+ * With VT-x's TPR shadow the guest changes its TPR without exits; the CPU
+ * exits only when the TPR's class falls below a threshold.  That is the
+ * class of the highest requested vector, when the TPR is what holds it
+ * back.  What the ISR holds back comes with an EOI, which exits anyway.
+ *
+ * Return: the class, or 0 for "no exit needed".
+ */
+u8 hvx_lapic_tpr_threshold(const struct hvx_lapic *apic)
+{
+	int v = vec_highest(apic, APIC_IRR);
+
+	if (!lapic_hw_enabled(apic) || v < 0 ||
+	    (v >> 4) > (lapic_reg(apic, APIC_TASKPRI) >> 4))
+		return 0;
+	return v >> 4;
 }
 
 /* MOV from CR8: the TPR's priority class. */
@@ -550,7 +582,14 @@ static u32 lapic_write_bits(const struct hvx_lapic *apic, u32 reg)
 	case APIC_SPIV:
 		return SVR_BITS;
 	case APIC_ICR:
-		return ICR_LOW_BITS;
+		/*
+		 * In xAPIC mode every bit but the delivery status reads back
+		 * as written, the reserved ones too, as KVM keeps them (the
+		 * KVM selftests' xapic_state_test checks it); the IPI sent
+		 * reads only the fields.
+		 */
+		return hvx_lapic_x2apic_mode(apic) ? ICR_LOW_BITS :
+		       ~(u32)APIC_ICR_BUSY;
 	case APIC_TDCR:
 		return TDCR_BITS;
 	case APIC_SELF_IPI:

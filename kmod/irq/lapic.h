@@ -217,6 +217,9 @@ int hvx_lapic_pending(const struct hvx_lapic *apic);
 bool hvx_lapic_acknowledge(struct hvx_lapic *apic, u8 vector);
 int hvx_lapic_set_cr8(struct hvx_lapic *apic, u64 cr8);
 u64 hvx_lapic_get_cr8(const struct hvx_lapic *apic);
+u8 hvx_lapic_get_tpr(const struct hvx_lapic *apic);
+void hvx_lapic_set_tpr(struct hvx_lapic *apic, u8 tpr);
+u8 hvx_lapic_tpr_threshold(const struct hvx_lapic *apic);
 
 void hvx_lapic_timer(const struct hvx_lapic *apic, struct hvx_lapic_timer *t);
 enum hvx_lapic_delivery hvx_lapic_timer_fired(struct hvx_lapic *apic,

@@ -210,7 +210,7 @@ static bool lapic_state_ok(const struct hvx_lapic *apic,
 	    (state_reg(s, APIC_DFR) | DFR_MODEL) != U32_MAX ||
 	    (state_reg(s, APIC_SPIV) & ~SVR_BITS) ||
 	    (state_reg(s, APIC_ESR) & ~ESR_BITS) ||
-	    (state_reg(s, APIC_ICR) & ~ICR_LOW_BITS) ||
+	    (state_reg(s, APIC_ICR) & APIC_ICR_BUSY) ||
 	    (state_reg(s, APIC_TDCR) & ~TDCR_BITS))
 		return false;
 	for (i = 0; i < ARRAY_SIZE(lapic_lvts); i++)

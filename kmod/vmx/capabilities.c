@@ -28,8 +28,9 @@
 #define HVX_PIN_OPTIONAL	PIN_BASED_VMX_PREEMPTION_TIMER
 
 /*
- * CR8 exiting keeps a guest's MOV to CR8 off the host's task priority
- * (there is no TPR shadow yet); MOV DR exiting lets hvx switch debug
+ * CR8 exiting keeps a guest's MOV to CR8 off the host's task priority (a
+ * vCPU with an in-kernel APIC uses the TPR shadow instead, where the CPU
+ * has one: kmod/vmx/apic.c); MOV DR exiting lets hvx switch debug
  * registers lazily; MWAIT and MONITOR would let a guest idle the host CPU
  * on the host's behalf.
  */
@@ -44,7 +45,7 @@
 				 CPU_BASED_RDPMC_EXITING |		\
 				 CPU_BASED_USE_TSC_OFFSETTING |		\
 				 CPU_BASED_ACTIVATE_SECONDARY_CONTROLS)
-#define HVX_CPU_OPTIONAL	0
+#define HVX_CPU_OPTIONAL	CPU_BASED_TPR_SHADOW
 /* Not in the base value, but set while an interrupt or NMI waits. */
 #define HVX_CPU_ON_DEMAND	(CPU_BASED_INTR_WINDOW_EXITING |	\
 				 CPU_BASED_NMI_WINDOW_EXITING)
@@ -55,7 +56,8 @@
 #define HVX_CPU2_OPTIONAL	(SECONDARY_EXEC_ENABLE_VPID |		\
 				 SECONDARY_EXEC_ENABLE_RDTSCP |		\
 				 SECONDARY_EXEC_ENABLE_INVPCID |	\
-				 SECONDARY_EXEC_TSC_SCALING)
+				 SECONDARY_EXEC_TSC_SCALING |		\
+				 SECONDARY_EXEC_VIRTUALIZE_APIC_ACCESSES)
 
 #define HVX_EXIT_REQUIRED	(VM_EXIT_SAVE_DEBUG_CONTROLS |		\
 				 VM_EXIT_HOST_ADDR_SPACE_SIZE |		\

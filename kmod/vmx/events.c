@@ -99,7 +99,7 @@ void hvx_vmx_set_windows(struct hvx_vcpu *vcpu, bool irq, bool nmi)
 
 	if (want != vcpu->vmx.windows) {
 		vmcs_write32(CPU_BASED_VM_EXEC_CONTROL,
-			     hvx_vmcs_config.cpu_based | want);
+			     vcpu->vmx.cpu_based | want);
 		vcpu->vmx.windows = want;
 	}
 }

@@ -330,6 +330,8 @@ static const hvx_exit_handler hvx_exit_handlers[] = {
 	[EXIT_REASON_IO_INSTRUCTION]	= hvx_handle_io,
 	[EXIT_REASON_MSR_READ]		= hvx_emulate_rdmsr,
 	[EXIT_REASON_MSR_WRITE]		= hvx_emulate_wrmsr,
+	[EXIT_REASON_TPR_BELOW_THRESHOLD] = hvx_handle_tpr_below_threshold,
+	[EXIT_REASON_APIC_ACCESS]	= hvx_handle_apic_access,
 	[EXIT_REASON_MWAIT_INSTRUCTION]	= hvx_inject_ud,
 	[EXIT_REASON_MONITOR_INSTRUCTION] = hvx_inject_ud,
 	[EXIT_REASON_EPT_VIOLATION]	= hvx_handle_ept_violation,
@@ -354,6 +356,7 @@ int hvx_handle_exit(struct hvx_vcpu *vcpu)
 	hvx_exit_handler handler = NULL;
 
 	vmx->exit_qual = vmcs_readl(EXIT_QUALIFICATION);
+	hvx_vmx_tpr_exited(vcpu);
 	if (reason < HVX_NR_EXIT_REASONS)
 		vcpu->stats.exits[reason]++;
 	/*

@@ -269,7 +269,9 @@ static void hvx_vmcs_setup(struct hvx_vcpu *vcpu)
 	/* The preemption timer is unused so far. */
 	vmcs_write32(PIN_BASED_VM_EXEC_CONTROL,
 		     c->pin_based & ~PIN_BASED_VMX_PREEMPTION_TIMER);
-	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, c->cpu_based);
+	/* The APIC's controls are for vCPUs with one (apic.c). */
+	vcpu->vmx.cpu_based = c->cpu_based & ~CPU_BASED_TPR_SHADOW;
+	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, vcpu->vmx.cpu_based);
 	/*
 	 * No VPID yet (every entry and exit flushes the guest's TLB), and
 	 * RDTSCP and INVPCID raise #UD: CPUID does not offer them.
@@ -277,7 +279,8 @@ static void hvx_vmcs_setup(struct hvx_vcpu *vcpu)
 	vmcs_write32(SECONDARY_VM_EXEC_CONTROL,
 		     c->cpu_based2 & ~(SECONDARY_EXEC_ENABLE_VPID |
 				       SECONDARY_EXEC_ENABLE_RDTSCP |
-				       SECONDARY_EXEC_ENABLE_INVPCID));
+				       SECONDARY_EXEC_ENABLE_INVPCID |
+				       SECONDARY_EXEC_VIRTUALIZE_APIC_ACCESSES));
 	vmcs_write32(VM_EXIT_CONTROLS, c->vmexit);
 	vmcs_write32(VM_ENTRY_CONTROLS, c->vmentry);
 	vmcs_write32(EXCEPTION_BITMAP, HVX_EXCEPTION_BITMAP);
@@ -376,6 +379,7 @@ void hvx_vmx_vcpu_free(struct hvx_vcpu *vcpu)
 	vcpu->fpu = NULL;
 	free_page((unsigned long)vmx->perf_guest);
 	vmx->perf_guest = NULL;
+	hvx_vmx_apic_free(vcpu);
 	if (!vmx->vmcs)
 		return;
 	hvx_vmcs_clear(vmx);

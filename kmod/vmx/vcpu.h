@@ -108,6 +108,16 @@ struct hvx_vmx_vcpu {
 	/* events.c: an event is in VM_ENTRY_INTR_INFO_FIELD; window exits. */
 	bool entry_event;
 	u32 windows;
+	/* The primary controls but for the windows (vcpu.c, apic.c). */
+	u32 cpu_based;
+
+	/*
+	 * apic.c: the virtual-APIC page of the TPR shadow, or NULL; the TPR
+	 * put there before the last entry; the TPR threshold in the VMCS.
+	 */
+	u32 *vapic;
+	u8 vtpr;
+	u8 tpr_threshold;
 };
 
 int hvx_vmx_setup_globals(void);
@@ -137,6 +147,13 @@ int hvx_vmx_set_debugregs(struct hvx_vcpu *vcpu,
 
 /* kmod/vmx/exits.c */
 int hvx_handle_exit(struct hvx_vcpu *vcpu);
+
+/* kmod/vmx/apic.c */
+int hvx_vmx_apic_init(struct hvx_vcpu *vcpu);
+void hvx_vmx_apic_free(struct hvx_vcpu *vcpu);
+void hvx_vmx_tpr_exited(struct hvx_vcpu *vcpu);
+int hvx_handle_tpr_below_threshold(struct hvx_vcpu *vcpu);
+int hvx_handle_apic_access(struct hvx_vcpu *vcpu);
 
 /* kmod/vmx/events.c */
 void hvx_vmx_complete_events(struct hvx_vcpu *vcpu);

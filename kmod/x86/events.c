@@ -250,12 +250,13 @@ static bool hvx_vmm_wants_window(struct hvx_vcpu *vcpu)
  * @asked says the irqchip was asked, and then @more whether another waits.
  */
 static bool hvx_take_irqchip_interrupt(struct hvx_vcpu *vcpu, int *vector,
-				       bool *asked, bool *more)
+				       bool *asked, bool *more,
+				       struct hvx_tpr_state *tpr)
 {
 	if (!vcpu->apic || !hvx_interrupt_allowed(vcpu))
 		return false;
 	*asked = true;
-	*vector = hvx_irqchip_take_interrupt(vcpu, more);
+	*vector = hvx_irqchip_take_interrupt(vcpu, more, tpr);
 	return *vector >= 0;
 }
 
@@ -283,6 +284,7 @@ int hvx_inject_events(struct hvx_vcpu *vcpu)
 {
 	struct hvx_events *ev = &vcpu->events;
 	bool busy = true, held = false, asked = false, more = false;
+	struct hvx_tpr_state tpr = {};
 	int vector;
 
 	if (unlikely(ev->triple_fault)) {
@@ -323,7 +325,8 @@ int hvx_inject_events(struct hvx_vcpu *vcpu)
 		ev->nmi_pending--;
 		ev->nmi_injected = true;
 		hvx_give(vcpu, HVX_EV_NMI, X86_TRAP_NMI, false, 0, 0);
-	} else if (hvx_take_irqchip_interrupt(vcpu, &vector, &asked, &more)) {
+	} else if (hvx_take_irqchip_interrupt(vcpu, &vector, &asked, &more,
+					      &tpr)) {
 		hvx_set_interrupt(ev, vector, false, 0);
 		hvx_give(vcpu, HVX_EV_INTR, vector, false, 0, 0);
 	} else {
@@ -332,11 +335,14 @@ int hvx_inject_events(struct hvx_vcpu *vcpu)
 	}
 	/*
 	 * The in-kernel irqchip has an interrupt the guest cannot take yet
-	 * (asked once per entry: its lock is the VM's).
+	 * (asked once per entry: its lock is the VM's).  The TPR the guest
+	 * runs with, and when it must exit as it lowers it, go to the CPU.
 	 */
-	if (vcpu->apic &&
-	    (asked ? more : hvx_irqchip_has_interrupt(vcpu)))
-		held = true;
+	if (vcpu->apic) {
+		if (asked ? more : hvx_irqchip_has_interrupt(vcpu, &tpr))
+			held = true;
+		hvx_vmx_set_tpr_shadow(vcpu, tpr.tpr, tpr.threshold);
+	}
 
 	/*
 	 * What still waits: the CPU exits as soon as the guest can take it,

@@ -68,6 +68,11 @@ void hvx_vmx_inject(struct hvx_vcpu *vcpu, enum hvx_event_type type,
 		    u8 vector, bool has_error, u32 error_code, u32 instr_len);
 void hvx_vmx_inject_none(struct hvx_vcpu *vcpu);
 void hvx_vmx_set_windows(struct hvx_vcpu *vcpu, bool irq, bool nmi);
+/*
+ * The in-kernel APIC's TPR for the next entry, and the class below which
+ * the guest's own TPR writes must exit (kmod/vmx/apic.c).
+ */
+void hvx_vmx_set_tpr_shadow(struct hvx_vcpu *vcpu, u8 tpr, u8 threshold);
 u8 hvx_get_interrupt_shadow(struct hvx_vcpu *vcpu);
 void hvx_set_interrupt_shadow(struct hvx_vcpu *vcpu, u8 shadow);
 bool hvx_get_nmi_mask(struct hvx_vcpu *vcpu);

@@ -107,7 +107,7 @@ static bool hvx_vcpu_halt_ends(struct hvx_vcpu *vcpu)
 {
 	return vcpu->events.nmi_pending ||
 	       atomic_read(&vcpu->events.nmi_queued) ||
-	       (vcpu->halt_if && hvx_irqchip_has_interrupt(vcpu));
+	       (vcpu->halt_if && hvx_irqchip_has_interrupt(vcpu, NULL));
 }
 
 static bool hvx_vcpu_has_wakeup(struct hvx_vcpu *vcpu)

@@ -15,7 +15,8 @@ figure() { awk -v d=$1 -v n=$2 '$2 == d && $4 == n { print $5 }' /tmp/bench.raw;
 for dev in hvx kvm; do
 	bad=
 	for name in loop cpuid vmcall rdmsr wrmsr out in mmio_wr mmio_rd touch \
-		access startup_us churn_per_s; do
+		access startup_us churn_per_s ipi eoi_mmio irq_line irqfd \
+		tpr_mmio cr8; do
 		v=$(figure $dev $name)
 		[ "${v:-0}" -gt 0 ] || bad="$bad $name=${v:-none}"
 	done

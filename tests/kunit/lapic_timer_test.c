@@ -399,7 +399,7 @@ static const struct { u32 reg, val; bool x2; } bad_states[] = {
 	{ APIC_LDR, 0x00800000 }, { APIC_DFR, 0xfffffff0 },
 	{ APIC_SPIV, 0x400 }, { APIC_SPIV, APIC_SPIV_DIRECTED_EOI },
 	{ APIC_ESR, APIC_ESR_ILLREGA }, { APIC_ICR, APIC_ICR_BUSY },
-	{ APIC_ICR, 0x20000 }, { APIC_ICR2, 0x00ff0000 },
+	{ APIC_ICR, APIC_ICR_BUSY, true }, { APIC_ICR2, 0x00ff0000 },
 	{ APIC_LVTT, 0x1000 }, { APIC_LVTT, 0x80000 },
 	{ APIC_LVTTHMR, 0x2000 }, { APIC_LVTPC, 0x8000 },
 	{ APIC_LVT0, APIC_LVT_REMOTE_IRR }, { APIC_LVT1, 0x20000 },
