@@ -79,6 +79,8 @@ long hvx_check_extension(struct hvx_vm *vm, long ext)
 	case KVM_CAP_MAX_VCPUS:
 	case KVM_CAP_MAX_VCPU_ID:
 		return HVX_MAX_VCPUS;
+	case KVM_CAP_ENABLE_CAP_VM:	/* for KVM_CAP_MAX_VCPU_ID */
+		return 1;
 	default:
 		return 0;
 	}

@@ -118,6 +118,10 @@ static int hvx_vm_create_vcpu(struct hvx_vm *vm, unsigned long id)
 		return -EINVAL;
 
 	mutex_lock(&vm->lock);
+	if (vm->max_vcpu_ids && id >= vm->max_vcpu_ids) {
+		fd = -EINVAL;
+		goto out;
+	}
 	if (vm->vcpus[id]) {
 		fd = -EEXIST;
 		goto out;
@@ -289,6 +293,35 @@ int hvx_vcpu_wait_resume(struct hvx_vcpu *vcpu)
 	return r ? -EINTR : 0;
 }
 
+/*
+ * KVM_ENABLE_CAP on the VM fd.  One capability so far:
+ * KVM_CAP_MAX_VCPU_ID, how many vCPU ids the VMM will use (KVM sizes its
+ * map of APIC IDs by it; hvx only holds KVM_CREATE_VCPU to it).  As in
+ * KVM it is set once, before or after vCPUs exist, and setting the same
+ * value again succeeds; anything else, like a capability hvx does not
+ * know, is EINVAL.
+ */
+static int hvx_vm_enable_cap(struct hvx_vm *vm, void __user *argp)
+{
+	struct kvm_enable_cap cap;
+	int r = -EINVAL;
+
+	if (copy_from_user(&cap, argp, sizeof(cap)))
+		return -EFAULT;
+	if (cap.flags || cap.cap != KVM_CAP_MAX_VCPU_ID ||
+	    cap.args[0] > HVX_MAX_VCPUS)
+		return -EINVAL;
+	mutex_lock(&vm->lock);
+	if (vm->max_vcpu_ids == cap.args[0]) {
+		r = 0;
+	} else if (!vm->max_vcpu_ids) {
+		vm->max_vcpu_ids = cap.args[0];
+		r = 0;
+	}
+	mutex_unlock(&vm->lock);
+	return r;
+}
+
 static long hvx_vm_ioctl(struct file *filp, unsigned int ioctl,
 			 unsigned long arg)
 {
@@ -306,6 +339,8 @@ static long hvx_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return hvx_vm_set_memory(vm, argp);
 	case KVM_CREATE_VCPU:
 		return hvx_vm_create_vcpu(vm, arg);
+	case KVM_ENABLE_CAP:
+		return hvx_vm_enable_cap(vm, argp);
 	case KVM_SET_TSS_ADDR:
 		/*
 		 * KVM needs three pages for the real-mode TSS it uses without

@@ -84,6 +84,8 @@ struct hvx_vm {
 	struct mutex lock;
 	struct hvx_vcpu *vcpus[HVX_MAX_VCPUS];
 	unsigned int nr_vcpus;
+	/* KVM_CAP_MAX_VCPU_ID as the VMM enabled it: ids below; 0 for all. */
+	unsigned int max_vcpu_ids;
 
 	/*
 	 * Guards slots and ept.  The vCPUs' fault paths hold it across page

@@ -14,6 +14,7 @@
 #define pr_fmt(fmt) "hvx: " fmt
 
 #include <linux/percpu.h>
+#include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <asm/desc.h>
@@ -453,6 +454,13 @@ int hvx_vmx_run(struct hvx_vcpu *vcpu)
 		kernel_fpu_end();
 		return 1;
 	}
+	/*
+	 * Time in the guest is a quiescent state for RCU, as time in user
+	 * mode is; say so at each entry, as KVM does.  Otherwise a vCPU
+	 * that stays in its guest, entered with preemption off, holds up
+	 * every grace period until RCU makes the scheduler switch it out.
+	 */
+	rcu_note_context_switch(false);
 	native_store_gdt(&gdt);
 	rdmsrl(MSR_KERNEL_GS_BASE, host_kernel_gs_base);
 	wrmsrl(MSR_KERNEL_GS_BASE, vcpu->kernel_gs_base);

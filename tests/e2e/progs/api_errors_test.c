@@ -141,6 +141,48 @@ static void vcpus(void)
 	TAP_EXPECT_ERRNO(ioctl(vm, KVM_CREATE_VCPU, 0), EEXIST, "vCPU 0 again");
 }
 
+/*
+ * KVM_ENABLE_CAP on a VM of its own: KVM_CAP_MAX_VCPU_ID, set once (again
+ * to the same value only), bounds the ids of vCPUs created after it; a
+ * capability the device does not enable, and flags, are EINVAL.
+ */
+static void enable_cap(void)
+{
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_MAX_VCPU_ID };
+	int v = ioctl(sys, KVM_CREATE_VM, 0);
+	int max = ioctl(v, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPU_ID);
+	int v0 = ioctl(v, KVM_CREATE_VCPU, 0);
+
+	tap_result(ioctl(v, KVM_CHECK_EXTENSION, KVM_CAP_ENABLE_CAP_VM) > 0,
+		   "KVM_CAP_ENABLE_CAP_VM is claimed");
+	cap.args[0] = max + 1;
+	TAP_EXPECT_ERRNO(ioctl(v, KVM_ENABLE_CAP, &cap), EINVAL,
+			 "KVM_CAP_MAX_VCPU_ID above KVM_CHECK_EXTENSION's");
+	cap.args[0] = 2;
+	cap.flags = 1;
+	TAP_EXPECT_ERRNO(ioctl(v, KVM_ENABLE_CAP, &cap), EINVAL,
+			 "KVM_ENABLE_CAP with flags");
+	cap.flags = 0;
+	TAP_EXPECT_RET(ioctl(v, KVM_ENABLE_CAP, &cap), 0,
+		       "KVM_CAP_MAX_VCPU_ID 2, with vCPU 0 created before");
+	TAP_EXPECT_RET(ioctl(v, KVM_ENABLE_CAP, &cap), 0,
+		       "KVM_CAP_MAX_VCPU_ID 2 again");
+	cap.args[0] = 3;
+	TAP_EXPECT_ERRNO(ioctl(v, KVM_ENABLE_CAP, &cap), EINVAL,
+			 "KVM_CAP_MAX_VCPU_ID changed to 3");
+	TAP_EXPECT_ERRNO(ioctl(v, KVM_CREATE_VCPU, 2), EINVAL,
+			 "vCPU id 2 with KVM_CAP_MAX_VCPU_ID 2");
+	TAP_EXPECT_RET(ioctl(v, KVM_CREATE_VCPU, 1) >= 0, 1,
+		       "vCPU id 1 with KVM_CAP_MAX_VCPU_ID 2");
+	cap.cap = 0x7fffffff;
+	TAP_EXPECT_ERRNO(ioctl(v, KVM_ENABLE_CAP, &cap), EINVAL,
+			 "KVM_ENABLE_CAP of a capability that does not exist");
+	TAP_EXPECT_ERRNO(ioctl(v, KVM_ENABLE_CAP, BAD_PTR), EFAULT,
+			 "KVM_ENABLE_CAP with an unmapped argument");
+	tap_result(v0 >= 0, "vCPU 0 of that VM");
+	close(v);
+}
+
 /* hvx refuses mappings past the run area; KVM's map, then SIGBUS on use. */
 static void mmaps(void)
 {
@@ -289,6 +331,7 @@ int main(int argc, char **argv)
 	}
 	slots();
 	vcpus();
+	enable_cap();
 	expect_errnos(fd_cases, sizeof(fd_cases) / sizeof(fd_cases[0]), "");
 	expect_errnos(fault_cases, sizeof(fault_cases) / sizeof(fault_cases[0]),
 		      " with an unmapped argument");

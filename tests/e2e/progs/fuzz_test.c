@@ -199,6 +199,15 @@ static void new_vcpu(struct vm *vm)
 	void *p;
 
 	close_vcpu(v);
+	if (below(16) == 0) {
+		/* A bound on the ids, once a VM (KVM_CAP_MAX_VCPU_ID). */
+		struct kvm_enable_cap cap = {
+			.cap = below(4) ? KVM_CAP_MAX_VCPU_ID : rnd(),
+			.args[0] = below(4) ? below(6) : pick(),
+		};
+
+		ioctl(vm->fd, KVM_ENABLE_CAP, &cap);
+	}
 	v->fd = ioctl(vm->fd, KVM_CREATE_VCPU, below(4) ? below(4) : pick());
 	if (v->fd < 0)
 		return;
