@@ -118,7 +118,9 @@ static int hvx_vm_create_vcpu(struct hvx_vm *vm, unsigned long id)
 		return -EINVAL;
 
 	mutex_lock(&vm->lock);
-	if (vm->max_vcpu_ids && id >= vm->max_vcpu_ids) {
+	if (!vm->max_vcpu_ids)
+		vm->max_vcpu_ids = HVX_MAX_VCPUS;
+	if (id >= vm->max_vcpu_ids) {
 		fd = -EINVAL;
 		goto out;
 	}
@@ -297,9 +299,9 @@ int hvx_vcpu_wait_resume(struct hvx_vcpu *vcpu)
  * KVM_ENABLE_CAP on the VM fd.  One capability so far:
  * KVM_CAP_MAX_VCPU_ID, how many vCPU ids the VMM will use (KVM sizes its
  * map of APIC IDs by it; hvx only holds KVM_CREATE_VCPU to it).  As in
- * KVM it is set once, before or after vCPUs exist, and setting the same
- * value again succeeds; anything else, like a capability hvx does not
- * know, is EINVAL.
+ * KVM it is set once, before the first vCPU, which otherwise fixes it at
+ * the largest; setting the value it has again succeeds.  Anything else,
+ * like a capability hvx does not know, is EINVAL.
  */
 static int hvx_vm_enable_cap(struct hvx_vm *vm, void __user *argp)
 {

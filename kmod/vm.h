@@ -84,7 +84,10 @@ struct hvx_vm {
 	struct mutex lock;
 	struct hvx_vcpu *vcpus[HVX_MAX_VCPUS];
 	unsigned int nr_vcpus;
-	/* KVM_CAP_MAX_VCPU_ID as the VMM enabled it: ids below; 0 for all. */
+	/*
+	 * KVM_CAP_MAX_VCPU_ID: vCPU ids are below it; 0 until the VMM sets
+	 * it or the first vCPU fixes it at HVX_MAX_VCPUS.
+	 */
 	unsigned int max_vcpu_ids;
 
 	/*

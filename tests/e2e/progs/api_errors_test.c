@@ -142,16 +142,16 @@ static void vcpus(void)
 }
 
 /*
- * KVM_ENABLE_CAP on a VM of its own: KVM_CAP_MAX_VCPU_ID, set once (again
- * to the same value only), bounds the ids of vCPUs created after it; a
- * capability the device does not enable, and flags, are EINVAL.
+ * KVM_ENABLE_CAP on VMs of their own: KVM_CAP_MAX_VCPU_ID, set once
+ * (again to the same value only) before the first vCPU, bounds the ids
+ * of the vCPUs; the first vCPU fixes it at the largest.  A capability the
+ * device does not enable, and flags, are EINVAL.
  */
 static void enable_cap(void)
 {
 	struct kvm_enable_cap cap = { .cap = KVM_CAP_MAX_VCPU_ID };
-	int v = ioctl(sys, KVM_CREATE_VM, 0);
+	int v = ioctl(sys, KVM_CREATE_VM, 0), w = ioctl(sys, KVM_CREATE_VM, 0);
 	int max = ioctl(v, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPU_ID);
-	int v0 = ioctl(v, KVM_CREATE_VCPU, 0);
 
 	tap_result(ioctl(v, KVM_CHECK_EXTENSION, KVM_CAP_ENABLE_CAP_VM) > 0,
 		   "KVM_CAP_ENABLE_CAP_VM is claimed");
@@ -164,7 +164,7 @@ static void enable_cap(void)
 			 "KVM_ENABLE_CAP with flags");
 	cap.flags = 0;
 	TAP_EXPECT_RET(ioctl(v, KVM_ENABLE_CAP, &cap), 0,
-		       "KVM_CAP_MAX_VCPU_ID 2, with vCPU 0 created before");
+		       "KVM_CAP_MAX_VCPU_ID 2");
 	TAP_EXPECT_RET(ioctl(v, KVM_ENABLE_CAP, &cap), 0,
 		       "KVM_CAP_MAX_VCPU_ID 2 again");
 	cap.args[0] = 3;
@@ -179,8 +179,17 @@ static void enable_cap(void)
 			 "KVM_ENABLE_CAP of a capability that does not exist");
 	TAP_EXPECT_ERRNO(ioctl(v, KVM_ENABLE_CAP, BAD_PTR), EFAULT,
 			 "KVM_ENABLE_CAP with an unmapped argument");
-	tap_result(v0 >= 0, "vCPU 0 of that VM");
 	close(v);
+
+	tap_result(ioctl(w, KVM_CREATE_VCPU, 3) >= 0, "vCPU 3 of another VM");
+	cap.cap = KVM_CAP_MAX_VCPU_ID;
+	cap.args[0] = 2;
+	TAP_EXPECT_ERRNO(ioctl(w, KVM_ENABLE_CAP, &cap), EINVAL,
+			 "KVM_CAP_MAX_VCPU_ID 2 once a vCPU exists");
+	cap.args[0] = max;
+	TAP_EXPECT_RET(ioctl(w, KVM_ENABLE_CAP, &cap), 0,
+		       "KVM_CAP_MAX_VCPU_ID at the largest once a vCPU exists");
+	close(w);
 }
 
 /* hvx refuses mappings past the run area; KVM's map, then SIGBUS on use. */
