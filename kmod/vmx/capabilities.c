@@ -7,8 +7,11 @@
  */
 #include <linux/cache.h>
 #include <linux/kernel.h>
+#include <linux/math64.h>
+#include <linux/time64.h>
 #include <asm/mtrr.h>
 #include <asm/page.h>
+#include <asm/vmx.h>
 #include <linux/string.h>
 
 #include "capabilities.h"
@@ -25,6 +28,7 @@
 #define HVX_PIN_REQUIRED	(PIN_BASED_EXT_INTR_MASK |		\
 				 PIN_BASED_NMI_EXITING |		\
 				 PIN_BASED_VIRTUAL_NMIS)
+/* The preemption timer bounds each stay in the guest (vcpu.c). */
 #define HVX_PIN_OPTIONAL	PIN_BASED_VMX_PREEMPTION_TIMER
 
 /*
@@ -80,6 +84,9 @@
 				 VMX_EPTP_WB_BIT |			\
 				 VMX_EPT_INVEPT_BIT |			\
 				 VMX_EPT_EXTENT_GLOBAL_BIT)
+
+/* IA32_VMX_MISC bits 4:0 (SDM "Miscellaneous Data"). */
+#define HVX_VMX_MISC_TIMER_RATE	GENMASK_ULL(4, 0)
 
 struct hvx_vmcs_config hvx_vmcs_config __ro_after_init;
 
@@ -188,7 +195,25 @@ int hvx_setup_vmcs_config(const struct hvx_vmx_msrs *msrs,
 	conf->cr0_fixed1 = msrs->cr0_fixed1;
 	conf->cr4_fixed0 = msrs->cr4_fixed0;
 	conf->cr4_fixed1 = msrs->cr4_fixed1;
+	conf->preemption_timer_rate = msrs->misc & HVX_VMX_MISC_TIMER_RATE;
 	return r;
+}
+
+/**
+ * hvx_preemption_timer_value - the VMX preemption timer's count for @ns
+ * @tsc_khz: the TSC's rate
+ * @rate: IA32_VMX_MISC's bits 4:0: the timer counts down by one every
+ *	2^@rate TSC ticks
+ * @ns: the time
+ *
+ * Return: the count, at least 1 (0 would exit before the guest runs an
+ * instruction) and at most the field's 32 bits.
+ */
+u32 hvx_preemption_timer_value(u32 tsc_khz, u8 rate, u64 ns)
+{
+	u64 ticks = div_u64((u64)tsc_khz * ns, NSEC_PER_MSEC) >> rate;
+
+	return clamp_t(u64, ticks, 1, U32_MAX);
 }
 
 struct hvx_flag_name {

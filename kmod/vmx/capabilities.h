@@ -50,6 +50,8 @@ struct hvx_vmcs_config {
 	u64 cr0_fixed1;
 	u64 cr4_fixed0;
 	u64 cr4_fixed1;
+	/* The VMX preemption timer counts the TSC shifted right by this. */
+	u8 preemption_timer_rate;
 };
 
 /* One control field's required controls that the CPU lacks. */
@@ -67,6 +69,7 @@ extern struct hvx_vmcs_config hvx_vmcs_config;
 
 int hvx_adjust_controls(u32 required, u32 optional, u64 cap_msr,
 			u32 *result, u32 *missing);
+u32 hvx_preemption_timer_value(u32 tsc_khz, u8 rate, u64 ns);
 int hvx_setup_vmcs_config(const struct hvx_vmx_msrs *msrs,
 			  struct hvx_vmcs_config *conf,
 			  struct hvx_vmx_missing *missing);

@@ -105,6 +105,16 @@ static int hvx_handle_nop(struct hvx_vcpu *vcpu)
 }
 
 /*
+ * The backstop's preemption timer ran out (vcpu.c): the guest stayed in
+ * for two host ticks.  Back round the run loop, which looks for signals
+ * and the scheduler, and in again.
+ */
+static int hvx_handle_backstop(struct hvx_vcpu *vcpu)
+{
+	return 1;
+}
+
+/*
  * The guest can take the interrupt or NMI that waits: nothing to do here,
  * hvx_inject_events() gives it on the way back in.
  */
@@ -338,6 +348,7 @@ static const hvx_exit_handler hvx_exit_handlers[] = {
 	[EXIT_REASON_INVEPT]		= hvx_handle_vmx_instruction,
 	[EXIT_REASON_INVVPID]		= hvx_handle_vmx_instruction,
 	[EXIT_REASON_XSETBV]		= hvx_emulate_xsetbv,
+	[EXIT_REASON_PREEMPTION_TIMER]	= hvx_handle_backstop,
 	[EXIT_REASON_VMFUNC]		= hvx_handle_vmx_instruction,
 	/* No non-coherent DMA reaches a guest: nothing to write back. */
 	[EXIT_REASON_WBINVD]		= hvx_handle_nop,

@@ -101,6 +101,22 @@ void hvx_vmx_free_globals(void)
 	hvx_msr_bitmap = NULL;
 }
 
+/*
+ * The backstop: every entry arms the VMX preemption timer for two host
+ * ticks (the count is reloaded from the VMCS at each entry, as its value
+ * is not saved on exit).  On hardware the host's own tick, an external
+ * interrupt, always makes the guest exit first, and the timer never
+ * fires, but on a CPU without ticks (nohz_full) a guest busy in a loop.
+ * It is there for a CPU that does not make the guest exit for an
+ * interrupt when it should: Bochs' VT-x takes no external-interrupt exit
+ * from a guest that was entered with RFLAGS.IF clear and keeps it clear
+ * (its VM entry masks the interrupt as if outside VMX), so two such
+ * guests on its two CPUs held the machine for good.  KVM keeps its
+ * preemption timer armed at its largest count for the same effect, once
+ * every few minutes in that machine.
+ */
+static u32 hvx_backstop_count __ro_after_init;
+
 int hvx_vmx_setup_globals(void)
 {
 	unsigned int i;
@@ -125,6 +141,10 @@ int hvx_vmx_setup_globals(void)
 		hvx_vmx_free_globals();
 		return r;
 	}
+	hvx_backstop_count =
+		hvx_preemption_timer_value(tsc_khz,
+					   hvx_vmcs_config.preemption_timer_rate,
+					   2 * TICK_NSEC);
 	hvx_cr4_guest_bits = HVX_CR4_GUEST_BITS & hvx_vmcs_config.cr4_fixed1;
 	if (!hvx_xcr0_supported)
 		hvx_cr4_guest_bits &= ~X86_CR4_OSXSAVE;
@@ -267,9 +287,9 @@ static void hvx_vmcs_setup(struct hvx_vcpu *vcpu)
 	const struct hvx_vmcs_config *c = &hvx_vmcs_config;
 	u64 v;
 
-	/* The preemption timer is unused so far. */
-	vmcs_write32(PIN_BASED_VM_EXEC_CONTROL,
-		     c->pin_based & ~PIN_BASED_VMX_PREEMPTION_TIMER);
+	vmcs_write32(PIN_BASED_VM_EXEC_CONTROL, c->pin_based);
+	if (c->pin_based & PIN_BASED_VMX_PREEMPTION_TIMER)
+		vmcs_write32(VMX_PREEMPTION_TIMER_VALUE, hvx_backstop_count);
 	/* The APIC's controls are for vCPUs with one (apic.c). */
 	vcpu->vmx.cpu_based = c->cpu_based & ~CPU_BASED_TPR_SHADOW;
 	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, vcpu->vmx.cpu_based);

@@ -191,6 +191,30 @@ static void setup_config_requires_invept_global(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, missing.ept_vpid_cap, VMX_EPT_EXTENT_GLOBAL_BIT);
 }
 
+/*
+ * The backstop's count: Skylake's timer counts every 2^7 TSC ticks
+ * (IA32_VMX_MISC 0x...e7); two ticks of HZ=250 at 3 GHz are 24,000,000
+ * ticks, 187,500 counts.  Never 0, never past 32 bits.
+ */
+static void preemption_timer_counts_the_tsc_shifted(struct kunit *test)
+{
+	struct hvx_vmcs_config conf;
+	struct hvx_vmx_missing missing;
+
+	KUNIT_ASSERT_EQ(test, hvx_setup_vmcs_config(&skylake, &conf, &missing),
+			0);
+	KUNIT_EXPECT_EQ(test, conf.preemption_timer_rate, 7);
+	KUNIT_EXPECT_EQ(test, hvx_preemption_timer_value(3000000, 7,
+							 8000000), 187500u);
+	/* Bochs: a 20 MHz TSC, rate 0. */
+	KUNIT_EXPECT_EQ(test, hvx_preemption_timer_value(20000, 0, 8000000),
+			160000u);
+	KUNIT_EXPECT_EQ(test, hvx_preemption_timer_value(1, 31, 1), 1u);
+	KUNIT_EXPECT_EQ(test, hvx_preemption_timer_value(U32_MAX, 0,
+							 NSEC_PER_SEC),
+			U32_MAX);
+}
+
 static void format_flags_names_what_the_cpu_offers(struct kunit *test)
 {
 	struct hvx_vmx_msrs msrs = {
@@ -242,6 +266,7 @@ static struct kunit_case vmx_capabilities_cases[] = {
 	KUNIT_CASE(format_flags_names_what_the_cpu_offers),
 	KUNIT_CASE(format_flags_truncates_safely),
 	KUNIT_CASE(cr_fixed_bits_are_enforced),
+	KUNIT_CASE(preemption_timer_counts_the_tsc_shifted),
 	{}
 };
 
