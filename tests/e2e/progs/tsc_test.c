@@ -497,13 +497,18 @@ static void get_tsc_khz(void)
 }
 
 /*
- * vCPU 1's TSC rate over the host's, from two KVM_GET_MSRS RATE_US
- * apart, each between two host RDTSCs (their midpoints are its time).
+ * Does vCPU 1's TSC run at @factor times the host's?  Two KVM_GET_MSRS of
+ * its IA32_TSC, RATE_US apart, each between two host RDTSCs: the host's
+ * time between the reads lies between the inner and the outer pair, so
+ * the rate lies between the two quotients.  @factor must be within them,
+ * give or take 0.5%.  (A read that the host preempted only widens the
+ * bounds: an estimate from the midpoints failed a run on kvm_intel by
+ * 1.4% that way.)
  */
-static double vcpu1_rate(void)
+static bool vcpu1_rate_is(double factor)
 {
 	uint64_t t0, t1, s0, s1, g0, g1;
-	double host;
+	double lo, hi;
 
 	t0 = host_tsc();
 	g0 = get_msr(vcpu1, MSR_IA32_TSC);
@@ -512,20 +517,21 @@ static double vcpu1_rate(void)
 	s0 = host_tsc();
 	g1 = get_msr(vcpu1, MSR_IA32_TSC);
 	s1 = host_tsc();
-	host = ((double)(s0 - t0) + (double)(s1 - t1)) / 2;
-	printf("#   vCPU 1's TSC: %llu ticks over %.0f of the host's: %.4f\n",
-	       (unsigned long long)(g1 - g0), host, (g1 - g0) / host);
-	return (g1 - g0) / host;
+	lo = (double)(g1 - g0) / (s1 - t0);
+	hi = (double)(g1 - g0) / (s0 - t1);
+	printf("#   vCPU 1's TSC: %llu ticks over %llu to %llu of the host's: %.4f to %.4f\n",
+	       (unsigned long long)(g1 - g0), (unsigned long long)(s0 - t1),
+	       (unsigned long long)(s1 - t0), lo, hi);
+	return factor >= lo * 0.995 && factor <= hi * 1.005;
 }
 
 /*
  * A rate of @factor times the host's on vCPU 1: it takes it, reports it
- * and its TSC then runs at that rate (within 1%).
+ * and its TSC then runs at that rate.
  */
 static void scaled_rate(unsigned int factor)
 {
 	char what[64];
-	double rate;
 	long k;
 
 	snprintf(what, sizeof(what), "KVM_SET_TSC_KHZ(%u x the host's)", factor);
@@ -535,10 +541,9 @@ static void scaled_rate(unsigned int factor)
 	snprintf(what, sizeof(what), "KVM_GET_TSC_KHZ then is %u x the host's",
 		 factor);
 	result(k > 0 && (uint64_t)k == factor * khz, what);
-	rate = vcpu1_rate();
-	snprintf(what, sizeof(what), "vCPU 1's TSC then runs at %u x the host's (1%%)",
+	snprintf(what, sizeof(what), "vCPU 1's TSC then runs at %u x the host's",
 		 factor);
-	result(rate > factor * 0.99 && rate < factor * 1.01, what);
+	result(vcpu1_rate_is(factor), what);
 }
 
 /*
@@ -553,7 +558,6 @@ static void scaled_rate(unsigned int factor)
  */
 static void set_tsc_khz(int control)
 {
-	double rate;
 	long k;
 
 	TAP_EXPECT_RET(logged("KVM_SET_TSC_KHZ(0)",
@@ -581,9 +585,8 @@ static void set_tsc_khz(int control)
 	TAP_EXPECT_RET(logged("KVM_SET_TSC_KHZ(0) again",
 			      ioctl(vcpu1, KVM_SET_TSC_KHZ, 0UL)), 0,
 		       "KVM_SET_TSC_KHZ(0) after scaling");
-	rate = vcpu1_rate();
-	result(rate > 0.99 && rate < 1.01,
-	       "...and vCPU 1's TSC runs at the host's rate again (1%)");
+	result(vcpu1_rate_is(1),
+	       "...and vCPU 1's TSC runs at the host's rate again");
 }
 
 /*
