@@ -177,6 +177,8 @@ int hvx_handle_apic_access(struct hvx_vcpu *vcpu)
 		     type == HVX_APIC_LINEAR_WRITE) &&
 		    !hvx_event_in_delivery(vcpu);
 
+	/* Decoded and emulated as MMIO is, and flushed as it is. */
+	vcpu->vmx.l1d_flush = true;
 	/* The linear address's page offset is the register's too. */
 	return hvx_emulate_mmio(vcpu, APIC_DEFAULT_PHYS_BASE + offset, offset,
 				data, type == HVX_APIC_LINEAR_WRITE);

@@ -242,6 +242,9 @@ static int hvx_handle_io(struct hvx_vcpu *vcpu)
 	if (pio->string) {
 		u32 info = vmcs_read32(VMX_INSTRUCTION_INFO);
 
+		/* It copies guest memory through the host: as for MMIO. */
+		vcpu->vmx.l1d_flush = true;
+
 		/* Bits 9:7 address size (16/32/64), 17:15 segment (OUTS). */
 		pio->addr_size = 2 << ((info >> 7) & 7);
 		pio->seg = pio->in ? HVX_SEG_ES : (info >> 15) & 7;
@@ -251,7 +254,11 @@ static int hvx_handle_io(struct hvx_vcpu *vcpu)
 	return hvx_emulate_pio(vcpu);
 }
 
-/* What the exit says about an access to MMIO at @gpa. */
+/*
+ * What the exit says about an access to MMIO at @gpa.  Decoding walks the
+ * guest's page tables and reads its code through the host's mappings,
+ * and the emulation runs code of the host's: flush L1D before entering.
+ */
 static int hvx_handle_mmio(struct hvx_vcpu *vcpu, u64 gpa)
 {
 	unsigned long qual = vcpu->vmx.exit_qual;
@@ -260,6 +267,7 @@ static int hvx_handle_mmio(struct hvx_vcpu *vcpu, u64 gpa)
 		    (qual & EPT_VIOLATION_GVA_TRANSLATED) &&
 		    !hvx_event_in_delivery(vcpu);
 
+	vcpu->vmx.l1d_flush = true;
 	return hvx_emulate_mmio(vcpu, gpa, vmcs_readl(GUEST_LINEAR_ADDRESS),
 				data, qual & EPT_VIOLATION_ACC_WRITE);
 }
@@ -275,8 +283,12 @@ static int hvx_handle_ept_violation(struct hvx_vcpu *vcpu)
 	u64 gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
 	int r;
 
-	/* Pinning and decoding touch memory: flush L1D before entering. */
-	vcpu->vmx.l1d_flush = true;
+	/*
+	 * Mapping a page asks for no L1D flush, as KVM's EPT violations do
+	 * not unless they emulate: the work is on the VM's own slots and
+	 * EPT and on the VMM's own memory.  Should it sleep, or an interrupt
+	 * come, the flush happens anyway (hvx_l1d_flush_maybe()).
+	 */
 	hvx_vcpu_put(vcpu);
 	r = hvx_mmu_fault(vcpu->vm, gpa,
 			  vcpu->vmx.exit_qual & HVX_EPT_RWX);
