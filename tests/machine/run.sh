@@ -104,7 +104,7 @@ done
 # kernel, with the runner and its lists in /selftests: every one for
 # --conformance, and make test's subset (subset.txt) for the runs that
 # include tests/e2e/88-selftests.sh.  Other runs go without them: all of
-# them are 5 MB more of initramfs for Bochs to unpack.
+# them are 30 MB more of initramfs for Bochs to unpack.
 selftests=
 case "$mode,$only," in
 conformance,*) selftests=all ;;
@@ -118,11 +118,10 @@ if [ -n "$selftests" ]; then
 	if [ "$selftests" = all ]; then
 		cp -a "$st/root/." "$root/"
 	else
-		# The dynamic loader and libraries, and the subset's programs.
+		# Only the subset's programs.
 		mapfile -t subset < <(sed 's/#.*//' "$repo/tests/selftests/subset.txt" |
 			awk 'NF { print "selftests/" $1 }')
-		(cd "$st/root" && cp -a --parents lib64 lib/x86_64-linux-gnu \
-			"${subset[@]}" "$root/")
+		(cd "$st/root" && cp -a --parents "${subset[@]}" "$root/")
 	fi
 fi
 # acpi=off: switching the Bochs BIOS's ACPI into ACPI mode stalls the boot

@@ -5,18 +5,12 @@
 # and print the directory that holds them, ready to be copied into the test
 # machine's initramfs:
 #
-#   DIR/root/selftests/x86_64/cpuid_test, ...   stripped, dynamically linked
-#   DIR/root/lib64/ld-linux-x86-64.so.2          what they need to run, the
-#   DIR/root/lib/x86_64-linux-gnu/libc.so.6      host's own copies
-#   DIR/root/lib/x86_64-linux-gnu/libgcc_s.so.1
+#   DIR/root/selftests/x86_64/cpuid_test, ...   static, stripped
 #   DIR/progs.txt     the tarball's TEST_GEN_PROGS_x86_64, one a line
 #
-# Dynamic, not static: linked statically with glibc the 67 programs make an
-# initramfs of 65 MB, which the 512 MiB machine would hold twice (the
-# archive and its contents); dynamically linked and stripped they are
-# about 130 KB each, and the three libraries add 2 MB.  libgcc_s is not in
-# the programs' DT_NEEDED: glibc loads it when a thread is cancelled, and
-# pthread_cancel() aborts without it.
+# Linked statically (lib.mk's USERLDFLAGS), so that they need nothing of
+# the machine's: its initramfs has busybox and hvx's own static programs,
+# no libc.
 #
 # The build is cached outside the repository (like tests/machine/kernel.sh's
 # kernel), keyed by the tarball (path, size, mtime and package version),
@@ -31,11 +25,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 cache=${HVX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hvx}
 tarball=/usr/src/linux-source-6.1.tar.xz
 shim=$here/compat.h
-# The dynamic loader at the path the programs' PT_INTERP names, and the
-# libraries where that loader looks by default.
-interp=/lib64/ld-linux-x86-64.so.2
-libdir=/lib/x86_64-linux-gnu
-libs="libc.so.6 libgcc_s.so.1"
 
 die() {
 	echo "selftests/build.sh: $*" >&2
@@ -47,9 +36,8 @@ for tool in gcc make tar xz strip flock sha256sum; do
 	command -v $tool >/dev/null ||
 		die "'$tool' is missing: run tests/machine/deps.sh"
 done
-for lib in $interp $(for l in $libs; do echo "$libdir/$l"; done); do
-	[ -e "$lib" ] || die "$lib is missing (the selftests run with the host's glibc)"
-done
+[ -e /usr/lib/x86_64-linux-gnu/libc.a ] ||
+	die "glibc's static library is missing: run tests/machine/deps.sh"
 
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1 2>/dev/null) ||
 	die "package linux-source-6.1 is not installed: run tests/machine/deps.sh"
@@ -104,7 +92,7 @@ sm() {
 		HVX_SHIM="$shim" "$@"
 }
 if ! { make -C "$src" ARCH=x86 headers_install &&
-       sm -j"$(nproc)" all; } >>"$log" 2>&1; then
+       sm -j"$(nproc)" USERLDFLAGS=-static all; } >>"$log" 2>&1; then
 	grep -E 'error|Error' "$log" | head -20 >&2
 	die "building the selftests failed: see $log"
 fi
@@ -112,16 +100,12 @@ progs=$(sm -s --no-print-directory print-progs)
 [ -n "$progs" ] || die "the selftests' Makefile lists no x86_64 programs"
 
 root=$dir.tmp/root
-mkdir -p "$root/selftests" "$root/lib64" "$root$libdir"
+mkdir -p "$root/selftests"
 for p in $progs; do
 	mkdir -p "$root/selftests/$(dirname "$p")"
 	strip -o "$root/selftests/$p" "$out/$p"
 	echo "$p"
 done >"$dir.tmp/progs.txt"
-cp -L "$interp" "$root$interp"
-for lib in $libs; do
-	cp -L "$libdir/$lib" "$root$libdir/$lib"
-done
 # The sources and objects are 120 MB and nothing reads them again.
 rm -rf "$src" "$out"
 touch "$dir.tmp/.built"
