@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Inside the local APIC, for lapic.c, lapic_timer.c and lapic_state.c
- * alone: the register page's layout and the few functions they share.
- * Everything else uses lapic.h.
+ * Inside the local APIC, for lapic.c, lapic_regs.c, lapic_timer.c and
+ * lapic_state.c alone: the register page's layout and the few functions
+ * they share.  Everything else uses lapic.h.
  */
 #ifndef HVX_IRQ_LAPIC_INTERNAL_H
 #define HVX_IRQ_LAPIC_INTERNAL_H
@@ -66,9 +66,19 @@ static inline bool lapic_hw_enabled(const struct hvx_lapic *apic)
 	return apic->base & BASE_EN;
 }
 
+static inline bool lapic_sw_enabled(const struct hvx_lapic *apic)
+{
+	return lapic_reg(apic, APIC_SPIV) & APIC_SPIV_APIC_ENABLED;
+}
+
 /* lapic.c */
 void lapic_update_ppr(struct hvx_lapic *apic);
 enum hvx_lapic_delivery lapic_local(struct hvx_lapic *apic, u32 reg);
+void lapic_eoi(struct hvx_lapic *apic, struct hvx_lapic_action *act);
+void lapic_send(struct hvx_lapic *apic, u32 low, u32 high,
+		struct hvx_lapic_action *act);
+
+/* lapic_regs.c */
 u32 lapic_lvt_bits(const struct hvx_lapic *apic, u32 reg);
 
 /* lapic_timer.c */

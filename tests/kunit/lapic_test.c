@@ -9,6 +9,7 @@
 #include <kunit/test.h>
 
 #include "../../kmod/irq/lapic.c"
+#include "../../kmod/irq/lapic_regs.c"
 #include "../../kmod/irq/lapic_state.c"
 #include "../../kmod/irq/lapic_timer.c"
 #include "lapic_test_common.h"

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * KUnit: what the local APIC's two suites share (lapic_test.c, which
- * includes lapic.c, and lapic_timer_test.c): making an APIC and using its
- * registers as a guest does, through the xAPIC page or the x2APIC MSRs.
+ * KUnit: what the local APIC's suites share (lapic_test.c, which
+ * includes lapic.c and lapic_regs.c, lapic_timer_test.c and
+ * lapic_prio_test.c): making an APIC and using its registers as a guest
+ * does, through the xAPIC page or the x2APIC MSRs.
  */
 #ifndef HVX_LAPIC_TEST_COMMON_H
 #define HVX_LAPIC_TEST_COMMON_H
