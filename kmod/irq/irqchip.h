@@ -124,7 +124,7 @@ bool hvx_irqchip_resample_pending(struct hvx_irqchip *chip);
 /*
  * What VT-x's TPR shadow (kmod/vmx/apic.c) needs before each entry: the
  * TPR, and the class the guest must lower it below for an interrupt the
- * TPR holds back (hvx_lapic_tpr_threshold(); 0 for none).
+ * TPR holds back (hvx_lapic_next(); 0 for none).
  */
 struct hvx_tpr_state {
 	u8 tpr;

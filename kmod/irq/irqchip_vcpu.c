@@ -19,12 +19,15 @@ static bool __hvx_irqchip_has_interrupt(struct hvx_irqchip *chip,
 					struct hvx_lapic *lapic,
 					struct hvx_tpr_state *tpr)
 {
+	u8 threshold;
+	bool requested = hvx_lapic_next(lapic, &threshold) >= 0;
+
 	if (tpr) {
 		tpr->tpr = hvx_lapic_get_tpr(lapic);
-		tpr->threshold = hvx_lapic_tpr_threshold(lapic);
+		tpr->threshold = threshold;
 	}
-	return (hvx_lapic_accepts_pic(lapic) && hvx_pic_output(&chip->pic)) ||
-	       hvx_lapic_pending(lapic) >= 0;
+	return requested ||
+	       (hvx_lapic_accepts_pic(lapic) && hvx_pic_output(&chip->pic));
 }
 
 /**

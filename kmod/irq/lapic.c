@@ -334,24 +334,36 @@ int hvx_lapic_compare_prio(const struct hvx_lapic *a,
 }
 
 /**
- * hvx_lapic_pending - the interrupt the vCPU should take next
+ * hvx_lapic_next - the interrupt the vCPU should take next
  * @apic: the APIC
+ * @threshold: if not NULL, set to how low the TPR must go to let an
+ *	interrupt in.  With VT-x's TPR shadow the guest changes its TPR
+ *	without exits, and the CPU exits only when the TPR's class falls
+ *	below a threshold: the class of the highest requested vector, when
+ *	the TPR is what holds it back, else 0 for "no exit needed".  What
+ *	the ISR holds back comes with an EOI, which exits anyway.
+ *
+ * One look at the IRR gives both answers, before every entry.
  *
  * Return: the highest vector in the IRR whose priority class is above the
  * PPR's (SDM "Interrupt, Task, and Processor Priority"), or -1.
  */
-int hvx_lapic_pending(const struct hvx_lapic *apic)
+int hvx_lapic_next(const struct hvx_lapic *apic, u8 *threshold)
 {
 	int v = vec_highest(apic, APIC_IRR);
+	bool requested = lapic_hw_enabled(apic) && v >= 0;
 
-	if (!lapic_hw_enabled(apic) || v < 0 ||
+	if (threshold)
+		*threshold = requested && (v >> 4) <=
+			     (lapic_reg(apic, APIC_TASKPRI) >> 4) ? v >> 4 : 0;
+	if (!requested ||
 	    (v & 0xf0) <= (lapic_reg(apic, APIC_PROCPRI) & 0xf0))
 		return -1;
 	return v;
 }
 
 /**
- * hvx_lapic_acknowledge - the vCPU takes @vector (from hvx_lapic_pending())
+ * hvx_lapic_acknowledge - the vCPU takes @vector (from hvx_lapic_next())
  * @apic: the APIC
  * @vector: the vector, which moves from the IRR to the ISR
  *
@@ -392,27 +404,6 @@ void hvx_lapic_set_tpr(struct hvx_lapic *apic, u8 tpr)
 {
 	lapic_set_reg(apic, APIC_TASKPRI, tpr);
 	lapic_update_ppr(apic);
-}
-
-/**
- * hvx_lapic_tpr_threshold - how low the TPR must go to let an interrupt in
- * @apic: the APIC
- *
- * With VT-x's TPR shadow the guest changes its TPR without exits; the CPU
- * exits only when the TPR's class falls below a threshold.  That is the
- * class of the highest requested vector, when the TPR is what holds it
- * back.  What the ISR holds back comes with an EOI, which exits anyway.
- *
- * Return: the class, or 0 for "no exit needed".
- */
-u8 hvx_lapic_tpr_threshold(const struct hvx_lapic *apic)
-{
-	int v = vec_highest(apic, APIC_IRR);
-
-	if (!lapic_hw_enabled(apic) || v < 0 ||
-	    (v >> 4) > (lapic_reg(apic, APIC_TASKPRI) >> 4))
-		return 0;
-	return v >> 4;
 }
 
 /* MOV from CR8: the TPR's priority class. */

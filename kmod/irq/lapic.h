@@ -213,13 +213,18 @@ enum hvx_lapic_delivery hvx_lapic_local_irq(struct hvx_lapic *apic,
 					    unsigned int lint, bool level);
 bool hvx_lapic_accepts_pic(const struct hvx_lapic *apic);
 
-int hvx_lapic_pending(const struct hvx_lapic *apic);
+int hvx_lapic_next(const struct hvx_lapic *apic, u8 *threshold);
 bool hvx_lapic_acknowledge(struct hvx_lapic *apic, u8 vector);
 int hvx_lapic_set_cr8(struct hvx_lapic *apic, u64 cr8);
 u64 hvx_lapic_get_cr8(const struct hvx_lapic *apic);
 u8 hvx_lapic_get_tpr(const struct hvx_lapic *apic);
 void hvx_lapic_set_tpr(struct hvx_lapic *apic, u8 tpr);
-u8 hvx_lapic_tpr_threshold(const struct hvx_lapic *apic);
+
+/* The interrupt the vCPU should take next, or -1 (hvx_lapic_next()). */
+static inline int hvx_lapic_pending(const struct hvx_lapic *apic)
+{
+	return hvx_lapic_next(apic, NULL);
+}
 
 void hvx_lapic_timer(const struct hvx_lapic *apic, struct hvx_lapic_timer *t);
 enum hvx_lapic_delivery hvx_lapic_timer_fired(struct hvx_lapic *apic,

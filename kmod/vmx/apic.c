@@ -43,10 +43,6 @@
 #include "capabilities.h"
 #include "vmx_ops.h"
 
-#define HVX_APIC_ACCESS_TYPE(qual)	(((qual) >> 12) & 0xf)
-#define HVX_APIC_LINEAR_READ		0
-#define HVX_APIC_LINEAR_WRITE		1
-
 /**
  * hvx_vmx_apic_init - give a vCPU with an in-kernel APIC VT-x's help
  * @vcpu: the vCPU, just created, with vm->lock held
@@ -114,9 +110,16 @@ void hvx_vmx_set_tpr_shadow(struct hvx_vcpu *vcpu, u8 tpr, u8 threshold)
 
 	if (!vmx->vapic)
 		return;
-	/* Bits 31:8 of the shadow are 0, as a MOV to CR8 leaves them. */
-	WRITE_ONCE(vmx->vapic[APIC_TASKPRI / 4], tpr);
-	vmx->vtpr = tpr;
+	/*
+	 * vtpr is what the page holds (hvx_vmx_tpr_exited() took the
+	 * guest's last write); the APIC's TPR differs only where an exit
+	 * or the VMM changed it (an x2APIC WRMSR, KVM_SET_LAPIC, INIT).
+	 * Bits 31:8 of the shadow are 0, as a MOV to CR8 leaves them.
+	 */
+	if (tpr != vmx->vtpr) {
+		WRITE_ONCE(vmx->vapic[APIC_TASKPRI / 4], tpr);
+		vmx->vtpr = tpr;
+	}
 	if (threshold != vmx->tpr_threshold) {
 		vmcs_write32(TPR_THRESHOLD, threshold);
 		vmx->tpr_threshold = threshold;
@@ -172,14 +175,14 @@ int hvx_handle_apic_access(struct hvx_vcpu *vcpu)
 {
 	unsigned long qual = vcpu->vmx.exit_qual;
 	u32 offset = qual & APIC_ACCESS_OFFSET;
-	u32 type = HVX_APIC_ACCESS_TYPE(qual);
-	bool data = (type == HVX_APIC_LINEAR_READ ||
-		     type == HVX_APIC_LINEAR_WRITE) &&
+	u32 type = qual & APIC_ACCESS_TYPE;
+	bool data = (type == TYPE_LINEAR_APIC_INST_READ ||
+		     type == TYPE_LINEAR_APIC_INST_WRITE) &&
 		    !hvx_event_in_delivery(vcpu);
 
 	/* Decoded and emulated as MMIO is, and flushed as it is. */
 	vcpu->vmx.l1d_flush = true;
 	/* The linear address's page offset is the register's too. */
 	return hvx_emulate_mmio(vcpu, APIC_DEFAULT_PHYS_BASE + offset, offset,
-				data, type == HVX_APIC_LINEAR_WRITE);
+				data, type == TYPE_LINEAR_APIC_INST_WRITE);
 }

@@ -244,7 +244,6 @@ static bool hvx_vmm_wants_window(struct hvx_vcpu *vcpu)
 	return !vcpu->apic && vcpu->run->request_interrupt_window;
 }
 
-/* The in-kernel irqchip's next interrupt, if the guest can take one now. */
 /*
  * The in-kernel irqchip's next interrupt, when the guest can take one;
  * @asked says the irqchip was asked, and then @more whether another waits.
