@@ -21,6 +21,7 @@
 #include "vm.h"
 #include "x86/fpu.h"
 #include "x86/guest.h"
+#include "x86/x86.h"
 #include "vmx/isolation.h"
 #include "../uapi/hvx.h"
 
@@ -80,6 +81,7 @@ long hvx_check_extension(struct hvx_vm *vm, long ext)
 	case KVM_CAP_MAX_VCPU_ID:
 		return HVX_MAX_VCPUS;
 	case KVM_CAP_ENABLE_CAP_VM:	/* for KVM_CAP_MAX_VCPU_ID */
+	case KVM_CAP_GET_MSR_FEATURES:
 		return 1;
 	default:
 		return 0;
@@ -102,28 +104,65 @@ static const u32 hvx_msr_index[] = {
 	MSR_IA32_APICBASE, MSR_IA32_MISC_ENABLE, MSR_IA32_ARCH_CAPABILITIES,
 };
 
-static long hvx_get_msr_index_list(struct kvm_msr_list __user *argp)
+/* Give a VMM a list of MSRs, or -E2BIG and how many it needs room for. */
+static long hvx_put_msr_list(struct kvm_msr_list __user *argp,
+			     const u32 *indices, u32 count)
 {
-	u32 spec_ctrl = MSR_IA32_SPEC_CTRL, n, count;
-	bool has_spec_ctrl = hvx_spec_ctrl_valid_bits();
 	struct kvm_msr_list list;
+	u32 room;
 
 	if (copy_from_user(&list, argp, sizeof(list)))
 		return -EFAULT;
-	n = list.nmsrs;
-	count = ARRAY_SIZE(hvx_msr_index) + has_spec_ctrl;
+	room = list.nmsrs;
 	list.nmsrs = count;
 	if (copy_to_user(argp, &list, sizeof(list)))
 		return -EFAULT;
-	if (n < count)
+	if (room < count)
 		return -E2BIG;
-	if (copy_to_user(argp->indices, hvx_msr_index, sizeof(hvx_msr_index)))
-		return -EFAULT;
-	if (has_spec_ctrl &&
-	    copy_to_user(&argp->indices[ARRAY_SIZE(hvx_msr_index)], &spec_ctrl,
-			 sizeof(spec_ctrl)))
+	if (copy_to_user(argp->indices, indices, count * sizeof(*indices)))
 		return -EFAULT;
 	return 0;
+}
+
+static long hvx_get_msr_index_list(struct kvm_msr_list __user *argp)
+{
+	u32 indices[ARRAY_SIZE(hvx_msr_index) + 1];
+	u32 n = ARRAY_SIZE(hvx_msr_index);
+
+	memcpy(indices, hvx_msr_index, sizeof(hvx_msr_index));
+	if (hvx_spec_ctrl_valid_bits())
+		indices[n++] = MSR_IA32_SPEC_CTRL;
+	return hvx_put_msr_list(argp, indices, n);
+}
+
+/*
+ * KVM_GET_MSRS on the system fd: the feature MSRs (kmod/x86/msr.c), read
+ * in order up to the first that is not one, as on a vCPU.
+ *
+ * Return: how many were read, or an errno.
+ */
+static long hvx_get_feature_msrs(struct kvm_msrs __user *argp)
+{
+	struct kvm_msr_entry *e;
+	struct kvm_msrs msrs;
+	long r;
+	u32 i;
+
+	if (copy_from_user(&msrs, argp, sizeof(msrs)))
+		return -EFAULT;
+	if (msrs.nmsrs >= HVX_MAX_IO_MSRS)
+		return -E2BIG;
+	if (!msrs.nmsrs)
+		return 0;
+	e = memdup_user(argp->entries, msrs.nmsrs * sizeof(*e));
+	if (IS_ERR(e))
+		return PTR_ERR(e);
+	for (i = 0; i < msrs.nmsrs; i++)
+		if (hvx_get_feature_msr(e[i].index, &e[i].data))
+			break;
+	r = copy_to_user(argp->entries, e, i * sizeof(*e)) ? -EFAULT : i;
+	kfree(e);
+	return r;
 }
 
 static long hvx_get_supported_cpuid(struct kvm_cpuid2 __user *argp)
@@ -175,6 +214,11 @@ static long hvx_dev_ioctl(struct file *filp, unsigned int ioctl,
 		return hvx_get_supported_cpuid((void __user *)arg);
 	case KVM_GET_MSR_INDEX_LIST:
 		return hvx_get_msr_index_list((void __user *)arg);
+	case KVM_GET_MSR_FEATURE_INDEX_LIST:
+		return hvx_put_msr_list((void __user *)arg, hvx_feature_msrs,
+					hvx_nr_feature_msrs);
+	case KVM_GET_MSRS:
+		return hvx_get_feature_msrs((void __user *)arg);
 	default:
 		return -ENOTTY;
 	}

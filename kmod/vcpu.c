@@ -106,9 +106,6 @@ out:
 	return r;
 }
 
-/* As KVM's MAX_IO_MSRS: a KVM_GET/SET_MSRS of this many is refused. */
-#define HVX_MAX_IO_MSRS	256
-
 /*
  * KVM_GET_MSRS and KVM_SET_MSRS.  As in KVM, the entries are handled in
  * order until one is refused (an MSR hvx does not have, or a value it may

@@ -249,6 +249,37 @@ int hvx_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val)
 	return __hvx_set_msr(vcpu, index, val, true);
 }
 
+/*
+ * Feature MSRs (KVM_GET_MSR_FEATURE_INDEX_LIST, and KVM_GET_MSRS on the
+ * system fd): MSRs that describe the CPU a guest gets, for a VMM to read
+ * before it makes any vCPU, as QEMU does to choose a CPU model.
+ * IA32_ARCH_CAPABILITIES is what every vCPU reads (hvx decides it from the
+ * host's mitigations); IA32_PERF_CAPABILITIES is 0, for hvx has no PMU
+ * (KVM lists it as 0 where it offers none either).  KVM also lists the VMX
+ * capability MSRs, for nested VMX, which hvx does not have, and
+ * IA32_UCODE_REV, which hvx's guests cannot read.
+ */
+const u32 hvx_feature_msrs[] = {
+	MSR_IA32_ARCH_CAPABILITIES, MSR_IA32_PERF_CAPABILITIES,
+};
+
+const unsigned int hvx_nr_feature_msrs = ARRAY_SIZE(hvx_feature_msrs);
+
+/* A feature MSR's value: 0, or 1 for an MSR that is not one. */
+int hvx_get_feature_msr(u32 index, u64 *val)
+{
+	switch (index) {
+	case MSR_IA32_ARCH_CAPABILITIES:
+		*val = hvx_guest_arch_capabilities();
+		return 0;
+	case MSR_IA32_PERF_CAPABILITIES:
+		*val = 0;
+		return 0;
+	default:
+		return 1;
+	}
+}
+
 int hvx_emulate_rdmsr(struct hvx_vcpu *vcpu)
 {
 	unsigned long *g = vcpu->regs;

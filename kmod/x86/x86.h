@@ -61,9 +61,13 @@ static inline int hvx_inject_gp(struct hvx_vcpu *vcpu)
 	return 1;
 }
 
-/* kmod/x86/msr.c */
+/* kmod/x86/msr.c.  As KVM's MAX_IO_MSRS: a KVM_GET/SET_MSRS this long fails. */
+#define HVX_MAX_IO_MSRS	256
 int hvx_get_msr(struct hvx_vcpu *vcpu, u32 index, u64 *val);
 int hvx_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val);
+extern const u32 hvx_feature_msrs[];
+extern const unsigned int hvx_nr_feature_msrs;
+int hvx_get_feature_msr(u32 index, u64 *val);
 int hvx_emulate_rdmsr(struct hvx_vcpu *vcpu);
 int hvx_emulate_wrmsr(struct hvx_vcpu *vcpu);
 

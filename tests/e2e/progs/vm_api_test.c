@@ -3,8 +3,9 @@
  * The VM and vCPU ioctls of /dev/hvx: memory slots created, moved,
  * resized, re-backed and deleted while a guest reads through them; the
  * checks on slots and vCPUs; read-only slots; immediate_exit; a failed
- * VM entry; the system ioctls; KVM_GET/SET_MSRS and KVM_GET/SET_FPU (also
- * on /dev/kvm, given as the first argument with "state" after it).
+ * VM entry; the system ioctls; KVM_GET/SET_MSRS, the feature MSRs and
+ * KVM_GET/SET_FPU (also on /dev/kvm, given as the first argument with
+ * "state" after it).
  * Prints TAP.
  *
  * The guest is three instructions of 32-bit code at 0x1000:
@@ -28,6 +29,7 @@
 #define MB	(1UL << 20)
 
 static int sys, vm, vcpu;
+static const char *dev_name;
 static struct kvm_run *run;
 static uint8_t *low;
 
@@ -474,6 +476,77 @@ static void test_msrs(bool own)
 	}
 }
 
+#define MSR_IA32_PERF_CAPABILITIES	0x345
+
+/*
+ * The feature MSRs, on the system fd: listed, readable before any vCPU
+ * reads them, and the same IA32_ARCH_CAPABILITIES as a vCPU's.  On
+ * /dev/kvm too.
+ */
+static void test_feature_msrs(void)
+{
+	struct { struct kvm_msr_list l; uint32_t idx[64]; } list = {
+		.l.nmsrs = 0,
+	};
+	struct msrs m = { .hdr.nmsrs = 1 };
+	bool arch = false, perf = false;
+	uint64_t arch_caps = 0, perf_caps = 1;
+	unsigned int i;
+
+	tap_result(ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_GET_MSR_FEATURES) > 0,
+		   "feature msrs: KVM_CAP_GET_MSR_FEATURES");
+	TAP_EXPECT_ERRNO(ioctl(sys, KVM_GET_MSR_FEATURE_INDEX_LIST, &list), E2BIG,
+			 "feature msrs: KVM_GET_MSR_FEATURE_INDEX_LIST with room for none");
+	tap_result(list.l.nmsrs > 0 && list.l.nmsrs <= 64,
+		   "feature msrs: ...says how many there are (%u)", list.l.nmsrs);
+	if (list.l.nmsrs > 64)
+		return;
+	TAP_EXPECT_RET(ioctl(sys, KVM_GET_MSR_FEATURE_INDEX_LIST, &list), 0,
+		       "feature msrs: KVM_GET_MSR_FEATURE_INDEX_LIST");
+	for (i = 0; i < list.l.nmsrs; i++) {
+		arch |= list.l.indices[i] == MSR_IA32_ARCH_CAPABILITIES;
+		perf |= list.l.indices[i] == MSR_IA32_PERF_CAPABILITIES;
+	}
+	tap_result(arch && perf,
+		   "feature msrs: IA32_ARCH_CAPABILITIES and IA32_PERF_CAPABILITIES are listed");
+
+	/* Every one listed reads on the system fd, in one call. */
+	{
+		struct { struct kvm_msrs hdr; struct kvm_msr_entry e[64]; } all;
+
+		memset(&all, 0, sizeof(all));
+		all.hdr.nmsrs = list.l.nmsrs;
+		for (i = 0; i < list.l.nmsrs; i++)
+			all.e[i].index = list.l.indices[i];
+		TAP_EXPECT_RET(ioctl(sys, KVM_GET_MSRS, &all), list.l.nmsrs,
+			       "feature msrs: KVM_GET_MSRS on the system fd reads every one listed");
+		for (i = 0; i < list.l.nmsrs; i++) {
+			if (all.e[i].index == MSR_IA32_ARCH_CAPABILITIES)
+				arch_caps = all.e[i].data;
+			if (all.e[i].index == MSR_IA32_PERF_CAPABILITIES)
+				perf_caps = all.e[i].data;
+		}
+	}
+	tap_result(arch_caps == get_msr(MSR_IA32_ARCH_CAPABILITIES),
+		   "feature msrs: IA32_ARCH_CAPABILITIES is what a vCPU reads (%#llx)",
+		   (unsigned long long)arch_caps);
+	if (!strstr(dev_name, "kvm"))
+		tap_result(perf_caps == 0,
+			   "feature msrs: IA32_PERF_CAPABILITIES is 0: hvx has no PMU");
+
+	m.e[0].index = 0x12345;
+	TAP_EXPECT_RET(ioctl(sys, KVM_GET_MSRS, &m), 0,
+		       "feature msrs: an MSR that is not one reads none");
+	m.e[0].index = MSR_IA32_ARCH_CAPABILITIES;
+	m.e[1].index = MSR_STAR;
+	m.hdr.nmsrs = 2;
+	TAP_EXPECT_RET(ioctl(sys, KVM_GET_MSRS, &m), 1,
+		       "feature msrs: a vCPU's MSR is not one: the read stops there");
+	m.hdr.nmsrs = 256;
+	TAP_EXPECT_ERRNO(ioctl(sys, KVM_GET_MSRS, &m), E2BIG,
+			 "feature msrs: KVM_GET_MSRS of 256 on the system fd");
+}
+
 /*
  * KVM_RUN by a raw syscall, with the VMM's XMM7 set to @mark just before
  * and read just after: the compiler and libc get no chance to touch it.
@@ -587,6 +660,7 @@ int main(int argc, char **argv)
 	bool state_only = argc > 2 && !strcmp(argv[2], "state");
 	long size;
 
+	dev_name = dev;
 	sys = open(dev, O_RDWR);
 	if (sys < 0) {
 		printf("not ok - open %s: %s\n", dev, strerror(errno));
@@ -605,10 +679,12 @@ int main(int argc, char **argv)
 
 	if (state_only) {
 		test_msrs(false);
+		test_feature_msrs();
 		test_fpu(false);
 		return tap_failed;
 	}
 	test_msrs(true);
+	test_feature_msrs();
 	test_fpu(true);
 	test_slots();
 	test_readonly();
