@@ -301,7 +301,8 @@ int hvx_vcpu_wait_resume(struct hvx_vcpu *vcpu)
  * map of APIC IDs by it; hvx only holds KVM_CREATE_VCPU to it).  As in
  * KVM it is set once, before the first vCPU, which otherwise fixes it at
  * the largest; setting the value it has again succeeds.  Anything else,
- * like a capability hvx does not know, is EINVAL.
+ * like a capability hvx does not know, or a limit that leaves out the
+ * KVM_SET_BOOT_CPU_ID's vCPU, is EINVAL.
  */
 static int hvx_vm_enable_cap(struct hvx_vm *vm, void __user *argp)
 {
@@ -314,12 +315,37 @@ static int hvx_vm_enable_cap(struct hvx_vm *vm, void __user *argp)
 	    cap.args[0] > HVX_MAX_VCPUS)
 		return -EINVAL;
 	mutex_lock(&vm->lock);
-	if (vm->max_vcpu_ids == cap.args[0]) {
+	if (vm->boot_cpu_id && vm->boot_cpu_id >= cap.args[0]) {
+		/* No vCPU could be the bootstrap processor. */
+		r = -EINVAL;
+	} else if (vm->max_vcpu_ids == cap.args[0]) {
 		r = 0;
 	} else if (!vm->max_vcpu_ids) {
 		vm->max_vcpu_ids = cap.args[0];
 		r = 0;
 	}
+	mutex_unlock(&vm->lock);
+	return r;
+}
+
+/*
+ * KVM_SET_BOOT_CPU_ID: which vCPU is the bootstrap processor, the one that
+ * starts running with IA32_APIC_BASE.BSP set while the others wait for
+ * INIT and start-up IPIs (with an in-kernel irqchip).  Only before the
+ * first vCPU, as in KVM (EBUSY after); an id no vCPU may have is EINVAL,
+ * as in later KVMs (6.1 takes any).
+ */
+static int hvx_vm_set_boot_cpu_id(struct hvx_vm *vm, unsigned long id)
+{
+	int r = 0;
+
+	mutex_lock(&vm->lock);
+	if (vm->nr_vcpus)
+		r = -EBUSY;
+	else if (id >= (vm->max_vcpu_ids ?: HVX_MAX_VCPUS))
+		r = -EINVAL;
+	else
+		vm->boot_cpu_id = id;
 	mutex_unlock(&vm->lock);
 	return r;
 }
@@ -343,6 +369,8 @@ static long hvx_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return hvx_vm_create_vcpu(vm, arg);
 	case KVM_ENABLE_CAP:
 		return hvx_vm_enable_cap(vm, argp);
+	case KVM_SET_BOOT_CPU_ID:
+		return hvx_vm_set_boot_cpu_id(vm, arg);
 	case KVM_SET_TSS_ADDR:
 		/*
 		 * KVM needs three pages for the real-mode TSS it uses without

@@ -89,6 +89,8 @@ struct hvx_vm {
 	 * it or the first vCPU fixes it at HVX_MAX_VCPUS.
 	 */
 	unsigned int max_vcpu_ids;
+	/* KVM_SET_BOOT_CPU_ID: the bootstrap processor's vCPU id (0). */
+	unsigned int boot_cpu_id;
 
 	/*
 	 * Guards slots and ept.  The vCPUs' fault paths hold it across page
@@ -282,6 +284,12 @@ struct hvx_vcpu {
 
 	struct hvx_vmx_vcpu vmx;
 };
+
+/* The bootstrap processor: it starts running, the others wait for IPIs. */
+static inline bool hvx_vcpu_is_bsp(const struct hvx_vcpu *vcpu)
+{
+	return vcpu->id == vcpu->vm->boot_cpu_id;
+}
 
 /* kmod/main.c */
 long hvx_check_extension(struct hvx_vm *vm, long ext);

@@ -313,7 +313,7 @@ int hvx_irqchip_vcpu_create(struct hvx_vcpu *vcpu)
 		return -ENOMEM;
 	apic->vcpu = vcpu;
 	hvx_lapic_init(&apic->lapic, vcpu->id, boot_cpu_data.x86_phys_bits,
-		       vcpu->id == 0);
+		       hvx_vcpu_is_bsp(vcpu));
 	hrtimer_init(&apic->timer, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_HARD);
 	apic->timer.function = hvx_apic_timer_fn;
 	vcpu->apic = apic;
@@ -327,7 +327,7 @@ void hvx_irqchip_init_apic(struct hvx_vcpu *vcpu)
 	unsigned long flags;
 
 	raw_spin_lock_irqsave(&vcpu->vm->irqchip->lock, flags);
-	hvx_lapic_reset(&vcpu->apic->lapic, true, vcpu->id == 0);
+	hvx_lapic_reset(&vcpu->apic->lapic, true, hvx_vcpu_is_bsp(vcpu));
 	hvx_apic_timer_update(vcpu->apic);
 	raw_spin_unlock_irqrestore(&vcpu->vm->irqchip->lock, flags);
 }

@@ -22,8 +22,8 @@
 /* A new vCPU: with an irqchip, only the first runs until started. */
 void hvx_mp_state_init(struct hvx_vcpu *vcpu)
 {
-	vcpu->mp_state = vcpu->apic && vcpu->id ? KVM_MP_STATE_UNINITIALIZED :
-						  KVM_MP_STATE_RUNNABLE;
+	vcpu->mp_state = vcpu->apic && !hvx_vcpu_is_bsp(vcpu) ?
+			 KVM_MP_STATE_UNINITIALIZED : KVM_MP_STATE_RUNNABLE;
 }
 
 /**

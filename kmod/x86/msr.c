@@ -79,7 +79,7 @@ static __always_inline int __hvx_get_msr(struct hvx_vcpu *vcpu, u32 index,
 		if (vcpu->apic)
 			return hvx_irqchip_rdmsr(vcpu, index, val);
 		*val = APIC_DEFAULT_PHYS_BASE | MSR_IA32_APICBASE_ENABLE |
-		       (vcpu->id ? 0 : MSR_IA32_APICBASE_BSP);
+		       (hvx_vcpu_is_bsp(vcpu) ? MSR_IA32_APICBASE_BSP : 0);
 		break;
 	case MSR_IA32_MISC_ENABLE:
 		*val = vcpu->misc_enable;

@@ -4,7 +4,8 @@
  * in-kernel irqchip: the second vCPU starts UNINITIALIZED and waits inside
  * KVM_RUN; vCPU 0's INIT and start-up IPIs start it in real mode at the
  * vector's page; the two meet by IPI; each halted vCPU sleeps in the
- * kernel.  KVM_GET/SET_MP_STATE along the way.  The guest is
+ * kernel.  KVM_GET/SET_MP_STATE along the way, and KVM_SET_BOOT_CPU_ID
+ * in a VM of its own.  The guest is
  * tests/guests/smp.S.  Each vCPU runs on a thread of its own.
  *
  *   smp_test DEVICE GUEST.bin
@@ -131,6 +132,64 @@ static void check_caps(void)
 	}
 }
 
+/*
+ * KVM_SET_BOOT_CPU_ID, in a VM of its own: with vCPU 1 as the bootstrap
+ * processor, it starts RUNNABLE with IA32_APIC_BASE.BSP, and vCPU 0
+ * UNINITIALIZED without it; the id may not change once a vCPU exists.
+ */
+static void check_boot_cpu_id(bool hvx)
+{
+	struct { struct kvm_msrs h; struct kvm_msr_entry e; } m;
+	uint64_t base[2] = { 0, 0 };
+	int st[2] = { -1, -1 };
+	int v, fd, i;
+
+	tap_result(ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_SET_BOOT_CPU_ID) > 0,
+		   "KVM_CHECK_EXTENSION(KVM_CAP_SET_BOOT_CPU_ID)");
+	v = ioctl(sys, KVM_CREATE_VM, 0);
+	if (v < 0)
+		bail_errno("KVM_CREATE_VM");
+	TAP_EXPECT_RET(ioctl(v, KVM_CREATE_IRQCHIP, 0), 0,
+		       "boot cpu: KVM_CREATE_IRQCHIP");
+	/* KVM 6.1 takes any id; hvx, as later KVMs, only one a vCPU can have. */
+	if (hvx) {
+		struct kvm_enable_cap cap = {
+			.cap = KVM_CAP_MAX_VCPU_ID, .args[0] = 1,
+		};
+
+		TAP_EXPECT_ERRNO(ioctl(v, KVM_SET_BOOT_CPU_ID, 4096), EINVAL,
+				 "KVM_SET_BOOT_CPU_ID of an id no vCPU can have");
+		TAP_EXPECT_RET(ioctl(v, KVM_SET_BOOT_CPU_ID, 1), 0,
+			       "KVM_SET_BOOT_CPU_ID 1, before KVM_CAP_MAX_VCPU_ID");
+		TAP_EXPECT_ERRNO(ioctl(v, KVM_ENABLE_CAP, &cap), EINVAL,
+				 "KVM_CAP_MAX_VCPU_ID 1 would leave out the boot CPU");
+	}
+	TAP_EXPECT_RET(ioctl(v, KVM_SET_BOOT_CPU_ID, 1), 0,
+		       "KVM_SET_BOOT_CPU_ID 1");
+	for (i = 0; i < 2; i++) {
+		fd = ioctl(v, KVM_CREATE_VCPU, i);
+		if (fd < 0)
+			bail_errno("KVM_CREATE_VCPU");
+		memset(&m, 0, sizeof(m));
+		m.h.nmsrs = 1;
+		m.e.index = 0x1b;	/* IA32_APIC_BASE */
+		if (ioctl(fd, KVM_GET_MSRS, &m) == 1)
+			base[i] = m.e.data;
+		st[i] = mp_state(&(struct vcpu){ .fd = fd });
+		close(fd);
+	}
+	tap_result(st[1] == KVM_MP_STATE_RUNNABLE &&
+		   st[0] == KVM_MP_STATE_UNINITIALIZED,
+		   "boot cpu 1: vCPU 1 starts RUNNABLE, vCPU 0 UNINITIALIZED (%d, %d)",
+		   st[1], st[0]);
+	tap_result((base[1] & (1u << 8)) && !(base[0] & (1u << 8)),
+		   "boot cpu 1: IA32_APIC_BASE.BSP is vCPU 1's (%#llx, %#llx)",
+		   (unsigned long long)base[1], (unsigned long long)base[0]);
+	TAP_EXPECT_ERRNO(ioctl(v, KVM_SET_BOOT_CPU_ID, 0), EBUSY,
+			 "KVM_SET_BOOT_CPU_ID once a vCPU exists");
+	close(v);
+}
+
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -191,6 +250,7 @@ int main(int argc, char **argv)
 	sys = open_device(argc, argv);
 	sigaction(SIGUSR1, &sa, NULL);
 	check_caps();
+	check_boot_cpu_id(strstr(argv[1], "hvx") != NULL);
 	create(argv[2]);
 
 	TAP_EXPECT_RET(mp_state(&vcpus[0]), KVM_MP_STATE_RUNNABLE,
