@@ -83,6 +83,7 @@ long hvx_check_extension(struct hvx_vm *vm, long ext)
 	case KVM_CAP_ENABLE_CAP_VM:	/* for KVM_CAP_MAX_VCPU_ID */
 	case KVM_CAP_GET_MSR_FEATURES:
 	case KVM_CAP_SET_BOOT_CPU_ID:
+	case KVM_CAP_MSR_PLATFORM_INFO:
 		return 1;
 	default:
 		return 0;
@@ -103,6 +104,7 @@ static const u32 hvx_msr_index[] = {
 	MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP, MSR_IA32_CR_PAT,
 	MSR_IA32_TSC, MSR_IA32_TSC_ADJUST, MSR_IA32_TSC_DEADLINE,
 	MSR_IA32_APICBASE, MSR_IA32_MISC_ENABLE, MSR_IA32_ARCH_CAPABILITIES,
+	MSR_PLATFORM_INFO,
 };
 
 /* Give a VMM a list of MSRs, or -E2BIG and how many it needs room for. */

@@ -296,13 +296,14 @@ int hvx_vcpu_wait_resume(struct hvx_vcpu *vcpu)
 }
 
 /*
- * KVM_ENABLE_CAP on the VM fd.  One capability so far:
- * KVM_CAP_MAX_VCPU_ID, how many vCPU ids the VMM will use (KVM sizes its
- * map of APIC IDs by it; hvx only holds KVM_CREATE_VCPU to it).  As in
- * KVM it is set once, before the first vCPU, which otherwise fixes it at
- * the largest; setting the value it has again succeeds.  Anything else,
- * like a capability hvx does not know, or a limit that leaves out the
- * KVM_SET_BOOT_CPU_ID's vCPU, is EINVAL.
+ * KVM_ENABLE_CAP on the VM.  KVM_CAP_MAX_VCPU_ID, how many vCPU ids the
+ * VMM will use (KVM sizes its map of APIC IDs by it; hvx only holds
+ * KVM_CREATE_VCPU to it): as in KVM it is set once, before the first
+ * vCPU, which otherwise fixes it at the largest; setting the value it has
+ * again succeeds, and a limit that leaves out KVM_SET_BOOT_CPU_ID's vCPU
+ * is EINVAL.  KVM_CAP_MSR_PLATFORM_INFO, at any time: whether the guest
+ * may read MSR_PLATFORM_INFO (it may until told otherwise, as in KVM).
+ * Any other capability, and any flag, is EINVAL.
  */
 static int hvx_vm_enable_cap(struct hvx_vm *vm, void __user *argp)
 {
@@ -311,8 +312,13 @@ static int hvx_vm_enable_cap(struct hvx_vm *vm, void __user *argp)
 
 	if (copy_from_user(&cap, argp, sizeof(cap)))
 		return -EFAULT;
-	if (cap.flags || cap.cap != KVM_CAP_MAX_VCPU_ID ||
-	    cap.args[0] > HVX_MAX_VCPUS)
+	if (cap.flags)
+		return -EINVAL;
+	if (cap.cap == KVM_CAP_MSR_PLATFORM_INFO) {
+		WRITE_ONCE(vm->platform_info_hidden, !cap.args[0]);
+		return 0;
+	}
+	if (cap.cap != KVM_CAP_MAX_VCPU_ID || cap.args[0] > HVX_MAX_VCPUS)
 		return -EINVAL;
 	mutex_lock(&vm->lock);
 	if (vm->boot_cpu_id && vm->boot_cpu_id >= cap.args[0]) {

@@ -91,6 +91,8 @@ struct hvx_vm {
 	unsigned int max_vcpu_ids;
 	/* KVM_SET_BOOT_CPU_ID: the bootstrap processor's vCPU id (0). */
 	unsigned int boot_cpu_id;
+	/* KVM_CAP_MSR_PLATFORM_INFO off: the guest's RDMSR of it faults. */
+	bool platform_info_hidden;
 
 	/*
 	 * Guards slots and ept.  The vCPUs' fault paths hold it across page
@@ -260,6 +262,7 @@ struct hvx_vcpu {
 	u64 kernel_gs_base;
 	u64 spec_ctrl;
 	u64 misc_enable;
+	u64 platform_info;	/* MSR_PLATFORM_INFO, as the VMM set it */
 	u64 pat;
 	struct hvx_vcpu_tsc tsc;
 	/*

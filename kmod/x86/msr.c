@@ -84,6 +84,12 @@ static __always_inline int __hvx_get_msr(struct hvx_vcpu *vcpu, u32 index,
 	case MSR_IA32_MISC_ENABLE:
 		*val = vcpu->misc_enable;
 		break;
+	case MSR_PLATFORM_INFO:
+		/* The VMM reads it always (hvx_get_msr()). */
+		if (READ_ONCE(vcpu->vm->platform_info_hidden))
+			return 1;
+		*val = vcpu->platform_info;
+		break;
 	case MSR_IA32_SPEC_CTRL:
 		if (!hvx_spec_ctrl_valid_bits())
 			return 1;
@@ -168,6 +174,16 @@ static __always_inline int __hvx_set_msr(struct hvx_vcpu *vcpu, u32 index,
 	case MSR_IA32_MISC_ENABLE:
 		vcpu->misc_enable = val;
 		break;
+	case MSR_PLATFORM_INFO:
+		/*
+		 * The VMM's to set, with what the guest's CPU model reports
+		 * (ratios, for one); read-only to the guest.  Bit 31 would
+		 * say CPUID faulting works, which hvx does not have.
+		 */
+		if (!host || (val & MSR_PLATFORM_INFO_CPUID_FAULT))
+			return 1;
+		vcpu->platform_info = val;
+		break;
 	case MSR_IA32_DEBUGCTLMSR:
 		/*
 		 * Branch tracing and LBRs are not virtualised: as KVM, drop
@@ -223,6 +239,10 @@ static __always_inline int __hvx_set_msr(struct hvx_vcpu *vcpu, u32 index,
  */
 int hvx_get_msr(struct hvx_vcpu *vcpu, u32 index, u64 *val)
 {
+	if (index == MSR_PLATFORM_INFO) {
+		*val = vcpu->platform_info;
+		return 0;
+	}
 	return __hvx_get_msr(vcpu, index, val);
 }
 

@@ -527,6 +527,19 @@ static void test_feature_msrs(void)
 				perf_caps = all.e[i].data;
 		}
 	}
+	/* MSR_PLATFORM_INFO: the VMM's to set; bit 31, CPUID faulting, not on hvx. */
+	{
+		struct kvm_msr_entry pi = { .index = 0xce, .data = 0xff00 };
+
+		TAP_EXPECT_RET(set_msrs(&pi, 1), 1,
+			       "platform info: KVM_SET_MSRS of MSR_PLATFORM_INFO");
+		tap_result(get_msr(0xce) == 0xff00,
+			   "platform info: KVM_GET_MSRS reads it back");
+		pi.data |= 1ULL << 31;
+		if (!strstr(dev_name, "kvm"))
+			TAP_EXPECT_RET(set_msrs(&pi, 1), 0,
+				       "platform info: CPUID faulting (bit 31) is refused: hvx has none");
+	}
 	tap_result(arch_caps == get_msr(MSR_IA32_ARCH_CAPABILITIES),
 		   "feature msrs: IA32_ARCH_CAPABILITIES is what a vCPU reads (%#llx)",
 		   (unsigned long long)arch_caps);
