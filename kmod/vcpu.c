@@ -145,6 +145,38 @@ static long hvx_vcpu_msrs(struct hvx_vcpu *vcpu, struct kvm_msrs __user *argp,
 	return r;
 }
 
+/*
+ * KVM_HAS/GET/SET_DEVICE_ATTR on a vCPU: as in KVM, one group,
+ * KVM_VCPU_TSC_CTRL, with one attribute, KVM_VCPU_TSC_OFFSET (a u64 at
+ * attr.addr).  Anything else is ENXIO.
+ */
+static long hvx_vcpu_attr(struct hvx_vcpu *vcpu, unsigned int ioctl,
+			  struct kvm_device_attr __user *argp)
+{
+	struct kvm_device_attr attr;
+	u64 __user *uaddr;
+	u64 offset;
+
+	if (copy_from_user(&attr, argp, sizeof(attr)))
+		return -EFAULT;
+	if (attr.group != KVM_VCPU_TSC_CTRL ||
+	    attr.attr != KVM_VCPU_TSC_OFFSET)
+		return -ENXIO;
+	if (ioctl == KVM_HAS_DEVICE_ATTR)
+		return 0;
+	uaddr = u64_to_user_ptr(attr.addr);
+	if ((u64)(unsigned long)uaddr != attr.addr)
+		return -EFAULT;
+	if (ioctl == KVM_GET_DEVICE_ATTR)
+		return put_user(hvx_tsc_get_offset(vcpu), uaddr);
+	if (get_user(offset, uaddr))
+		return -EFAULT;
+	hvx_vcpu_load(vcpu);
+	hvx_tsc_set_offset(vcpu, offset);
+	hvx_vcpu_put(vcpu);
+	return 0;
+}
+
 static long hvx_vcpu_get_cpuid(struct hvx_vcpu *vcpu,
 			       struct kvm_cpuid2 __user *argp)
 {
@@ -386,6 +418,11 @@ static long hvx_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 		break;
 	case KVM_GET_TSC_KHZ:
 		r = hvx_tsc_get_khz(vcpu) ?: -EIO;
+		break;
+	case KVM_HAS_DEVICE_ATTR:
+	case KVM_GET_DEVICE_ATTR:
+	case KVM_SET_DEVICE_ATTR:
+		r = hvx_vcpu_attr(vcpu, ioctl, argp);
 		break;
 	case KVM_SET_TSC_KHZ:
 		/* KVM takes the rate from the argument's low 32 bits. */

@@ -29,7 +29,9 @@
  *   vCPUs agree exactly rather than by the microseconds between the VMM's
  *   calls.  Any other value starts a new reference for the VM.  A new
  *   vCPU is such a write of 0.  The VMM's write of IA32_TSC_ADJUST sets
- *   the MSR and leaves the TSC alone (restoring state).
+ *   the MSR and leaves the TSC alone (restoring state);
+ * - the VMM's KVM_VCPU_TSC_OFFSET sets the vCPU's TSC as an offset from
+ *   the host's, and becomes the VM's reference too.
  *
  * Without TSC scaling, KVM_SET_TSC_KHZ accepts a rate within 250 ppm of
  * the host's (what KVM calls the same rate: no scaling) and refuses
@@ -219,6 +221,32 @@ int hvx_tsc_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val, bool host)
 	}
 	hvx_tsc_load(vcpu);
 	return 0;
+}
+
+/*
+ * KVM_VCPU_TSC_OFFSET (KVM_GET/SET_DEVICE_ATTR on the vCPU): the offset
+ * in KVM's sense, guest TSC = host TSC * ratio + offset, which is what the
+ * VMCS holds.  A VMM restoring a vCPU sets it; the VM's later new vCPUs
+ * and writes of IA32_TSC near it synchronise with it, as with a VMM's
+ * write of IA32_TSC.
+ */
+u64 hvx_tsc_get_offset(const struct hvx_vcpu *vcpu)
+{
+	return vcpu->tsc.base - hvx_tsc_scale(vcpu->vm->tsc.origin,
+					      vcpu->tsc.ratio);
+}
+
+/* The vCPU's VMCS is loaded. */
+void hvx_tsc_set_offset(struct hvx_vcpu *vcpu, u64 offset)
+{
+	struct hvx_vm_tsc *vt = &vcpu->vm->tsc;
+
+	spin_lock(&vt->lock);
+	vcpu->tsc.base = offset + hvx_tsc_scale(vt->origin, vcpu->tsc.ratio);
+	vt->sync_base = vcpu->tsc.base;
+	vt->sync_khz = vcpu->tsc.khz;
+	spin_unlock(&vt->lock);
+	hvx_tsc_load(vcpu);
 }
 
 u32 hvx_tsc_get_khz(const struct hvx_vcpu *vcpu)

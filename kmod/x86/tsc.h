@@ -50,6 +50,8 @@ void hvx_tsc_vcpu_setup(struct hvx_vcpu *vcpu);
 u64 hvx_tsc_read(const struct hvx_vcpu *vcpu);
 int hvx_tsc_get_msr(struct hvx_vcpu *vcpu, u32 index, u64 *val);
 int hvx_tsc_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val, bool host);
+u64 hvx_tsc_get_offset(const struct hvx_vcpu *vcpu);
+void hvx_tsc_set_offset(struct hvx_vcpu *vcpu, u64 offset);
 u32 hvx_tsc_get_khz(const struct hvx_vcpu *vcpu);
 int hvx_tsc_set_khz(struct hvx_vcpu *vcpu, u32 khz);
 int hvx_tsc_vm_set_khz(struct hvx_vm *vm, u32 khz);

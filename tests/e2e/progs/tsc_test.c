@@ -4,7 +4,7 @@
  * starts, that a VM's vCPUs agree on it, the VMM's writes of IA32_TSC
  * (which synchronise the vCPUs), the guest's writes of IA32_TSC and
  * IA32_TSC_ADJUST (which move its own vCPU only), KVM_GET/SET_TSC_KHZ and
- * the rate the TSC then runs at, and the TSC MSRs in
+ * the rate the TSC then runs at, KVM_VCPU_TSC_OFFSET, and the TSC MSRs in
  * KVM_GET_MSR_INDEX_LIST.
  *
  *   tsc_test DEVICE GUEST.bin      (tests/guests/tsc.S)
@@ -385,6 +385,51 @@ static void vmm_writes(void)
 }
 
 /*
+ * 4b: KVM_VCPU_TSC_OFFSET, the vCPU attribute a VMM saves and restores
+ * the TSC with: guest TSC = host TSC + offset, at the host's rate.  vCPU
+ * 1 set to vCPU 0's offset plus DELTA runs DELTA ahead of it; set back,
+ * the two agree again.
+ */
+static void offset_attr(void)
+{
+	struct kvm_device_attr attr = {
+		.group = KVM_VCPU_TSC_CTRL, .attr = 1,
+	};
+	uint64_t off0 = 0, off1, t, h0, h1;
+	int64_t lead;
+
+	result(ioctl(vcpu, KVM_HAS_DEVICE_ATTR, &attr) == -1 && errno == ENXIO,
+	       "KVM_HAS_DEVICE_ATTR of a TSC attribute that does not exist: ENXIO");
+	attr.attr = KVM_VCPU_TSC_OFFSET;
+	result(ioctl(vcpu, KVM_HAS_DEVICE_ATTR, &attr) == 0,
+	       "KVM_HAS_DEVICE_ATTR(KVM_VCPU_TSC_CTRL, KVM_VCPU_TSC_OFFSET)");
+	attr.addr = (uintptr_t)&off0;
+	h0 = host_tsc();
+	result(ioctl(vcpu, KVM_GET_DEVICE_ATTR, &attr) == 0,
+	       "KVM_GET_DEVICE_ATTR of vCPU 0's TSC offset");
+	t = get_msr(vcpu, MSR_IA32_TSC);
+	h1 = host_tsc();
+	printf("#   offset %#llx, TSC %llu, host %llu..%llu\n",
+	       (unsigned long long)off0, (unsigned long long)t,
+	       (unsigned long long)h0, (unsigned long long)h1);
+	result(t - off0 >= h0 && t - off0 <= h1,
+	       "vCPU 0's TSC is the host's plus that offset");
+
+	off1 = off0 + DELTA;
+	attr.addr = (uintptr_t)&off1;
+	result(ioctl(vcpu1, KVM_SET_DEVICE_ATTR, &attr) == 0,
+	       "KVM_SET_DEVICE_ATTR of vCPU 1's TSC offset to vCPU 0's + 10^9");
+	lead = vcpu0_lead();
+	result(within(lead, -(int64_t)DELTA, SLACK),
+	       "...and vCPU 1 is 10^9 ticks ahead of vCPU 0");
+	attr.addr = (uintptr_t)&off0;
+	result(ioctl(vcpu1, KVM_SET_DEVICE_ATTR, &attr) == 0,
+	       "KVM_SET_DEVICE_ATTR of vCPU 1's TSC offset back to vCPU 0's");
+	result(vcpus_agree("offsets equal", &t),
+	       "...and the two read the same TSC again");
+}
+
+/*
  * 5: the guest's WRMSR of RDTSC + DELTA to IA32_TSC moves vCPU 0 only,
  * and adds what it moved the TSC by to IA32_TSC_ADJUST: DELTA less the
  * ticks from the guest's RDTSC to the write.  vCPU 1's IA32_TSC_ADJUST
@@ -635,6 +680,7 @@ int main(int argc, char **argv)
 	first_rdtsc();
 	create_vcpu1();
 	vmm_writes();
+	offset_attr();
 	adjust_writes(guest_writes_tsc());
 	get_tsc_khz();
 	set_tsc_khz(control);
