@@ -148,20 +148,13 @@ static long hvx_get_msr_index_list(struct kvm_msr_list __user *argp)
 static long hvx_get_feature_msrs(struct kvm_msrs __user *argp)
 {
 	struct kvm_msr_entry *e;
-	struct kvm_msrs msrs;
+	u32 i, n;
 	long r;
-	u32 i;
 
-	if (copy_from_user(&msrs, argp, sizeof(msrs)))
-		return -EFAULT;
-	if (msrs.nmsrs >= HVX_MAX_IO_MSRS)
-		return -E2BIG;
-	if (!msrs.nmsrs)
-		return 0;
-	e = memdup_user(argp->entries, msrs.nmsrs * sizeof(*e));
-	if (IS_ERR(e))
-		return PTR_ERR(e);
-	for (i = 0; i < msrs.nmsrs; i++)
+	e = hvx_msrs_copy_in(argp, &n);
+	if (IS_ERR_OR_NULL(e))
+		return PTR_ERR_OR_ZERO(e);
+	for (i = 0; i < n; i++)
 		if (hvx_get_feature_msr(e[i].index, &e[i].data))
 			break;
 	r = copy_to_user(argp->entries, e, i * sizeof(*e)) ? -EFAULT : i;

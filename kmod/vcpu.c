@@ -116,22 +116,15 @@ static long hvx_vcpu_msrs(struct hvx_vcpu *vcpu, struct kvm_msrs __user *argp,
 			  bool set)
 {
 	struct kvm_msr_entry *e;
-	struct kvm_msrs msrs;
+	u32 i, n;
 	long r;
-	u32 i;
 
-	if (copy_from_user(&msrs, argp, sizeof(msrs)))
-		return -EFAULT;
-	if (msrs.nmsrs >= HVX_MAX_IO_MSRS)
-		return -E2BIG;
-	if (!msrs.nmsrs)
-		return 0;
-	e = memdup_user(argp->entries, msrs.nmsrs * sizeof(*e));
-	if (IS_ERR(e))
-		return PTR_ERR(e);
+	e = hvx_msrs_copy_in(argp, &n);
+	if (IS_ERR_OR_NULL(e))
+		return PTR_ERR_OR_ZERO(e);
 
 	hvx_vcpu_load(vcpu);
-	for (i = 0; i < msrs.nmsrs; i++) {
+	for (i = 0; i < n; i++) {
 		if (set ? hvx_set_msr(vcpu, e[i].index, e[i].data) :
 			  hvx_get_msr(vcpu, e[i].index, &e[i].data))
 			break;

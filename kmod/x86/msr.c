@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The MSRs a guest may use: their rules, RDMSR and WRMSR, and
- * KVM_GET/SET_MSRS.  Where the VMCS holds an MSR's value, guest.h's
- * hvx_vmcs_get/set_msr() reach it.  The vCPU is loaded.
+ * KVM_GET/SET_MSRS, on a vCPU and (the feature MSRs) on the system fd.
+ * Where the VMCS holds an MSR's value, guest.h's hvx_vmcs_get/set_msr()
+ * reach it.  A vCPU passed in is loaded.
  */
+#include <linux/err.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 #include <asm/apicdef.h>
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
@@ -267,6 +271,29 @@ int hvx_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val)
 	if (index == MSR_IA32_ARCH_CAPABILITIES)
 		return val != hvx_guest_arch_capabilities();
 	return __hvx_set_msr(vcpu, index, val, true);
+}
+
+/**
+ * hvx_msrs_copy_in - the entries of a KVM_GET_MSRS or KVM_SET_MSRS
+ * @argp: the VMM's struct kvm_msrs
+ * @n: set to how many entries there are
+ *
+ * Return: a copy of the entries, to kfree(); NULL for none; or
+ * ERR_PTR(-EFAULT), ERR_PTR(-ENOMEM), or ERR_PTR(-E2BIG) for as many as
+ * KVM's MAX_IO_MSRS or more.
+ */
+struct kvm_msr_entry *hvx_msrs_copy_in(struct kvm_msrs __user *argp, u32 *n)
+{
+	struct kvm_msrs msrs;
+
+	if (copy_from_user(&msrs, argp, sizeof(msrs)))
+		return ERR_PTR(-EFAULT);
+	if (msrs.nmsrs >= HVX_MAX_IO_MSRS)
+		return ERR_PTR(-E2BIG);
+	*n = msrs.nmsrs;
+	if (!msrs.nmsrs)
+		return NULL;
+	return memdup_user(argp->entries, msrs.nmsrs * sizeof(*argp->entries));
 }
 
 /*

@@ -68,6 +68,7 @@ int hvx_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val);
 extern const u32 hvx_feature_msrs[];
 extern const unsigned int hvx_nr_feature_msrs;
 int hvx_get_feature_msr(u32 index, u64 *val);
+struct kvm_msr_entry *hvx_msrs_copy_in(struct kvm_msrs __user *argp, u32 *n);
 int hvx_emulate_rdmsr(struct hvx_vcpu *vcpu);
 int hvx_emulate_wrmsr(struct hvx_vcpu *vcpu);
 
