@@ -300,8 +300,8 @@ int hvx_vcpu_wait_resume(struct hvx_vcpu *vcpu)
  * VMM will use (KVM sizes its map of APIC IDs by it; hvx only holds
  * KVM_CREATE_VCPU to it): as in KVM it is set once, before the first
  * vCPU, which otherwise fixes it at the largest; setting the value it has
- * again succeeds, and a limit that leaves out KVM_SET_BOOT_CPU_ID's vCPU
- * is EINVAL.  KVM_CAP_MSR_PLATFORM_INFO, at any time: whether the guest
+ * again succeeds, and a limit below KVM_SET_BOOT_CPU_ID's id is EINVAL
+ * (as in later KVMs).  KVM_CAP_MSR_PLATFORM_INFO, at any time: whether the guest
  * may read MSR_PLATFORM_INFO (it may until told otherwise, as in KVM).
  * Any other capability, and any flag, is EINVAL.
  */
@@ -321,8 +321,7 @@ static int hvx_vm_enable_cap(struct hvx_vm *vm, void __user *argp)
 	if (cap.cap != KVM_CAP_MAX_VCPU_ID || cap.args[0] > HVX_MAX_VCPUS)
 		return -EINVAL;
 	mutex_lock(&vm->lock);
-	if (vm->boot_cpu_id && vm->boot_cpu_id >= cap.args[0]) {
-		/* No vCPU could be the bootstrap processor. */
+	if (vm->boot_cpu_id > cap.args[0]) {
 		r = -EINVAL;
 	} else if (vm->max_vcpu_ids == cap.args[0]) {
 		r = 0;
@@ -338,8 +337,9 @@ static int hvx_vm_enable_cap(struct hvx_vm *vm, void __user *argp)
  * KVM_SET_BOOT_CPU_ID: which vCPU is the bootstrap processor, the one that
  * starts running with IA32_APIC_BASE.BSP set while the others wait for
  * INIT and start-up IPIs (with an in-kernel irqchip).  Only before the
- * first vCPU, as in KVM (EBUSY after); an id no vCPU may have is EINVAL,
- * as in later KVMs (6.1 takes any).
+ * first vCPU, as in KVM (EBUSY after).  An id above the vCPU ids is
+ * EINVAL, as in later KVMs (6.1 takes any), which take the limit itself,
+ * though no vCPU can have it.
  */
 static int hvx_vm_set_boot_cpu_id(struct hvx_vm *vm, unsigned long id)
 {
@@ -348,7 +348,7 @@ static int hvx_vm_set_boot_cpu_id(struct hvx_vm *vm, unsigned long id)
 	mutex_lock(&vm->lock);
 	if (vm->nr_vcpus)
 		r = -EBUSY;
-	else if (id >= (vm->max_vcpu_ids ?: HVX_MAX_VCPUS))
+	else if (id > (vm->max_vcpu_ids ?: HVX_MAX_VCPUS))
 		r = -EINVAL;
 	else
 		vm->boot_cpu_id = id;

@@ -16,8 +16,9 @@
  * - The TPR shadow: each vCPU has a virtual-APIC page whose offset 0x80
  *   is the TPR the guest reads and writes without exits, at offset 0x80
  *   of the APIC page and as CR8 (MOV to and from CR8 no longer exit).
- *   hvx's APIC (kmod/irq/lapic.c) keeps the TPR of record: the vCPU puts
- *   it into the page before each entry and takes it back after each exit.
+ *   hvx's APIC (kmod/irq/lapic.c) keeps the TPR of record: the vCPU takes
+ *   the page's back after each exit, and puts the APIC's into the page
+ *   before an entry where something else changed it.
  *   The guest lowering its TPR exits ("TPR below threshold") only when
  *   that lets in an interrupt the TPR held back; raising it never exits.
  *   Another vCPU choosing the lowest-priority destination sees this

@@ -287,8 +287,12 @@ static int hvx_handle_ept_violation(struct hvx_vcpu *vcpu)
 	 * Mapping a page asks for no L1D flush, as KVM's EPT violations do
 	 * not unless they emulate: the work is on the VM's own slots and
 	 * EPT and on the VMM's own memory.  Should it sleep, or an interrupt
-	 * come, the flush happens anyway (hvx_l1d_flush_maybe()).
+	 * come, the flush happens anyway (hvx_l1d_flush_maybe()), but only a
+	 * kernel built with kvm_intel counts interrupts for us: without it,
+	 * flush as before.
 	 */
+	if (!IS_ENABLED(CONFIG_KVM_INTEL))
+		vcpu->vmx.l1d_flush = true;
 	hvx_vcpu_put(vcpu);
 	r = hvx_mmu_fault(vcpu->vm, gpa,
 			  vcpu->vmx.exit_qual & HVX_EPT_RWX);

@@ -2,8 +2,9 @@
 /*
  * A vCPU's run state with an in-kernel irqchip, KVM's mp_state: running,
  * halted (HLT: it sleeps in the kernel until it has an interrupt to take),
- * or waiting for INIT and start-up IPIs (every vCPU but the first starts
- * so, as the processors of a PC wait for the BSP to start them).  INIT and
+ * or waiting for INIT and start-up IPIs (every vCPU but the bootstrap
+ * processor starts so, as the processors of a PC wait for the BSP to
+ * start them: vCPU 0, or the one KVM_SET_BOOT_CPU_ID named).  INIT and
  * start-up IPIs from other vCPUs' APICs; KVM_GET/SET_MP_STATE.  Without an
  * irqchip a vCPU is always running and HLT goes to the VMM.
  */
@@ -19,7 +20,7 @@
 #define HVX_APIC_INIT	0
 #define HVX_APIC_SIPI	1
 
-/* A new vCPU: with an irqchip, only the first runs until started. */
+/* A new vCPU: with an irqchip, only the BSP runs until started. */
 void hvx_mp_state_init(struct hvx_vcpu *vcpu)
 {
 	vcpu->mp_state = vcpu->apic && !hvx_vcpu_is_bsp(vcpu) ?
@@ -52,7 +53,7 @@ void hvx_vcpu_apic_event(struct hvx_vcpu *vcpu, bool init, u8 vector)
  * Act on INIT and start-up IPIs, in the vCPU's thread (SDM "MP
  * Initialization Protocol Algorithm"): INIT resets the vCPU (its FPU
  * registers and its APIC's base stay) and makes it wait for a start-up
- * IPI, but the first vCPU goes on from the reset vector, as KVM's; a
+ * IPI, but the BSP goes on from the reset vector, as KVM's; a
  * start-up IPI to a waiting vCPU starts it in real mode at vector * 4 KiB.
  */
 static void hvx_accept_apic_events(struct hvx_vcpu *vcpu)
@@ -66,8 +67,9 @@ static void hvx_accept_apic_events(struct hvx_vcpu *vcpu)
 		hvx_vmx_init_reset(vcpu);
 		hvx_vcpu_put(vcpu);
 		hvx_irqchip_init_apic(vcpu);
-		vcpu->mp_state = vcpu->id ? KVM_MP_STATE_INIT_RECEIVED :
-					    KVM_MP_STATE_RUNNABLE;
+		vcpu->mp_state = hvx_vcpu_is_bsp(vcpu) ?
+				 KVM_MP_STATE_RUNNABLE :
+				 KVM_MP_STATE_INIT_RECEIVED;
 	}
 	if (test_and_clear_bit(HVX_APIC_SIPI, &vcpu->apic_events) &&
 	    vcpu->mp_state == KVM_MP_STATE_INIT_RECEIVED) {

@@ -182,7 +182,9 @@ static __always_inline int __hvx_set_msr(struct hvx_vcpu *vcpu, u32 index,
 		/*
 		 * The VMM's to set, with what the guest's CPU model reports
 		 * (ratios, for one); read-only to the guest.  Bit 31 would
-		 * say CPUID faulting works, which hvx does not have.
+		 * say CPUID faulting works, which hvx does not have: a vCPU
+		 * starts at 0 where KVM's starts with bit 31, and a VMM
+		 * restoring KVM's value is refused.
 		 */
 		if (!host || (val & MSR_PLATFORM_INFO_CPUID_FAULT))
 			return 1;
@@ -243,8 +245,13 @@ static __always_inline int __hvx_set_msr(struct hvx_vcpu *vcpu, u32 index,
  */
 int hvx_get_msr(struct hvx_vcpu *vcpu, u32 index, u64 *val)
 {
-	if (index == MSR_PLATFORM_INFO) {
+	switch (index) {
+	case MSR_PLATFORM_INFO:
 		*val = vcpu->platform_info;
+		return 0;
+	case MSR_IA32_PERF_CAPABILITIES:
+		/* The feature MSR's value; the guest, without PDCM, faults. */
+		*val = 0;
 		return 0;
 	}
 	return __hvx_get_msr(vcpu, index, val);
@@ -270,6 +277,9 @@ int hvx_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val)
 	 */
 	if (index == MSR_IA32_ARCH_CAPABILITIES)
 		return val != hvx_guest_arch_capabilities();
+	/* As KVM with no PMU: only the feature MSR's value, 0. */
+	if (index == MSR_IA32_PERF_CAPABILITIES)
+		return val != 0;
 	return __hvx_set_msr(vcpu, index, val, true);
 }
 
@@ -302,7 +312,8 @@ struct kvm_msr_entry *hvx_msrs_copy_in(struct kvm_msrs __user *argp, u32 *n)
  * before it makes any vCPU, as QEMU does to choose a CPU model.
  * IA32_ARCH_CAPABILITIES is what every vCPU reads (hvx decides it from the
  * host's mitigations); IA32_PERF_CAPABILITIES is 0, for hvx has no PMU
- * (KVM lists it as 0 where it offers none either).  KVM also lists the VMX
+ * (KVM lists it as 0 where it offers none either; a vCPU's KVM_GET/SET_MSRS
+ * take it, at 0, as KVM's do).  KVM also lists the VMX
  * capability MSRs, for nested VMX, which hvx does not have, and
  * IA32_UCODE_REV, which hvx's guests cannot read.
  */

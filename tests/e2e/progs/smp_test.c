@@ -135,14 +135,15 @@ static void check_caps(void)
 /*
  * KVM_SET_BOOT_CPU_ID, in a VM of its own: with vCPU 1 as the bootstrap
  * processor, it starts RUNNABLE with IA32_APIC_BASE.BSP, and vCPU 0
- * UNINITIALIZED without it; the id may not change once a vCPU exists.
+ * UNINITIALIZED without it; the id may not change once a vCPU exists;
+ * after an INIT vCPU 1 goes on and vCPU 0 waits for a start-up IPI.
  */
 static void check_boot_cpu_id(bool hvx)
 {
 	struct { struct kvm_msrs h; struct kvm_msr_entry e; } m;
 	uint64_t base[2] = { 0, 0 };
 	int st[2] = { -1, -1 };
-	int v, fd, i;
+	int v, fd[2], i;
 
 	tap_result(ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_SET_BOOT_CPU_ID) > 0,
 		   "KVM_CHECK_EXTENSION(KVM_CAP_SET_BOOT_CPU_ID)");
@@ -154,29 +155,28 @@ static void check_boot_cpu_id(bool hvx)
 	/* KVM 6.1 takes any id; hvx, as later KVMs, only one a vCPU can have. */
 	if (hvx) {
 		struct kvm_enable_cap cap = {
-			.cap = KVM_CAP_MAX_VCPU_ID, .args[0] = 1,
+			.cap = KVM_CAP_MAX_VCPU_ID, .args[0] = 0,
 		};
 
 		TAP_EXPECT_ERRNO(ioctl(v, KVM_SET_BOOT_CPU_ID, 4096), EINVAL,
-				 "KVM_SET_BOOT_CPU_ID of an id no vCPU can have");
+				 "KVM_SET_BOOT_CPU_ID above the vCPU ids");
 		TAP_EXPECT_RET(ioctl(v, KVM_SET_BOOT_CPU_ID, 1), 0,
 			       "KVM_SET_BOOT_CPU_ID 1, before KVM_CAP_MAX_VCPU_ID");
 		TAP_EXPECT_ERRNO(ioctl(v, KVM_ENABLE_CAP, &cap), EINVAL,
-				 "KVM_CAP_MAX_VCPU_ID 1 would leave out the boot CPU");
+				 "KVM_CAP_MAX_VCPU_ID below the boot CPU's id");
 	}
 	TAP_EXPECT_RET(ioctl(v, KVM_SET_BOOT_CPU_ID, 1), 0,
 		       "KVM_SET_BOOT_CPU_ID 1");
 	for (i = 0; i < 2; i++) {
-		fd = ioctl(v, KVM_CREATE_VCPU, i);
-		if (fd < 0)
+		fd[i] = ioctl(v, KVM_CREATE_VCPU, i);
+		if (fd[i] < 0)
 			bail_errno("KVM_CREATE_VCPU");
 		memset(&m, 0, sizeof(m));
 		m.h.nmsrs = 1;
 		m.e.index = 0x1b;	/* IA32_APIC_BASE */
-		if (ioctl(fd, KVM_GET_MSRS, &m) == 1)
+		if (ioctl(fd[i], KVM_GET_MSRS, &m) == 1)
 			base[i] = m.e.data;
-		st[i] = mp_state(&(struct vcpu){ .fd = fd });
-		close(fd);
+		st[i] = mp_state(&(struct vcpu){ .fd = fd[i] });
 	}
 	tap_result(st[1] == KVM_MP_STATE_RUNNABLE &&
 		   st[0] == KVM_MP_STATE_UNINITIALIZED,
@@ -187,6 +187,28 @@ static void check_boot_cpu_id(bool hvx)
 		   (unsigned long long)base[1], (unsigned long long)base[0]);
 	TAP_EXPECT_ERRNO(ioctl(v, KVM_SET_BOOT_CPU_ID, 0), EBUSY,
 			 "KVM_SET_BOOT_CPU_ID once a vCPU exists");
+
+	/*
+	 * INIT, by MSI, to each: the BSP goes on from the reset vector, the
+	 * other waits for a start-up IPI (KVM_GET_MP_STATE takes the INIT).
+	 */
+	for (i = 0; i < 2; i++) {
+		struct kvm_msi msi = {
+			.address_lo = 0xfee00000u | (uint32_t)i << 12,
+			.data = 5u << 8 | 1u << 14,	/* INIT, assert */
+		};
+
+		if (ioctl(v, KVM_SIGNAL_MSI, &msi) < 0)
+			printf("#   KVM_SIGNAL_MSI of INIT to %d: %s\n", i,
+			       strerror(errno));
+		st[i] = mp_state(&(struct vcpu){ .fd = fd[i] });
+	}
+	tap_result(st[1] == KVM_MP_STATE_RUNNABLE &&
+		   st[0] == KVM_MP_STATE_INIT_RECEIVED,
+		   "boot cpu 1: after INIT, vCPU 1 runs and vCPU 0 waits for a start-up IPI (%d, %d)",
+		   st[1], st[0]);
+	close(fd[0]);
+	close(fd[1]);
 	close(v);
 }
 

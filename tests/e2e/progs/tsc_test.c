@@ -387,8 +387,9 @@ static void vmm_writes(void)
 /*
  * 4b: KVM_VCPU_TSC_OFFSET, the vCPU attribute a VMM saves and restores
  * the TSC with: guest TSC = host TSC + offset, at the host's rate.  vCPU
- * 1 set to vCPU 0's offset plus DELTA runs DELTA ahead of it; set back,
- * the two agree again.
+ * 1 set to vCPU 0's offset plus DELTA runs DELTA ahead of it, and a vCPU
+ * made then agrees with vCPU 1 (the offset is the VM's reference now);
+ * set back, vCPUs 0 and 1 agree again.
  */
 static void offset_attr(void)
 {
@@ -422,6 +423,23 @@ static void offset_attr(void)
 	lead = vcpu0_lead();
 	result(within(lead, -(int64_t)DELTA, SLACK),
 	       "...and vCPU 1 is 10^9 ticks ahead of vCPU 0");
+	{
+		/* A vCPU made now takes that offset: the VM's reference. */
+		int vcpu2 = ioctl(vm, KVM_CREATE_VCPU, 2);
+		uint64_t a, b;
+
+		if (vcpu2 < 0)
+			bail_errno("KVM_CREATE_VCPU 2");
+		h0 = host_tsc();
+		a = get_msr(vcpu1, MSR_IA32_TSC);
+		b = get_msr(vcpu2, MSR_IA32_TSC);
+		h1 = host_tsc();
+		printf("#   vCPU 2 - vCPU 1 = %lld, %llu host ticks around the reads\n",
+		       (long long)(b - a), (unsigned long long)(h1 - h0));
+		result((int64_t)(b - a) >= 0 && b - a <= h1 - h0,
+		       "a vCPU made next reads the same TSC as vCPU 1");
+		close(vcpu2);
+	}
 	attr.addr = (uintptr_t)&off0;
 	result(ioctl(vcpu1, KVM_SET_DEVICE_ATTR, &attr) == 0,
 	       "KVM_SET_DEVICE_ATTR of vCPU 1's TSC offset back to vCPU 0's");

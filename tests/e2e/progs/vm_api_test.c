@@ -479,9 +479,8 @@ static void test_msrs(bool own)
 #define MSR_IA32_PERF_CAPABILITIES	0x345
 
 /*
- * The feature MSRs, on the system fd: listed, readable before any vCPU
- * reads them, and the same IA32_ARCH_CAPABILITIES as a vCPU's.  On
- * /dev/kvm too.
+ * The feature MSRs, on the system fd: listed, readable there, and the
+ * same IA32_ARCH_CAPABILITIES as a vCPU's.  On /dev/kvm too.
  */
 static void test_feature_msrs(void)
 {
@@ -530,11 +529,21 @@ static void test_feature_msrs(void)
 	/* MSR_PLATFORM_INFO: the VMM's to set; bit 31, CPUID faulting, not on hvx. */
 	{
 		struct kvm_msr_entry pi = { .index = 0xce, .data = 0xff00 };
+		struct kvm_enable_cap cap = {
+			.cap = KVM_CAP_MSR_PLATFORM_INFO, .args[0] = 0,
+		};
 
 		TAP_EXPECT_RET(set_msrs(&pi, 1), 1,
 			       "platform info: KVM_SET_MSRS of MSR_PLATFORM_INFO");
 		tap_result(get_msr(0xce) == 0xff00,
 			   "platform info: KVM_GET_MSRS reads it back");
+		TAP_EXPECT_RET(ioctl(vm, KVM_ENABLE_CAP, &cap), 0,
+			       "platform info: KVM_CAP_MSR_PLATFORM_INFO off");
+		tap_result(get_msr(0xce) == 0xff00,
+			   "platform info: ...and the VMM still reads it");
+		cap.args[0] = 1;
+		TAP_EXPECT_RET(ioctl(vm, KVM_ENABLE_CAP, &cap), 0,
+			       "platform info: KVM_CAP_MSR_PLATFORM_INFO on again");
 		pi.data |= 1ULL << 31;
 		if (!strstr(dev_name, "kvm"))
 			TAP_EXPECT_RET(set_msrs(&pi, 1), 0,
@@ -543,9 +552,19 @@ static void test_feature_msrs(void)
 	tap_result(arch_caps == get_msr(MSR_IA32_ARCH_CAPABILITIES),
 		   "feature msrs: IA32_ARCH_CAPABILITIES is what a vCPU reads (%#llx)",
 		   (unsigned long long)arch_caps);
-	if (!strstr(dev_name, "kvm"))
+	if (!strstr(dev_name, "kvm")) {
+		struct kvm_msr_entry pc = { .index = MSR_IA32_PERF_CAPABILITIES };
+
 		tap_result(perf_caps == 0,
 			   "feature msrs: IA32_PERF_CAPABILITIES is 0: hvx has no PMU");
+		tap_result(get_msr(MSR_IA32_PERF_CAPABILITIES) == 0,
+			   "feature msrs: a vCPU's KVM_GET_MSRS reads it, 0");
+		TAP_EXPECT_RET(set_msrs(&pc, 1), 1,
+			       "feature msrs: a vCPU's KVM_SET_MSRS takes 0");
+		pc.data = 1;
+		TAP_EXPECT_RET(set_msrs(&pc, 1), 0,
+			       "feature msrs: ...and nothing else");
+	}
 
 	m.e[0].index = 0x12345;
 	TAP_EXPECT_RET(ioctl(sys, KVM_GET_MSRS, &m), 0,
