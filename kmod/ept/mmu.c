@@ -394,13 +394,8 @@ out:
  * Pin @npages of the VMM's memory from @hva (in current->mm, the VM's).
  * Whether that memory may be pinned is decided here, at each pin, not
  * when the slot is made: the VMM may map something else at a slot's
- * address at any time.  The pin comes first: anonymous memory, what
- * nearly every VMM gives its guests, needs no more than its folios'
- * word, so the common case takes mmap_lock only where GUP must fault
- * the page in.  Other memory is judged by its VMA too (kmod/ept/pin.h);
- * a pin refused then is dropped at once, as an O_DIRECT transfer's is,
- * leaving only the page GUP faulted in.  Returns 0 with every page
- * pinned, -EOPNOTSUPP when the memory may not be pinned for a guest,
+ * address at any time.  Returns 0 with every page pinned, -EOPNOTSUPP
+ * when the memory may not be pinned for a guest (kmod/ept/pin.h),
  * -EFAULT when GUP cannot pin it, -EINTR when the VMM is being killed.
  */
 static int hvx_mmu_pin(unsigned long hva, int npages, unsigned int gup,
@@ -409,37 +404,30 @@ static int hvx_mmu_pin(unsigned long hva, int npages, unsigned int gup,
 	bool write = gup & FOLL_WRITE;
 	struct mm_struct *mm = current->mm;
 	struct vm_area_struct *vma;
-	bool ok = true, anon = true;
-	int i, n, r = -EOPNOTSUPP;
+	bool ok = true;
+	int i, n;
 
+	if (write) {
+		if (mmap_read_lock_killable(mm))
+			return -EINTR;
+		vma = vma_lookup(mm, hva);
+		/* With no VMA there, GUP fails below. */
+		ok = !vma || hvx_vma_pinnable(vma, write);
+		mmap_read_unlock(mm);
+		if (!ok)
+			return -EOPNOTSUPP;
+	}
 	n = pin_user_pages_fast(hva, npages, gup, pages);
 	if (n != npages) {
 		if (n > 0)
 			unpin_user_pages(pages, n);
 		return -EFAULT;
 	}
-	for (i = 0; i < n && ok; i++) {
-		struct folio *folio = page_folio(pages[i]);
-
-		ok = hvx_folio_pinnable(folio, write);
-		anon &= folio_test_anon(folio);
-	}
-	if (ok && write && !anon) {
-		if (mmap_read_lock_killable(mm)) {
-			r = -EINTR;
-			ok = false;
-		} else {
-			/* Gone since the pin: as if GUP had found nothing. */
-			vma = vma_lookup(mm, hva);
-			if (!vma)
-				r = -EFAULT;
-			ok = vma && hvx_vma_pinnable(vma, write);
-			mmap_read_unlock(mm);
-		}
-	}
+	for (i = 0; i < n && ok; i++)
+		ok = hvx_folio_pinnable(page_folio(pages[i]), write);
 	if (!ok) {
 		unpin_user_pages(pages, n);
-		return r;
+		return -EOPNOTSUPP;
 	}
 	return 0;
 }

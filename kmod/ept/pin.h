@@ -64,12 +64,11 @@ static inline bool hvx_vma_pinnable(struct vm_area_struct *vma, bool write)
  * @folio: a folio just pinned
  * @write: the pin is writable
  *
- * The folio is what was pinned, whatever the VMA says when it is looked
- * at: GUP-fast walks the page tables without mmap_lock, and another
- * thread may map something else over the range meanwhile (mmap with
- * MAP_FIXED).  So the folio is checked on its own: anonymous (and then
- * nothing more is asked), or a page-cache page that nothing writes back.
- * A folio truncated away has no mapping and nothing to write back.
+ * The VMA is checked before the pin, but GUP-fast walks the page tables
+ * without mmap_lock, and another thread may map a file over the checked
+ * range in between (mmap with MAP_FIXED).  So the folio that came back
+ * is checked too: anonymous, or a page-cache page that nothing writes
+ * back.  A folio truncated away has no mapping and nothing to write back.
  *
  * Return: false for a writable pin of a page the kernel may write back.
  */
