@@ -28,6 +28,66 @@ static int hvx_vcpu_release(struct inode *inode, struct file *filp)
 }
 
 /*
+ * KVM_CAP_SYNC_REGS: registers passed in struct kvm_run's s.regs instead
+ * of by ioctls.  Before the run, each set the VMM marks dirty is taken,
+ * as KVM_SET_REGS, KVM_SET_SREGS and KVM_SET_VCPU_EVENTS would take it,
+ * from a copy (the page is the VMM's to change at any time); after, each
+ * it marks valid is written there.  Unknown bits in either mask: EINVAL.
+ */
+static int hvx_sync_regs_in(struct hvx_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	u64 dirty = READ_ONCE(run->kvm_dirty_regs);
+	struct kvm_vcpu_events events;
+	struct kvm_sregs *sregs;
+	struct kvm_regs regs;
+	int r;
+
+	if ((READ_ONCE(run->kvm_valid_regs) | dirty) &
+	    ~KVM_SYNC_X86_VALID_FIELDS)
+		return -EINVAL;
+	if (dirty & KVM_SYNC_X86_REGS) {
+		memcpy(&regs, &run->s.regs.regs, sizeof(regs));
+		r = hvx_vmx_set_regs(vcpu, &regs);
+		if (r)
+			return r;
+		run->kvm_dirty_regs &= ~KVM_SYNC_X86_REGS;
+	}
+	if (dirty & KVM_SYNC_X86_SREGS) {
+		sregs = kmemdup(&run->s.regs.sregs, sizeof(*sregs),
+				GFP_KERNEL_ACCOUNT);
+		if (!sregs)
+			return -ENOMEM;
+		r = hvx_vmx_set_sregs(vcpu, sregs);
+		kfree(sregs);
+		if (r)
+			return r;
+		run->kvm_dirty_regs &= ~KVM_SYNC_X86_SREGS;
+	}
+	if (dirty & KVM_SYNC_X86_EVENTS) {
+		memcpy(&events, &run->s.regs.events, sizeof(events));
+		r = hvx_set_vcpu_events(vcpu, &events);
+		if (r)
+			return r;
+		run->kvm_dirty_regs &= ~KVM_SYNC_X86_EVENTS;
+	}
+	return 0;
+}
+
+static void hvx_sync_regs_out(struct hvx_vcpu *vcpu)
+{
+	struct kvm_run *run = vcpu->run;
+	u64 valid = READ_ONCE(run->kvm_valid_regs);
+
+	if (valid & KVM_SYNC_X86_REGS)
+		hvx_vmx_get_regs(vcpu, &run->s.regs.regs);
+	if (valid & KVM_SYNC_X86_SREGS)
+		hvx_vmx_get_sregs(vcpu, &run->s.regs.sregs);
+	if (valid & KVM_SYNC_X86_EVENTS)
+		hvx_get_vcpu_events(vcpu, &run->s.regs.events);
+}
+
+/*
  * KVM_RUN: enter the guest until an exit needs userspace, a signal is
  * pending, or something fails.  Between two entries the thread may be
  * preempted and moved; hvx_vcpu_load() follows it.
@@ -36,7 +96,8 @@ static int hvx_vcpu_release(struct inode *inode, struct file *filp)
  * exit left to the VMM and returns -EINTR without entering the guest or
  * touching exit_reason, as KVM: a VMM does this to have the vCPU's state
  * complete before it saves it (KVM's selftests after every port I/O
- * exit).
+ * exit).  As in KVM, the registers the VMM passes in kvm_run (SYNC_REGS)
+ * go in before kvm_run's CR8, and a vCPU not yet started takes neither.
  */
 static int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 {
@@ -44,8 +105,6 @@ static int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 	bool immediate_exit;
 	int r;
 
-	if (hvx_load_run_state(vcpu))
-		return -EINVAL;
 	immediate_exit = hvx_run_immediate_exit(run);
 
 	WRITE_ONCE(vcpu->state, HVX_VCPU_RUNNING);
@@ -59,6 +118,11 @@ static int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 			run->exit_reason = KVM_EXIT_INTR;
 		goto out;
 	}
+	r = hvx_sync_regs_in(vcpu);
+	if (!r && hvx_load_run_state(vcpu))
+		r = -EINVAL;
+	if (r)
+		goto out;
 	hvx_vcpu_load(vcpu);
 	hvx_vmx_prepare_run(vcpu);
 	r = hvx_complete_pio(vcpu);
@@ -90,6 +154,7 @@ static int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 	}
 out:
 	WRITE_ONCE(vcpu->state, HVX_VCPU_IDLE);
+	hvx_sync_regs_out(vcpu);
 	hvx_vcpu_load(vcpu);
 	hvx_save_run_state(vcpu);
 	hvx_vcpu_put(vcpu);
