@@ -87,6 +87,7 @@ long hvx_check_extension(struct hvx_vm *vm, long ext)
 	case KVM_CAP_SET_BOOT_CPU_ID:
 	case KVM_CAP_MSR_PLATFORM_INFO:
 	case KVM_CAP_VCPU_ATTRIBUTES:	/* KVM_VCPU_TSC_OFFSET */
+	case KVM_CAP_BINARY_STATS_FD:
 		return 1;
 	default:
 		return 0;

@@ -482,6 +482,9 @@ static long hvx_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 	case KVM_SET_DEVICE_ATTR:
 		r = hvx_vcpu_attr(vcpu, ioctl, argp);
 		break;
+	case KVM_GET_STATS_FD:
+		r = hvx_stats_fd(vcpu->vm, vcpu);
+		break;
 	case KVM_SET_TSC_KHZ:
 		/* KVM takes the rate from the argument's low 32 bits. */
 		hvx_vcpu_load(vcpu);

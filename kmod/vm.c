@@ -377,6 +377,8 @@ static long hvx_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return hvx_vm_enable_cap(vm, argp);
 	case KVM_SET_BOOT_CPU_ID:
 		return hvx_vm_set_boot_cpu_id(vm, arg);
+	case KVM_GET_STATS_FD:
+		return hvx_stats_fd(vm, NULL);
 	case KVM_SET_TSS_ADDR:
 		/*
 		 * KVM needs three pages for the real-mode TSS it uses without

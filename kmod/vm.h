@@ -336,6 +336,9 @@ int __hvx_read_guest(struct hvx_vm *vm, u64 gpa, void *buf, size_t len);
 int __hvx_write_guest(struct hvx_vm *vm, u64 gpa, const void *buf,
 		      size_t len);
 
+/* kmod/stats.c */
+int hvx_stats_fd(struct hvx_vm *vm, struct hvx_vcpu *vcpu);
+
 /* kmod/vcpu.c */
 struct hvx_vcpu *hvx_vcpu_create(struct hvx_vm *vm, u32 id);
 void hvx_vcpu_free(struct hvx_vcpu *vcpu);

@@ -3,9 +3,9 @@
  * The VM and vCPU ioctls of /dev/hvx: memory slots created, moved,
  * resized, re-backed and deleted while a guest reads through them; the
  * checks on slots and vCPUs; read-only slots; immediate_exit; a failed
- * VM entry; the system ioctls; KVM_GET/SET_MSRS, the feature MSRs and
- * KVM_GET/SET_FPU (also on /dev/kvm, given as the first argument with
- * "state" after it).
+ * VM entry; the system ioctls; KVM_GET/SET_MSRS, the feature MSRs, the
+ * binary statistics and KVM_GET/SET_FPU (also on /dev/kvm, given as the
+ * first argument with "state" after it).
  * Prints TAP.
  *
  * The guest is three instructions of 32-bit code at 0x1000:
@@ -580,6 +580,79 @@ static void test_feature_msrs(void)
 }
 
 /*
+ * A statistic of a KVM_GET_STATS_FD fd, by name, read with pread() at the
+ * offsets its header gives; *@found says whether it is there.
+ */
+static uint64_t stat_of(int fd, const char *name, bool *found)
+{
+	struct kvm_stats_header h;
+	size_t one;
+	uint64_t v = 0;
+	char *d;
+
+	*found = false;
+	if (pread(fd, &h, sizeof(h), 0) != sizeof(h) || h.num_desc > 4096)
+		return 0;
+	one = sizeof(struct kvm_stats_desc) + h.name_size;
+	d = calloc(h.num_desc, one);
+	if (d && pread(fd, d, h.num_desc * one, h.desc_offset) ==
+		 (ssize_t)(h.num_desc * one)) {
+		for (unsigned int i = 0; i < h.num_desc && !*found; i++) {
+			struct kvm_stats_desc *s = (void *)(d + i * one);
+
+			if (strncmp(s->name, name, h.name_size))
+				continue;
+			*found = pread(fd, &v, sizeof(v),
+				       h.data_offset + s->offset) == sizeof(v);
+		}
+	}
+	free(d);
+	return v;
+}
+
+/*
+ * KVM_GET_STATS_FD on the VM and the vCPU: KVM's header and id, the
+ * VM's pages_4k, and the vCPU's count of port I/O exits, which one OUT
+ * moves by one (hvx names it exit_io_instruction, KVM io_exits).  On
+ * /dev/kvm too.
+ */
+static void test_stats(void)
+{
+	const char *io = strstr(dev_name, "kvm") ? "io_exits" :
+						   "exit_io_instruction";
+	int vfd = ioctl(vm, KVM_GET_STATS_FD, 0);
+	int cfd = ioctl(vcpu, KVM_GET_STATS_FD, 0);
+	struct kvm_stats_header h = { 0 };
+	char id[64] = "";
+	uint64_t before, after;
+	bool found, found2;
+
+	tap_result(ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_BINARY_STATS_FD) > 0,
+		   "stats: KVM_CAP_BINARY_STATS_FD");
+	tap_result(vfd >= 0 && cfd >= 0,
+		   "stats: KVM_GET_STATS_FD on the VM and on the vCPU");
+	if (vfd < 0 || cfd < 0)
+		return;
+	tap_result(read(cfd, &h, sizeof(h)) == sizeof(h) &&
+		   h.name_size <= sizeof(id) && h.id_offset == sizeof(h) &&
+		   read(cfd, id, h.name_size) == h.name_size &&
+		   !strncmp(id, "kvm", 3) && h.num_desc > 0,
+		   "stats: the vCPU's header, then its id \"%.48s\", read in turn",
+		   id);
+	tap_result(stat_of(vfd, "pages_4k", &found) > 0 && found,
+		   "stats: the VM's pages_4k counts what its guest touched");
+	before = stat_of(cfd, io, &found);
+	reset_guest(0);
+	tap_result(next_out() >= 0, "stats: the guest's OUT");
+	after = stat_of(cfd, io, &found2);
+	tap_result(found && found2 && after == before + 1,
+		   "stats: %s went from %llu to %llu", io,
+		   (unsigned long long)before, (unsigned long long)after);
+	close(vfd);
+	close(cfd);
+}
+
+/*
  * KVM_RUN by a raw syscall, with the VMM's XMM7 set to @mark just before
  * and read just after: the compiler and libc get no chance to touch it.
  */
@@ -712,11 +785,13 @@ int main(int argc, char **argv)
 	if (state_only) {
 		test_msrs(false);
 		test_feature_msrs();
+		test_stats();
 		test_fpu(false);
 		return tap_failed;
 	}
 	test_msrs(true);
 	test_feature_msrs();
+	test_stats();
 	test_fpu(true);
 	test_slots();
 	test_readonly();
