@@ -424,21 +424,24 @@ static void offset_attr(void)
 	result(within(lead, -(int64_t)DELTA, SLACK),
 	       "...and vCPU 1 is 10^9 ticks ahead of vCPU 0");
 	{
-		/* A vCPU made now takes that offset: the VM's reference. */
-		int vcpu2 = ioctl(vm, KVM_CREATE_VCPU, 2);
+		/*
+		 * A vCPU made now takes that offset: the VM's reference.
+		 * (vCPU 2 is vm_tsc_khz()'s.)
+		 */
+		int vcpu3 = ioctl(vm, KVM_CREATE_VCPU, 3);
 		uint64_t a, b;
 
-		if (vcpu2 < 0)
-			bail_errno("KVM_CREATE_VCPU 2");
+		if (vcpu3 < 0)
+			bail_errno("KVM_CREATE_VCPU 3");
 		h0 = host_tsc();
 		a = get_msr(vcpu1, MSR_IA32_TSC);
-		b = get_msr(vcpu2, MSR_IA32_TSC);
+		b = get_msr(vcpu3, MSR_IA32_TSC);
 		h1 = host_tsc();
-		printf("#   vCPU 2 - vCPU 1 = %lld, %llu host ticks around the reads\n",
+		printf("#   vCPU 3 - vCPU 1 = %lld, %llu host ticks around the reads\n",
 		       (long long)(b - a), (unsigned long long)(h1 - h0));
 		result((int64_t)(b - a) >= 0 && b - a <= h1 - h0,
 		       "a vCPU made next reads the same TSC as vCPU 1");
-		close(vcpu2);
+		close(vcpu3);
 	}
 	attr.addr = (uintptr_t)&off0;
 	result(ioctl(vcpu1, KVM_SET_DEVICE_ATTR, &attr) == 0,
