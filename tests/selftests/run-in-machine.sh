@@ -80,6 +80,21 @@ hvx_vmx() {
 	read -r cpus 2>/dev/null </sys/class/misc/hvx/vmx_cpus
 }
 
+# group_alive PGID: is a process of the group still there, not a zombie
+# (a zombie has closed its fds, and its VMs are gone)?
+group_alive() {
+	pg=$1
+	kill -0 -"$pg" 2>/dev/null || return 1
+	for stat in /proc/[0-9]*/stat; do
+		read -r line <"$stat" 2>/dev/null || continue
+		# After "(comm) ": state, ppid, pgrp.
+		# shellcheck disable=SC2086
+		set -- ${line##*) }
+		[ "${3:-}" = "$pg" ] && [ "$1" != Z ] && return 0
+	done
+	return 1
+}
+
 # run TEST DEVICE LIMIT: run one test on one device, print its lines.
 run() {
 	t=$1 dev=$2 limit=$3 out=/tmp/selftest.out flag=/tmp/selftest.timeout
@@ -108,6 +123,16 @@ run() {
 	wait $watchdog 2>/dev/null
 	now
 	secs=$((now - t0))
+	# Killed processes take a while to go, and their VMs with them: the
+	# next test must not find VMX still taken (hardware_disable_test's
+	# 512 children on kvm_intel kept hvx's next KVM_CREATE_VM at EBUSY).
+	n=600
+	while group_alive $pid && [ $n -gt 0 ]; do
+		sleep 0.1
+		n=$((n - 1))
+	done
+	! group_alive $pid ||
+		echo "selftest-note: $t $dev | its processes were still there 60 s after it ended"
 	echo "hvx-selftest: $t on $dev: end" >/dev/kmsg
 
 	if [ -e $flag ]; then
