@@ -251,8 +251,7 @@ int hvx_get_msr(struct hvx_vcpu *vcpu, u32 index, u64 *val)
 		return 0;
 	case MSR_IA32_PERF_CAPABILITIES:
 		/* The feature MSR's value; the guest, without PDCM, faults. */
-		*val = 0;
-		return 0;
+		return hvx_get_feature_msr(index, val);
 	}
 	return __hvx_get_msr(vcpu, index, val);
 }
@@ -270,16 +269,16 @@ int hvx_get_msr(struct hvx_vcpu *vcpu, u32 index, u64 *val)
  */
 int hvx_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val)
 {
+	u64 feature;
+
 	/*
-	 * IA32_ARCH_CAPABILITIES is read-only to the guest; a VMM restoring
-	 * what it saved may write it back, unchanged (hvx does not let a
-	 * VMM hide bugs from its guest, or claim ones its CPU lacks).
+	 * The feature MSRs (IA32_ARCH_CAPABILITIES, IA32_PERF_CAPABILITIES)
+	 * are read-only to the guest; a VMM restoring what it saved may
+	 * write them back, unchanged (hvx does not let a VMM hide bugs from
+	 * its guest, or claim ones its CPU lacks, or a PMU it has not).
 	 */
-	if (index == MSR_IA32_ARCH_CAPABILITIES)
-		return val != hvx_guest_arch_capabilities();
-	/* As KVM with no PMU: only the feature MSR's value, 0. */
-	if (index == MSR_IA32_PERF_CAPABILITIES)
-		return val != 0;
+	if (!hvx_get_feature_msr(index, &feature))
+		return val != feature;
 	return __hvx_set_msr(vcpu, index, val, true);
 }
 
