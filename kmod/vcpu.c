@@ -556,6 +556,7 @@ struct hvx_vcpu *hvx_vcpu_create(struct hvx_vm *vm, u32 id)
 	vcpu->vm = vm;
 	vcpu->id = id;
 	vcpu->stats.last_cpu = -1;
+	vcpu->microcode_version = HVX_MICROCODE_VERSION;
 	mutex_init(&vcpu->mutex);
 	rcuwait_init(&vcpu->wait);
 	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);

@@ -263,6 +263,9 @@ struct hvx_vcpu {
 	u64 spec_ctrl;
 	u64 misc_enable;
 	u64 platform_info;	/* MSR_PLATFORM_INFO, as the VMM set it */
+	/* MSR_IA32_UCODE_REV; until the VMM sets it, revision 1 (as KVM) */
+	u64 microcode_version;
+#define HVX_MICROCODE_VERSION	0x100000000ULL
 	u64 pat;
 	struct hvx_vcpu_tsc tsc;
 	/*

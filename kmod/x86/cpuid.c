@@ -16,8 +16,9 @@
  * same features masked out; what the table leaves out the guest cannot
  * turn on either (CR4.OSXSAVE, SMEP, SMAP and FSGSBASE, EFER.LME and NX,
  * XCR0's bits), as with KVM.
- * As KVM, hvx offers x2APIC and IA32_TSC_ADJUST whatever the host has
- * (both are emulated), and leaves the TSC-deadline timer out of the
+ * As KVM, hvx offers x2APIC, IA32_TSC_ADJUST and ARAT whatever the host
+ * has (all three are emulated), the invariant TSC where the host has it,
+ * and leaves the TSC-deadline timer out of the
  * supported set: a VMM that finds KVM_CAP_TSC_DEADLINE_TIMER sets it in
  * the vCPU's table, and the in-kernel APIC then offers the mode.
  * Three answers follow the guest's state, as on a CPU: CPUID.1:ECX.OSXSAVE
@@ -188,6 +189,18 @@ static void hvx_cpuid_filter(struct kvm_cpuid_entry2 *e)
 		/* Cache parameters, without the host's core counts. */
 		e->eax &= 0x3ff;
 		break;
+	case 6:
+		/*
+		 * Thermal and power management: only ARAT, "the APIC timer
+		 * always runs", true of hvx's LAPIC timer, which no C-state
+		 * stops (KVM offers it for the same reason).  With it and
+		 * the TSC-deadline timer, Linux needs no PIT.
+		 */
+		e->eax = F(ARAT);
+		e->ebx = 0;
+		e->ecx = 0;
+		e->edx = 0;
+		break;
 	case 7:
 		if (e->index == 0) {
 			e->eax = 0;
@@ -208,6 +221,17 @@ static void hvx_cpuid_filter(struct kvm_cpuid_entry2 *e)
 	case 0x80000001:
 		e->ecx &= HVX_8_1_ECX;
 		e->edx &= HVX_8_1_EDX;
+		break;
+	case 0x80000007:
+		/*
+		 * Only the invariant TSC: a guest's TSC is the host's plus an
+		 * offset, so it runs at a constant rate through every C- and
+		 * P-state exactly when the host's does (as KVM offers it).
+		 */
+		e->eax = 0;
+		e->ebx = 0;
+		e->ecx = 0;
+		e->edx &= BIT(8);
 		break;
 	case 0x80000008:
 		/* The address sizes. */

@@ -102,6 +102,9 @@ static __always_inline int __hvx_get_msr(struct hvx_vcpu *vcpu, u32 index,
 	case MSR_IA32_ARCH_CAPABILITIES:
 		*val = hvx_guest_arch_capabilities();
 		break;
+	case MSR_IA32_UCODE_REV:
+		*val = vcpu->microcode_version;
+		break;
 	default:
 		/* The x2APIC's registers, with an in-kernel APIC. */
 		if (vcpu->apic && index >= HVX_LAPIC_MSR_FIRST &&
@@ -177,6 +180,16 @@ static __always_inline int __hvx_set_msr(struct hvx_vcpu *vcpu, u32 index,
 	}
 	case MSR_IA32_MISC_ENABLE:
 		vcpu->misc_enable = val;
+		break;
+	case MSR_IA32_UCODE_REV:
+		/*
+		 * The microcode revision, in the high half.  A guest loads
+		 * microcode by writing it, and writes 0 before it reads the
+		 * revision (Intel's documented sequence): both are ignored,
+		 * as in KVM.  The VMM sets what the guest reads.
+		 */
+		if (host)
+			vcpu->microcode_version = val;
 		break;
 	case MSR_PLATFORM_INFO:
 		/*
@@ -314,7 +327,8 @@ struct kvm_msr_entry *hvx_msrs_copy_in(struct kvm_msrs __user *argp, u32 *n)
  * (KVM lists it as 0 where it offers none either; a vCPU's KVM_GET/SET_MSRS
  * take it, at 0, as KVM's do).  KVM also lists the VMX
  * capability MSRs, for nested VMX, which hvx does not have, and
- * IA32_UCODE_REV, which hvx's guests cannot read.
+ * IA32_UCODE_REV, whose value hvx leaves to the VMM per vCPU (a vCPU's
+ * MSR here, as in KVM_GET_MSR_INDEX_LIST).
  */
 const u32 hvx_feature_msrs[] = {
 	MSR_IA32_ARCH_CAPABILITIES, MSR_IA32_PERF_CAPABILITIES,
