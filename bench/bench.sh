@@ -11,7 +11,8 @@
 #
 # Each round runs the guest benchmarks (GUEST, bench/guest.c), the
 # interrupt benchmarks (irqbench, built beside GUEST, running GUEST with
-# the in-kernel irqchip) and `vmctl bench` once per device, hvx first in
+# the in-kernel irqchip), `vmctl bench` and a Linux boot (the guest of
+# tests/linux-guest, in /tests/linux) once per device, hvx first in
 # odd rounds and KVM first in even ones, so that neither always runs on a
 # machine the other warmed.  A benchmark the guest's CPUID rules out on a
 # device prints "absent DEVICE ROUND NAME" instead of a figure.
@@ -38,8 +39,46 @@ one() {
 		cat /tmp/bench.out >&2
 		status=1
 	}
+	linux_boot $dev >>/tmp/bench.out
+	grep -q '^linux done' /tmp/bench.out || {
+		echo "bench.sh: the Linux guest did not finish on /dev/$dev:" >&2
+		cat /tmp/linux.err >&2
+		status=1
+	}
 	sed -n -e "s/^bench \([a-z0-9_]*\) \([0-9]*\)$/result $dev $round \1 \2/p" \
-		-e "s/^absent \([a-z0-9_]*\)$/absent $dev $round \1/p" /tmp/bench.out
+		-e "s/^absent \([a-z0-9_]*\)$/absent $dev $round \1/p" \
+		-e "s/^vcpu0: stat \([a-zA-Z0-9_]*exit[a-zA-Z0-9_]*\) \([0-9]*\)$/exitstat $dev $round \1 \2/p" \
+		/tmp/bench.out
+}
+
+# Hundredths of a second of the machine's time.
+cs() {
+	read -r up _ </proc/uptime
+	echo "${up%.*}${up#*.}"
+}
+
+# The Linux guest (tests/linux-guest, one vCPU): from vmctl's start to its
+# init's first line, in milliseconds of the machine's time, and the exits
+# of the whole run, to its reboot, from the vCPU's statistics
+# (KVM_GET_STATS_FD: hvx's by exit reason, KVM's by kind).
+linux_boot() {
+	dev=$1
+	t0=$(cs)
+	vmctl run --stats --device /dev/$dev --kernel /tests/linux/bzImage \
+		--initrd /tests/linux/initrd.gz --mem 64M --append quiet \
+		</dev/null 2>/tmp/linux.err | tr -d '\r' |
+	while IFS= read -r line; do
+		case "$line" in
+		*"hvx-guest: up"*)
+			echo "bench linux_boot_ms $((($(cs) - t0) * 10))" ;;
+		"vcpu0: stat exits "*)
+			echo "bench linux_exits ${line##* }" ;;
+		"vcpu0: stat "*)
+			echo "$line" ;;
+		"hvx-guest: done"*)
+			echo "linux done" ;;
+		esac
+	done
 }
 
 round=1

@@ -48,6 +48,10 @@ BENCHES = {
     "irqfd": ("irqfd write to the handler of a vCPU in HLT, timed by the "
               "VMM", "ticks/irq", True),
     "startup_us": ("open() to the guest's first instruction", "us", True),
+    "linux_boot_ms": ("Linux (tests/linux-guest, 1 vCPU): vmctl's start to "
+                      "its init", "ms", True),
+    "linux_exits": ("exits during that Linux run, to its reboot", "exits",
+                    True),
     "churn_per_s": ("VMs created and destroyed", "per s", False),
 }
 GUEST_OPS = [n for n, b in BENCHES.items() if b[1].startswith("ticks")]
@@ -58,6 +62,36 @@ DEVICES = ("hvx", "kvm")
 NO_EXIT = ("loop", "access", "tpr_mmio", "cr8")
 # name: what the guest's CPUID must offer for it (CPUID.1:ECX)
 OPTIONAL = {"eoi_msr": "x2APIC", "tscdeadline": "TSC_DEADLINE"}
+
+
+def parse_exits(path):
+    """The Linux run's exit statistics, {name: {dev: [values]}}: each
+    device's own names (hvx's by VMX exit reason, KVM's by kind)."""
+    stats = {}
+    pat = re.compile(r"exitstat (hvx|kvm) (\d+) ([A-Za-z0-9_]+) (\d+)\s*$")
+    with open(path, errors="replace") as f:
+        for line in f:
+            m = pat.search(line)
+            if m:
+                dev, _, name, val = m.groups()
+                stats.setdefault(name, {}).setdefault(dev, []).append(int(val))
+    return stats
+
+
+def exits_table(stats):
+    """The Linux run's exits by the devices' own statistics, medians."""
+    if not stats:
+        return ""
+    out = ["", "Exits during the Linux run (`linux_exits`), by each device's "
+           "own statistics (`KVM_GET_STATS_FD`): hvx counts them by VMX exit "
+           "reason, KVM by kind; medians, — where the device has no such "
+           "statistic or it stayed 0.", "",
+           "| statistic | hvx | KVM |", "|---|---:|---:|"]
+    for name in sorted(stats, key=lambda n: (n != "exits", n)):
+        cells = [fmt(statistics.median(stats[name][d]))
+                 if stats[name].get(d) else "—" for d in DEVICES]
+        out.append(f"| `{name}` | {cells[0]} | {cells[1]} |")
+    return "\n".join(out) + "\n"
 
 
 def parse(path):
@@ -189,7 +223,7 @@ def main():
                      "hvx": h, "kvm": k,
                      "ratio": h / k if h is not None and k else None,
                      "hvx_runs": vals["hvx"], "kvm_runs": vals["kvm"]})
-    md = table(rows, meta)
+    md = table(rows, meta) + exits_table(parse_exits(a.raw))
     print(md)
     if a.md:
         with open(a.md, "w") as f:

@@ -56,24 +56,7 @@ mkdir -p "$dir.tmp"
 # off what kernel.fragment's other lines depend on.
 check=$fragment
 [ -n "$extra" ] && check=$extra
-missing=0
-while read -r line; do
-	case "$line" in
-	CONFIG_*=*)
-		grep -qx "$line" "$dir.tmp/.config" || {
-			echo "kernel.sh: $line did not survive olddefconfig" >&2
-			missing=1
-		} ;;
-	"# CONFIG_"*" is not set")
-		opt=${line#"# "}
-		opt=${opt%" is not set"}
-		! grep -q "^$opt=" "$dir.tmp/.config" || {
-			echo "kernel.sh: '$line' did not survive olddefconfig" >&2
-			missing=1
-		} ;;
-	esac
-done <"$check"
-[ "$missing" = 0 ] || exit 1
+"$here/kconfig-check.sh" kernel.sh "$check" "$dir.tmp/.config"
 
 if ! make -C "$dir.tmp" -j"$(nproc)" bzImage modules >>"$log" 2>&1; then
 	tail -30 "$log" >&2

@@ -124,6 +124,19 @@ if [ -n "$selftests" ]; then
 		(cd "$st/root" && cp -a --parents "${subset[@]}" "$root/")
 	fi
 fi
+# The Linux guest (tests/linux-guest), built once and cached like the
+# kernel, in /tests/linux for the runs that boot it: all of them, the
+# demo, the shell, the benchmarks, and --only runs that name a test with
+# "linux" in its name.
+case "$mode,$only," in
+all,* | demo,* | shell,* | bench,* | only,*linux*) guest=linux ;;
+*) guest= ;;
+esac
+if [ -n "$guest" ]; then
+	lg=$("$repo/tests/linux-guest/build.sh")
+	mkdir -p "$root/tests/linux"
+	cp "$lg/bzImage" "$lg/initrd.gz" "$root/tests/linux/"
+fi
 # acpi=off: switching the Bochs BIOS's ACPI into ACPI mode stalls the boot
 # for minutes.  clearcpuid=avx512f: corei7_skylake_x reports an XSAVE area
 # size for AVX-512 that disagrees with its own component sizes, which makes

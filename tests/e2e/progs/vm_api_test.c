@@ -443,6 +443,31 @@ static void test_msrs(bool own)
 			   "msrs: RDMSR of an unknown MSR in real mode raises #GP through the IVT (exit %u)",
 			   run->exit_reason);
 	}
+	/*
+	 * IA32_UCODE_REV: the revision is the VMM's to set, in the high half;
+	 * the guest's write (Intel's "write 0, then read") changes nothing.
+	 */
+	{
+		/* mov ecx, 0x8b; xor eax, eax; xor edx, edx; wrmsr; rdmsr;
+		 * mov al, dl; out 0x10, al; hlt */
+		static const uint8_t rm[] = {
+			0x66, 0xb9, 0x8b, 0x00, 0x00, 0x00, 0x66, 0x31, 0xc0,
+			0x66, 0x31, 0xd2, 0x0f, 0x30, 0x0f, 0x32, 0x88, 0xd0,
+			0xe6, 0x10, 0xf4,
+		};
+		struct kvm_msr_entry e = { .index = 0x8b, .data = 5ULL << 32 };
+
+		memcpy(&low[CODE], rm, sizeof(rm));
+		TAP_EXPECT_RET(set_msrs(&e, 1), 1,
+			       "msrs: KVM_SET_MSRS sets IA32_UCODE_REV");
+		enter_flat(true);
+		v = ioctl(vcpu, KVM_RUN, 0);
+		tap_result(v == 0 && run->exit_reason == KVM_EXIT_IO &&
+			   run->io.port == 0x10 &&
+			   *((uint8_t *)run + run->io.data_offset) == 5,
+			   "msrs: the guest reads the VMM's microcode revision after writing 0 (exit %u)",
+			   run->exit_reason);
+	}
 
 	if (own) {
 		struct { struct kvm_msr_list l; uint32_t idx[64]; } list = {
