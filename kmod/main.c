@@ -43,6 +43,8 @@ long hvx_check_extension(struct hvx_vm *vm, long ext)
 	case HVX_CAP_HVX:
 	case KVM_CAP_USER_MEMORY:
 	case KVM_CAP_DESTROY_MEMORY_REGION_WORKS:
+	/* Adjacent slots are separate slots: nothing to join (QEMU asks). */
+	case KVM_CAP_JOIN_MEMORY_REGIONS_WORKS:
 	case KVM_CAP_SET_TSS_ADDR:
 	case KVM_CAP_SET_IDENTITY_MAP_ADDR:
 	case KVM_CAP_EXT_CPUID:

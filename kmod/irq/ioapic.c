@@ -459,8 +459,12 @@ int hvx_ioapic_set_state(struct hvx_ioapic *io,
 	unsigned long irr = s->irr;
 	unsigned int pin;
 
+	/*
+	 * The padding is not checked: QEMU leaves it uninitialized, and
+	 * KVM has never looked at it.
+	 */
 	if (s->base_address != HVX_IOAPIC_BASE || s->ioregsel > 0xff ||
-	    s->id > IOAPIC_ID_MASK || (s->irr & ~ALL_PINS) || s->pad)
+	    s->id > IOAPIC_ID_MASK || (s->irr & ~ALL_PINS))
 		return -EINVAL;
 	for (pin = 0; pin < HVX_IOAPIC_PINS; pin++) {
 		u64 entry = s->redirtbl[pin].bits;

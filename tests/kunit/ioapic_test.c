@@ -577,16 +577,18 @@ static void ioapic_set_state_refuses_bad_state(struct kunit *test)
 			s->irr = BIT(24);
 			break;
 		case 4:
-			s->pad = 1;
-			break;
-		case 5:
 			s->redirtbl[7].bits |= RTE_DELIVERY_STATUS;
 			break;
-		case 6:	/* remote IRR on an edge entry */
+		case 5:	/* remote IRR on an edge entry */
 			s->redirtbl[8].bits |= RTE_REMOTE_IRR;
 			break;
-		case 7:
+		case 6:
 			s->irr = ~0U;
+			break;
+		case 7:	/* the padding is ignored, as KVM does: QEMU leaves it */
+			s->pad = 0xdeadbeef;
+			KUNIT_EXPECT_EQ(test, hvx_ioapic_set_state(&f->io, s), 0);
+			s->base_address = 0;
 			break;
 		}
 		KUNIT_EXPECT_EQ_MSG(test, hvx_ioapic_set_state(&f->io, s),

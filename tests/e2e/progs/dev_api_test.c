@@ -54,6 +54,10 @@ int main(int argc, char **argv)
 	/* Nothing is claimed that does not work yet. */
 	TAP_EXPECT_RET(ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_USER_MEMORY), 1,
 		       "KVM_CHECK_EXTENSION(KVM_CAP_USER_MEMORY)");
+	/* QEMU refuses a device without it; KVM has always answered 1. */
+	TAP_EXPECT_RET(ioctl(sys, KVM_CHECK_EXTENSION,
+			     KVM_CAP_JOIN_MEMORY_REGIONS_WORKS), 1,
+		       "KVM_CHECK_EXTENSION(KVM_CAP_JOIN_MEMORY_REGIONS_WORKS)");
 	TAP_EXPECT_RET(ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_NR_MEMSLOTS), 32,
 		       "KVM_CHECK_EXTENSION(KVM_CAP_NR_MEMSLOTS)");
 	TAP_EXPECT_RET(ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_IRQCHIP), 1,
