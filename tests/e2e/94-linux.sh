@@ -26,7 +26,8 @@ defang() {
 	    -e 's/segfault at/segfault-at/g' -e 's/^/#   | /'
 }
 
-# boot DEVICE NAME VCPUS ARGS...: boot the guest with ARGS added to its
+# boot DEVICE NAME VCPUS ARGS...: boot the guest (the kernel $KERNEL, by
+# default the small one, in $MEM of memory) with ARGS added to its
 # command line, /tmp/NAME.in (if there is one) as its console input; its
 # console, each line prefixed with the machine's uptime, goes to
 # /tmp/NAME.out, vmctl's stderr to /tmp/NAME.err, its status to
@@ -39,8 +40,8 @@ boot() {
 	rm -f /tmp/$name.st
 	echo "# vmctl run --device $dev --vcpus $n --kernel ... --append 'quiet $*'"
 	{
-		timeout 900 vmctl run --device "$dev" --kernel $L/bzImage \
-			--initrd $L/initrd.gz --vcpus "$n" --mem 64M \
+		timeout 900 vmctl run --device "$dev" --kernel "${KERNEL:-$L/bzImage}" \
+			--initrd $L/initrd.gz --vcpus "$n" --mem "${MEM:-64M}" \
 			--append "quiet $*" <$in 2>/tmp/$name.err
 		echo $? >/tmp/$name.st
 	} | while IFS= read -r line; do
@@ -135,6 +136,7 @@ check "paused: no exits in 3 s ($a, then $b)" [ "$a" = "$b" ]
 check "vmctl resume $id" vmctl resume $id
 wait
 check_guest hvx2 2 /dev/hvx "port 0xcf9"
+
 check "rmmod hvx" rmmod hvx
 
 # preemption_timer=0: see 92-irqchip.sh.
