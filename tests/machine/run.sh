@@ -29,7 +29,7 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 out=$repo/build/machine
 mode=all
 only=
-timeout_s=${HVX_MACHINE_TIMEOUT:-1500}
+timeout_s=${HVX_MACHINE_TIMEOUT:-2400}
 
 case "${1:-}" in
 --only) mode=only; only=${2:?run.sh --only NAME} ;;
