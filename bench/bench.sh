@@ -60,13 +60,14 @@ cs() {
 # The Linux guest (tests/linux-guest, one vCPU): from vmctl's start to its
 # init's first line, in milliseconds of the machine's time, and the exits
 # of the whole run, to its reboot, from the vCPU's statistics
-# (KVM_GET_STATS_FD: hvx's by exit reason, KVM's by kind).
+# (KVM_GET_STATS_FD: hvx's by exit reason, KVM's by kind).  The lines
+# are timed as they come, straight from vmctl (the guest's end in \r).
 linux_boot() {
 	dev=$1
 	t0=$(cs)
 	vmctl run --stats --device /dev/$dev --kernel /tests/linux/bzImage \
 		--initrd /tests/linux/initrd.gz --mem 64M --append quiet \
-		</dev/null 2>/tmp/linux.err | tr -d '\r' |
+		</dev/null 2>/tmp/linux.err |
 	while IFS= read -r line; do
 		case "$line" in
 		*"hvx-guest: up"*)
