@@ -302,7 +302,8 @@ static long hvx_vcpu_lapic_ioctl(struct hvx_vcpu *vcpu, bool set,
 /*
  * The ioctls of interrupts and of the state a VMM saves and restores with
  * them: KVM_INTERRUPT, KVM_NMI, KVM_GET/SET_VCPU_EVENTS,
- * KVM_GET/SET_DEBUGREGS, KVM_GET/SET_LAPIC, KVM_GET/SET_MP_STATE.
+ * KVM_GET/SET_DEBUGREGS, KVM_GET/SET_LAPIC, KVM_SET_VAPIC_ADDR,
+ * KVM_GET/SET_MP_STATE.
  */
 static long hvx_vcpu_events_ioctl(struct hvx_vcpu *vcpu, unsigned int ioctl,
 				  void __user *argp)
@@ -338,6 +339,20 @@ static long hvx_vcpu_events_ioctl(struct hvx_vcpu *vcpu, unsigned int ioctl,
 	case KVM_GET_LAPIC:
 	case KVM_SET_LAPIC:
 		return hvx_vcpu_lapic_ioctl(vcpu, ioctl == KVM_SET_LAPIC, argp);
+	case KVM_SET_VAPIC_ADDR: {
+		struct kvm_vapic_addr va;
+
+		/*
+		 * KVM's vAPIC page mirrors the TPR and the highest pending
+		 * vectors for guests whose TPR accesses QEMU patched into
+		 * memory accesses.  hvx has none (KVM_CAP_VAPIC is 0): it
+		 * takes only address 0, "no page", which QEMU sets at every
+		 * APIC reset.
+		 */
+		if (copy_from_user(&va, argp, sizeof(va)))
+			return -EFAULT;
+		return vcpu->apic && !va.vapic_addr ? 0 : -EINVAL;
+	}
 	case KVM_GET_MP_STATE:
 		r = hvx_get_mp_state(vcpu, &mp);
 		if (!r && copy_to_user(argp, &mp, sizeof(mp)))

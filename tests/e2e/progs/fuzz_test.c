@@ -390,6 +390,9 @@ static void random_irqchip(struct vm *vm, struct vcpu *v)
 			lapic.regs[below(sizeof(lapic.regs))] = rnd();
 			ioctl(v->fd, KVM_SET_LAPIC, &lapic);
 		}
+		if (v->fd >= 0 && below(4) == 0)
+			ioctl(v->fd, KVM_SET_VAPIC_ADDR,
+			      &(struct kvm_vapic_addr){ below(2) ? 0 : rnd() });
 		break;
 	case 5:
 		if (v->fd >= 0)

@@ -226,6 +226,10 @@ static void api(void)
 	TAP_EXPECT_ERRNO(logged("no irqchip: KVM_GET_LAPIC",
 				ioctl(cpu, KVM_GET_LAPIC, &lapic)), EINVAL,
 			 "KVM_GET_LAPIC without an irqchip");
+	TAP_EXPECT_ERRNO(logged("no irqchip: KVM_SET_VAPIC_ADDR 0",
+				ioctl(cpu, KVM_SET_VAPIC_ADDR,
+				      &(struct kvm_vapic_addr){ 0 })), EINVAL,
+			 "KVM_SET_VAPIC_ADDR without an irqchip");
 	TAP_EXPECT_ERRNO(signal_msi(bare, 0x40, 0), EINVAL,
 			 "KVM_SIGNAL_MSI without an irqchip");
 	TAP_EXPECT_ERRNO(set_routing(bare, bad[0].e, 0, 0,
@@ -452,6 +456,11 @@ static void lapic_state(void)
 	TAP_EXPECT_RET(logged("KVM_SET_LAPIC tpr 0x20",
 			      ioctl(vcpu, KVM_SET_LAPIC, &s)), 0,
 		       "KVM_SET_LAPIC with TPR 0x20");
+	/* What QEMU does at every APIC reset: no vAPIC page. */
+	TAP_EXPECT_RET(logged("KVM_SET_VAPIC_ADDR 0",
+			      ioctl(vcpu, KVM_SET_VAPIC_ADDR,
+				    &(struct kvm_vapic_addr){ 0 })), 0,
+		       "KVM_SET_VAPIC_ADDR 0");
 	tap_result(guest_value() == 0x20 && step(P_MARK, 0x41),
 		   "the guest reads 0x20 at 0xfee00080");
 
