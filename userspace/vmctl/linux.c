@@ -52,7 +52,6 @@
 #define MISC_ENABLE_FAST_STRING	0x1
 
 static struct linux_devices {
-	struct machine *m;
 	struct serial serial;
 	struct rtc rtc;
 	struct resetctl reset;
@@ -106,7 +105,6 @@ int linux_machine_setup(struct machine *m, const struct linux_image *li)
 		return r;
 	}
 
-	devs.m = m;
 	serial_init(&devs.serial, machine_serial_output, serial_set_irq, m);
 	rtc_init(&devs.rtc);
 	devs.reset = (struct resetctl) { .reset = guest_reset, .ctx = m };

@@ -64,7 +64,6 @@ struct machine {
 	struct vcpu *vcpus;
 	/* A Linux guest (--kernel): in-kernel irqchip, and any stop ends all. */
 	bool linux_guest;
-	bool quiet;
 	struct bus pio, mmio;
 	/* Serializes what the guest and vmctl write to stdout. */
 	pthread_mutex_t out_lock;
@@ -93,6 +92,5 @@ void machine_stop(struct machine *m, int status, const char *why);
 void machine_output(struct machine *m, const uint8_t *data, size_t len);
 void vcpu_signals(int how);
 void vcpu_install_signals(void);
-bool vcpu_stop_requested(void);
 
 #endif /* VMCTL_MACHINE_H */

@@ -40,11 +40,6 @@ void vcpu_install_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-bool vcpu_stop_requested(void)
-{
-	return stop_requested;
-}
-
 /* Block or unblock the signals that interrupt or stop a run. */
 void vcpu_signals(int how)
 {
@@ -225,7 +220,7 @@ static int handle_other_exit(struct vcpu *v)
 	case KVM_EXIT_HLT:
 		/* Only without an in-kernel irqchip: a test image is done. */
 		if (!ioctl(v->fd, KVM_GET_REGS, &regs) &&
-		    (regs.rflags & 0x200) && !m->quiet)
+		    (regs.rflags & 0x200))
 			fprintf(stderr, "vmctl run: vcpu%d halted with interrupts on; nothing can wake it, so the run ends\n",
 				v->id);
 		return 0;
