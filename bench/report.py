@@ -64,20 +64,6 @@ NO_EXIT = ("loop", "access", "tpr_mmio", "cr8")
 OPTIONAL = {"eoi_msr": "x2APIC", "tscdeadline": "TSC_DEADLINE"}
 
 
-def parse_exits(path):
-    """The Linux run's exit statistics, {name: {dev: [values]}}: each
-    device's own names (hvx's by VMX exit reason, KVM's by kind)."""
-    stats = {}
-    pat = re.compile(r"exitstat (hvx|kvm) (\d+) ([A-Za-z0-9_]+) (\d+)\s*$")
-    with open(path, errors="replace") as f:
-        for line in f:
-            m = pat.search(line)
-            if m:
-                dev, _, name, val = m.groups()
-                stats.setdefault(name, {}).setdefault(dev, []).append(int(val))
-    return stats
-
-
 def exits_table(stats):
     """The Linux run's exits by the devices' own statistics, medians."""
     if not stats:
@@ -95,11 +81,14 @@ def exits_table(stats):
 
 
 def parse(path):
-    """The figures, {name: {dev: [values]}}, and the benchmarks the guest
-    said were absent, {name: {dev: rounds}}."""
-    runs, absent = {}, {}
+    """The figures, {name: {dev: [values]}}; the benchmarks the guest said
+    were absent, {name: {dev: rounds}}; and the Linux run's exit
+    statistics, {name: {dev: [values]}}, in each device's own names
+    (hvx's by VMX exit reason, KVM's by kind)."""
+    runs, absent, exits = {}, {}, {}
     pat = re.compile(r"result (hvx|kvm) (\d+) ([a-z0-9_]+) (\d+)\s*$")
     pat_absent = re.compile(r"absent (hvx|kvm) (\d+) ([a-z0-9_]+)\s*$")
+    pat_exit = re.compile(r"exitstat (hvx|kvm) (\d+) ([A-Za-z0-9_]+) (\d+)\s*$")
     with open(path, errors="replace") as f:
         for line in f:
             m = pat.search(line)
@@ -112,7 +101,12 @@ def parse(path):
                 dev, _, name = m.groups()
                 d = absent.setdefault(name, {})
                 d[dev] = d.get(dev, 0) + 1
-    return runs, absent
+                continue
+            m = pat_exit.search(line)
+            if m:
+                dev, _, name, val = m.groups()
+                exits.setdefault(name, {}).setdefault(dev, []).append(int(val))
+    return runs, absent, exits
 
 
 def rounds_of(runs):
@@ -201,7 +195,7 @@ def main():
     ap.add_argument("--readme")
     a = ap.parse_args()
 
-    runs, absent = parse(a.raw)
+    runs, absent, exits = parse(a.raw)
     problems = check(runs, absent)
     for p in problems:
         print(f"report.py: {p}", file=sys.stderr)
@@ -223,7 +217,7 @@ def main():
                      "hvx": h, "kvm": k,
                      "ratio": h / k if h is not None and k else None,
                      "hvx_runs": vals["hvx"], "kvm_runs": vals["kvm"]})
-    md = table(rows, meta) + exits_table(parse_exits(a.raw))
+    md = table(rows, meta) + exits_table(exits)
     print(md)
     if a.md:
         with open(a.md, "w") as f:
