@@ -78,6 +78,8 @@ long hvx_check_extension(struct hvx_vm *vm, long ext)
 		return hvx_vmx_can_scale_tsc();
 	case KVM_CAP_NR_MEMSLOTS:
 		return HVX_MAX_MEMSLOTS;
+	case KVM_CAP_MCE:
+		return HVX_MCE_MAX_BANKS;
 	case KVM_CAP_NR_VCPUS:
 	case KVM_CAP_MAX_VCPUS:
 	case KVM_CAP_MAX_VCPU_ID:
@@ -102,7 +104,10 @@ long hvx_check_extension(struct hvx_vm *vm, long ext)
  * (hvx_get_msr(), hvx_set_msr()).  IA32_SPEC_CTRL only where the
  * CPU has it; IA32_PRED_CMD and IA32_FLUSH_CMD are commands, with no
  * state; IA32_DEBUGCTL holds none either (a guest may only write 0), and
- * KVM does not list it.
+ * KVM does not list it.  As in KVM, the MTRRs and the machine-check banks
+ * are left out although they hold state: how many there are is the CPU
+ * model's (CPUID's MTRR bit, IA32_MCG_CAP's bank count), and a VMM saves
+ * them by that, as QEMU does.
  */
 static const u32 hvx_msr_index[] = {
 	MSR_EFER, MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK,
@@ -110,7 +115,8 @@ static const u32 hvx_msr_index[] = {
 	MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP, MSR_IA32_CR_PAT,
 	MSR_IA32_TSC, MSR_IA32_TSC_ADJUST, MSR_IA32_TSC_DEADLINE,
 	MSR_IA32_APICBASE, MSR_IA32_MISC_ENABLE, MSR_IA32_ARCH_CAPABILITIES,
-	MSR_PLATFORM_INFO, MSR_IA32_UCODE_REV,
+	MSR_PLATFORM_INFO, MSR_IA32_UCODE_REV, MSR_IA32_MCG_STATUS,
+	MSR_IA32_MCG_CTL,
 };
 
 /* Give a VMM a list of MSRs, or -E2BIG and how many it needs room for. */
@@ -221,6 +227,12 @@ static long hvx_dev_ioctl(struct file *filp, unsigned int ioctl,
 					hvx_nr_feature_msrs);
 	case KVM_GET_MSRS:
 		return hvx_get_feature_msrs((void __user *)arg);
+	case KVM_X86_GET_MCE_CAP_SUPPORTED: {
+		u64 cap = hvx_mce_supported();
+
+		return copy_to_user((void __user *)arg, &cap, sizeof(cap)) ?
+		       -EFAULT : 0;
+	}
 	default:
 		return -ENOTTY;
 	}

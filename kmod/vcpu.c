@@ -15,6 +15,7 @@
 
 #include "compat.h"
 #include "vm.h"
+#include "vmx/isolation.h"
 #include "x86/fpu.h"
 #include "x86/x86.h"
 
@@ -303,7 +304,7 @@ static long hvx_vcpu_lapic_ioctl(struct hvx_vcpu *vcpu, bool set,
  * The ioctls of interrupts and of the state a VMM saves and restores with
  * them: KVM_INTERRUPT, KVM_NMI, KVM_GET/SET_VCPU_EVENTS,
  * KVM_GET/SET_DEBUGREGS, KVM_GET/SET_LAPIC, KVM_SET_VAPIC_ADDR,
- * KVM_GET/SET_MP_STATE.
+ * KVM_GET/SET_MP_STATE, KVM_X86_SETUP_MCE and KVM_X86_SET_MCE.
  */
 static long hvx_vcpu_events_ioctl(struct hvx_vcpu *vcpu, unsigned int ioctl,
 				  void __user *argp)
@@ -312,6 +313,8 @@ static long hvx_vcpu_events_ioctl(struct hvx_vcpu *vcpu, unsigned int ioctl,
 	struct kvm_debugregs dbg;
 	struct kvm_interrupt irq;
 	struct kvm_mp_state mp;
+	struct kvm_x86_mce mce;
+	u64 mcg_cap;
 	long r;
 
 	switch (ioctl) {
@@ -362,6 +365,14 @@ static long hvx_vcpu_events_ioctl(struct hvx_vcpu *vcpu, unsigned int ioctl,
 		if (copy_from_user(&mp, argp, sizeof(mp)))
 			return -EFAULT;
 		return hvx_set_mp_state(vcpu, &mp);
+	case KVM_X86_SETUP_MCE:
+		if (copy_from_user(&mcg_cap, argp, sizeof(mcg_cap)))
+			return -EFAULT;
+		return hvx_mce_setup(vcpu, mcg_cap);
+	case KVM_X86_SET_MCE:
+		if (copy_from_user(&mce, argp, sizeof(mce)))
+			return -EFAULT;
+		return hvx_mce_inject(vcpu, &mce);
 	}
 	return -ENOTTY;
 }
@@ -572,6 +583,8 @@ struct hvx_vcpu *hvx_vcpu_create(struct hvx_vm *vm, u32 id)
 	vcpu->id = id;
 	vcpu->stats.last_cpu = -1;
 	vcpu->microcode_version = HVX_MICROCODE_VERSION;
+	vcpu->arch_capabilities = hvx_guest_arch_capabilities();
+	hvx_mce_init(vcpu);
 	mutex_init(&vcpu->mutex);
 	rcuwait_init(&vcpu->wait);
 	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);

@@ -371,6 +371,8 @@ static long hvx_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return hvx_check_extension(vm, arg);
 	case KVM_SET_USER_MEMORY_REGION:
 		return hvx_vm_set_memory(vm, argp);
+	case KVM_GET_DIRTY_LOG:
+		return hvx_get_dirty_log(vm, argp);
 	case KVM_CREATE_VCPU:
 		return hvx_vm_create_vcpu(vm, arg);
 	case KVM_ENABLE_CAP:

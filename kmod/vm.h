@@ -49,6 +49,8 @@
 #include "irq/pitdev.h"
 #include "vmx/vcpu.h"
 #include "x86/events.h"
+#include "x86/mce.h"
+#include "x86/mtrr.h"
 #include "x86/regs.h"
 #include "x86/tsc.h"
 #include "../uapi/hvx.h"
@@ -266,6 +268,10 @@ struct hvx_vcpu {
 	/* MSR_IA32_UCODE_REV; until the VMM sets it, revision 1 (as KVM) */
 	u64 microcode_version;
 #define HVX_MICROCODE_VERSION	0x100000000ULL
+	/* IA32_ARCH_CAPABILITIES: hvx's, or fewer bits if the VMM says so */
+	u64 arch_capabilities;
+	struct hvx_mtrrs mtrr;
+	struct hvx_mce mce;
 	u64 pat;
 	struct hvx_vcpu_tsc tsc;
 	/*
@@ -353,6 +359,12 @@ int hvx_mmu_set_slot(struct hvx_vm *vm,
 		     const struct hvx_memslot_request *req);
 int hvx_mmu_fault(struct hvx_vm *vm, u64 gpa, u64 access);
 struct page *hvx_mmu_apic_access_page(struct hvx_vm *vm);
+/* Make every CPU forget the VM's EPT translations (INVEPT). */
+void hvx_mmu_flush(struct hvx_vm *vm);
+
+/* kmod/ept/dirty.c */
+unsigned long *hvx_dirty_bitmap_alloc(u64 npages);
+int hvx_get_dirty_log(struct hvx_vm *vm, struct kvm_dirty_log __user *argp);
 
 /* kmod/x86/cpuid.c */
 int hvx_supported_cpuid(struct kvm_cpuid_entry2 *entries, unsigned int max);

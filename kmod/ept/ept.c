@@ -202,6 +202,40 @@ int hvx_ept_split_2m(struct hvx_ept *ept, u64 gpa, u64 prot,
 	return 0;
 }
 
+/**
+ * hvx_ept_write_protect - take write access away from a 4 KiB leaf
+ * @ept: the EPT
+ * @gpa: an address the leaf maps
+ *
+ * The caller flushes the CPUs' cached translations before it relies on
+ * the guest's next write faulting.
+ *
+ * Return: true when a writable leaf maps @gpa (and is not any more).
+ */
+bool hvx_ept_write_protect(struct hvx_ept *ept, u64 gpa)
+{
+	u64 *entry = hvx_ept_walk(ept, gpa, 1);
+
+	if (!entry || !(*entry & HVX_EPT_WRITE))
+		return false;
+	WRITE_ONCE(*entry, (*entry & ~HVX_EPT_WRITE) | HVX_EPT_WAS_WRITABLE);
+	return true;
+}
+
+/*
+ * Give the 4 KiB leaf that maps @gpa write access.  Adding a right needs
+ * no flush: the EPT violation that asked for it dropped the CPU's cached
+ * translation of the address (SDM "Invalidation of TLBs and
+ * Paging-Structure Caches").
+ */
+void hvx_ept_make_writable(struct hvx_ept *ept, u64 gpa)
+{
+	u64 *entry = hvx_ept_walk(ept, gpa, 1);
+
+	if (entry && hvx_ept_present(*entry))
+		WRITE_ONCE(*entry, *entry | HVX_EPT_WRITE);
+}
+
 /*
  * Unmap the leaves of @table (at @level, mapping from @base) that lie in
  * [start, end); free tables below when @free_tables.

@@ -30,6 +30,12 @@
 #define HVX_EPT_MEMTYPE_WB	6
 #define HVX_EPT_IPAT		BIT_ULL(6)
 #define HVX_EPT_LEAF		BIT_ULL(7)	/* at levels 2 and 3 */
+/*
+ * Ignored by the CPU, hvx's own: the leaf was writable once and had its
+ * write access taken away for dirty logging, so its page may have been
+ * written and is unpinned as dirty (kmod/ept/dirty.c).
+ */
+#define HVX_EPT_WAS_WRITABLE	BIT_ULL(52)
 #define HVX_EPT_ADDR_MASK	GENMASK_ULL(51, 12)
 
 /* The EPT pointer: memory type WB, walk length 4 (encoded as 3). */
@@ -98,6 +104,8 @@ u64 hvx_ept_lookup(const struct hvx_ept *ept, u64 gpa, int *level);
 bool hvx_ept_has_table(const struct hvx_ept *ept, u64 gpa, int level);
 int hvx_ept_split_2m(struct hvx_ept *ept, u64 gpa, u64 prot,
 		     void (*flush)(void *data), void *data);
+bool hvx_ept_write_protect(struct hvx_ept *ept, u64 gpa);
+void hvx_ept_make_writable(struct hvx_ept *ept, u64 gpa);
 unsigned long hvx_ept_unmap_range(struct hvx_ept *ept, u64 start, u64 end,
 				  hvx_ept_release_fn release, void *data);
 

@@ -7,6 +7,7 @@
 #ifndef HVX_EPT_MEMSLOT_H
 #define HVX_EPT_MEMSLOT_H
 
+#include <linux/bitops.h>
 #include <linux/types.h>
 
 /* KVM_CAP_NR_MEMSLOTS: slots 0 to HVX_MAX_MEMSLOTS - 1. */
@@ -18,12 +19,18 @@
  */
 #define HVX_MAX_GPA_BITS	48
 
-/* One slot; npages == 0 means the slot is empty. */
+/*
+ * One slot; npages == 0 means the slot is empty.  With KVM_MEM_LOG_DIRTY_PAGES
+ * in flags, dirty_bitmap has a bit for each page written since the VMM
+ * last asked (kmod/ept/dirty.c); otherwise it is NULL.  hvx_memslot_set()
+ * leaves it to the caller.
+ */
 struct hvx_memslot {
 	u64 base_gfn;
 	u64 npages;
 	unsigned long userspace_addr;
 	u32 flags;
+	unsigned long *dirty_bitmap;
 };
 
 struct hvx_memslots {
@@ -55,6 +62,14 @@ static inline unsigned long hvx_memslot_hva(const struct hvx_memslot *slot,
 					    u64 gfn)
 {
 	return slot->userspace_addr + ((gfn - slot->base_gfn) << PAGE_SHIFT);
+}
+
+/* The guest wrote frame @gfn of @slot (or hvx did, for it). */
+static inline void hvx_memslot_mark_dirty(const struct hvx_memslot *slot,
+					  u64 gfn)
+{
+	if (slot->dirty_bitmap)
+		__set_bit(gfn - slot->base_gfn, slot->dirty_bitmap);
 }
 
 static inline bool hvx_memslot_covers(const struct hvx_memslot *slot,

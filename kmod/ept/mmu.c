@@ -29,6 +29,10 @@
  * written, and a later write by the VMM then makes the VMM a copy that
  * the guest never sees.  A VMM writes its ROM before the guest reads it,
  * or changes the slot after writing.
+ *
+ * A slot with KVM_MEM_LOG_DIRTY_PAGES is mapped 4 KiB at a time, and a
+ * page is writable only once the guest has written it since the VMM last
+ * collected the slot's dirty pages (kmod/ept/dirty.c).
  */
 #define pr_fmt(fmt) "hvx: " fmt
 
@@ -125,7 +129,7 @@ static void hvx_invept_ipi(void *eptp)
  * where a VM has run; a CPU that enters VMX operation later flushes
  * everything first (kmod/vmx/vmx.c).
  */
-static void hvx_mmu_flush(struct hvx_vm *vm)
+void hvx_mmu_flush(struct hvx_vm *vm)
 {
 	on_each_cpu(hvx_invept_ipi, &vm->eptp, 1);
 }
@@ -212,7 +216,7 @@ static void hvx_zap_release(struct hvx_zap *z)
 		struct page *page = pfn_to_page((e & HVX_EPT_ADDR_MASK) >>
 						PAGE_SHIFT);
 
-		bool dirty = e & HVX_EPT_WRITE;
+		bool dirty = e & (HVX_EPT_WRITE | HVX_EPT_WAS_WRITABLE);
 
 		if (e & HVX_EPT_LEAF) {
 			unpin_user_page_range_dirty_lock(page, HVX_2M_PAGES,
@@ -294,6 +298,7 @@ int hvx_mmu_init(struct hvx_vm *vm)
 void hvx_mmu_destroy(struct hvx_vm *vm)
 {
 	struct hvx_zap z;
+	int i;
 
 	if (!vm->ept.root)
 		return;
@@ -304,6 +309,8 @@ void hvx_mmu_destroy(struct hvx_vm *vm)
 	hvx_zap_finish(&z);
 	WARN_ON_ONCE(vm->ept.nr_locked);
 	hvx_ept_destroy(&vm->ept, NULL, NULL);
+	for (i = 0; i < HVX_MAX_MEMSLOTS; i++)
+		kvfree(vm->slots.slot[i].dirty_bitmap);
 	if (vm->apic_access_page)
 		__free_page(vm->apic_access_page);
 }
@@ -363,19 +370,29 @@ static int hvx_mmu_map_apic_access(struct hvx_vm *vm, u64 gpa, u64 access)
  * @req: the slot; memory_size 0 deletes it
  *
  * Changing a slot replaces it: its old mappings go, and the new range is
- * mapped as the guest touches it.
+ * mapped as the guest touches it.  So does turning dirty logging on or
+ * off, which starts a slot's dirty bitmap afresh, with no page dirty.
  *
- * Return: 0 or -EINVAL.
+ * Return: 0, -EINVAL, -EEXIST (hvx_memslot_check()), or -ENOMEM.
  */
 int hvx_mmu_set_slot(struct hvx_vm *vm, const struct hvx_memslot_request *req)
 {
+	unsigned long *bitmap = NULL;
 	struct hvx_memslot *slot;
 	int r;
 
 	mutex_lock(&vm->mmu_lock);
-	r = hvx_memslot_check(&vm->slots, req, KVM_MEM_READONLY);
+	r = hvx_memslot_check(&vm->slots, req,
+			      KVM_MEM_READONLY | KVM_MEM_LOG_DIRTY_PAGES);
 	if (r)
 		goto out;
+	if (req->memory_size && (req->flags & KVM_MEM_LOG_DIRTY_PAGES)) {
+		bitmap = hvx_dirty_bitmap_alloc(req->memory_size >> PAGE_SHIFT);
+		if (!bitmap) {
+			r = -ENOMEM;
+			goto out;
+		}
+	}
 	slot = &vm->slots.slot[req->id];
 	if (slot->npages) {
 		u64 start = slot->base_gfn << PAGE_SHIFT;
@@ -384,7 +401,9 @@ int hvx_mmu_set_slot(struct hvx_vm *vm, const struct hvx_memslot_request *req)
 		/* Out of the tables, out of every TLB, then unpinned. */
 		hvx_mmu_unmap(vm, start, end);
 	}
+	kvfree(slot->dirty_bitmap);
 	hvx_memslot_set(&vm->slots, req);
+	slot->dirty_bitmap = bitmap;
 out:
 	mutex_unlock(&vm->mmu_lock);
 	return r;
@@ -558,17 +577,24 @@ int hvx_mmu_fault(struct hvx_vm *vm, u64 gpa, u64 access)
 		prot = HVX_EPT_READ | HVX_EPT_EXEC;
 	} else {
 		gup |= FOLL_WRITE;
+		/* Logged: writable once written (the page is pinned so). */
+		if (slot->dirty_bitmap && !write)
+			prot = HVX_EPT_READ | HVX_EPT_EXEC;
 	}
 	r = 0;
 	entry = hvx_ept_lookup(&vm->ept, gpa, &level);
 	if (entry) {
 		/*
-		 * Mapped: by another vCPU meanwhile, or with a 2 MiB leaf
-		 * that may not be executed.  Its 512 pages are pinned and
-		 * charged already, and become the 4 KiB leaves'.
+		 * Mapped: by another vCPU meanwhile; without write access,
+		 * in a logged slot; or with a 2 MiB leaf that may not be
+		 * executed.  Its 512 pages are pinned and charged already,
+		 * and become the 4 KiB leaves'.
 		 */
-		if (level == 2 && (access & HVX_EPT_EXEC) &&
-		    !(entry & HVX_EPT_EXEC))
+		if (write && !(entry & HVX_EPT_WRITE) && slot->dirty_bitmap) {
+			hvx_ept_make_writable(&vm->ept, gpa);
+			hvx_memslot_mark_dirty(slot, gfn);
+		} else if (level == 2 && (access & HVX_EPT_EXEC) &&
+			   !(entry & HVX_EPT_EXEC))
 			r = hvx_ept_split_2m(&vm->ept, gpa, prot,
 					     hvx_mmu_flush_cb, vm);
 		goto out;
@@ -585,14 +611,17 @@ int hvx_mmu_fault(struct hvx_vm *vm, u64 gpa, u64 access)
 		hvx_mmu_report(vm, gpa, hva, r);
 		goto out_uncharge;
 	}
-	if (hvx_nx_max_level(access, nx) == 2 &&
+	if (!slot->dirty_bitmap && hvx_nx_max_level(access, nx) == 2 &&
 	    hvx_mmu_map_2m(vm, slot, gfn, page, gup,
 			   hvx_nx_huge_prot(prot, nx)))
 		goto out;
 	r = hvx_ept_map(&vm->ept, gfn << PAGE_SHIFT, page_to_phys(page), 1,
 			prot);
-	if (!r)
+	if (!r) {
+		if (write)
+			hvx_memslot_mark_dirty(slot, gfn);
 		goto out;
+	}
 	unpin_user_page(page);
 out_uncharge:
 	hvx_mmu_uncharge(vm, 1);
@@ -633,9 +662,10 @@ static int __hvx_guest_copy(struct hvx_vm *vm, u64 gpa, void *buf,
 		} else if (!write) {
 			if (copy_from_user(buf, (void __user *)hva, n))
 				return -EFAULT;
-		} else if (!(slot->flags & KVM_MEM_READONLY) &&
-			   copy_to_user((void __user *)hva, buf, n)) {
-			return -EFAULT;
+		} else if (!(slot->flags & KVM_MEM_READONLY)) {
+			if (copy_to_user((void __user *)hva, buf, n))
+				return -EFAULT;
+			hvx_memslot_mark_dirty(slot, gpa >> PAGE_SHIFT);
 		}
 		gpa += n;
 		buf += n;

@@ -40,11 +40,15 @@
 /* The first of the leaves a hypervisor answers for itself. */
 #define HVX_CPUID_HYPERVISOR	0x40000000
 
-/* CPUID.1:EDX */
+/*
+ * CPUID.1:EDX.  MCE, MCA and MTRR are the guest's own machine-check banks
+ * and memory-type registers (mce.c, mtrr.c), not the host's.
+ */
 #define HVX_1_EDX	(F(FPU) | F(VME) | F(DE) | F(PSE) | F(TSC) | F(MSR) | \
-			 F(PAE) | F(CX8) | F(APIC) | F(SEP) | F(PGE) | F(CMOV) | \
-			 F(PAT) | F(PSE36) | F(CLFLUSH) | F(MMX) | F(FXSR) |   \
-			 F(XMM) | F(XMM2))
+			 F(PAE) | F(MCE) | F(CX8) | F(APIC) | F(SEP) |	       \
+			 F(MTRR) | F(PGE) | F(MCA) | F(CMOV) | F(PAT) |	       \
+			 F(PSE36) | F(CLFLUSH) | F(MMX) | F(FXSR) | F(XMM) |    \
+			 F(XMM2))
 /* CPUID.1:ECX; bit 31 (hypervisor present) is set on top. */
 #define HVX_1_ECX	(F(XMM3) | F(PCLMULQDQ) | F(SSSE3) | F(CX16) |	       \
 			 F(XMM4_1) | F(XMM4_2) | F(MOVBE) | F(POPCNT) |	       \

@@ -10,11 +10,14 @@
 #include <linux/uaccess.h>
 #include <asm/apicdef.h>
 #include <asm/cpufeature.h>
+#include <asm/kvm_para.h>
 #include <asm/msr.h>
 
 #include "../vm.h"
 #include "../vmx/isolation.h"
 #include "guest.h"
+#include "mce.h"
+#include "mtrr.h"
 #include "x86.h"
 
 static bool hvx_canonical(u64 addr)
@@ -41,7 +44,7 @@ static bool hvx_pat_valid(u64 pat)
  * RDMSR exit handler does not pay a call (measured: 14 instructions).
  */
 static __always_inline int __hvx_get_msr(struct hvx_vcpu *vcpu, u32 index,
-					 u64 *val)
+					 u64 *val, bool host)
 {
 	switch (index) {
 	case MSR_EFER:
@@ -100,7 +103,7 @@ static __always_inline int __hvx_get_msr(struct hvx_vcpu *vcpu, u32 index,
 		*val = vcpu->spec_ctrl;
 		break;
 	case MSR_IA32_ARCH_CAPABILITIES:
-		*val = hvx_guest_arch_capabilities();
+		*val = vcpu->arch_capabilities;
 		break;
 	case MSR_IA32_UCODE_REV:
 		*val = vcpu->microcode_version;
@@ -110,6 +113,12 @@ static __always_inline int __hvx_get_msr(struct hvx_vcpu *vcpu, u32 index,
 		if (vcpu->apic && index >= HVX_LAPIC_MSR_FIRST &&
 		    index <= HVX_LAPIC_MSR_LAST)
 			return hvx_irqchip_rdmsr(vcpu, index, val);
+		if (hvx_is_mtrr(index)) {
+			*val = hvx_mtrr_get(vcpu, index);
+			return 0;
+		}
+		if (hvx_is_mce_msr(index))
+			return hvx_mce_get_msr(vcpu, index, val, host);
 		return 1;
 	}
 	return 0;
@@ -173,7 +182,7 @@ static __always_inline int __hvx_set_msr(struct hvx_vcpu *vcpu, u32 index,
 			return hvx_irqchip_wrmsr(vcpu, index, val, host);
 
 		/* Without an APIC model, the base cannot move. */
-		__hvx_get_msr(vcpu, index, &cur);
+		__hvx_get_msr(vcpu, index, &cur, host);
 		if (val != cur)
 			return 1;
 		break;
@@ -235,10 +244,25 @@ static __always_inline int __hvx_set_msr(struct hvx_vcpu *vcpu, u32 index,
 		if (val)
 			wrmsrl(MSR_IA32_FLUSH_CMD, L1D_FLUSH);
 		break;
+	case MSR_IA32_ARCH_CAPABILITIES:
+		/*
+		 * Read-only to the guest.  Its VMM may take bits away (a CPU
+		 * model that says less, QEMU's qemu64 says nothing), never
+		 * add any: a guest told it is not affected by a bug the host
+		 * has would leave itself open.
+		 */
+		if (!host || (val & ~hvx_guest_arch_capabilities()))
+			return 1;
+		vcpu->arch_capabilities = val;
+		break;
 	default:
 		if (vcpu->apic && index >= HVX_LAPIC_MSR_FIRST &&
 		    index <= HVX_LAPIC_MSR_LAST)
 			return hvx_irqchip_wrmsr(vcpu, index, val, host);
+		if (hvx_is_mtrr(index))
+			return hvx_mtrr_set(vcpu, index, val);
+		if (hvx_is_mce_msr(index))
+			return hvx_mce_set_msr(vcpu, index, val, host);
 		return 1;
 	}
 	return 0;
@@ -265,8 +289,13 @@ int hvx_get_msr(struct hvx_vcpu *vcpu, u32 index, u64 *val)
 	case MSR_IA32_PERF_CAPABILITIES:
 		/* The feature MSR's value; the guest, without PDCM, faults. */
 		return hvx_get_feature_msr(index, val);
+	case MSR_KVM_WALL_CLOCK:
+	case MSR_KVM_SYSTEM_TIME:
+		/* See hvx_set_msr(). */
+		*val = 0;
+		return 0;
 	}
-	return __hvx_get_msr(vcpu, index, val);
+	return __hvx_get_msr(vcpu, index, val, true);
 }
 
 /**
@@ -282,16 +311,21 @@ int hvx_get_msr(struct hvx_vcpu *vcpu, u32 index, u64 *val)
  */
 int hvx_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val)
 {
-	u64 feature;
-
-	/*
-	 * The feature MSRs (IA32_ARCH_CAPABILITIES, IA32_PERF_CAPABILITIES)
-	 * are read-only to the guest; a VMM restoring what it saved may
-	 * write them back, unchanged (hvx does not let a VMM hide bugs from
-	 * its guest, or claim ones its CPU lacks, or a PMU it has not).
-	 */
-	if (!hvx_get_feature_msr(index, &feature))
-		return val != feature;
+	switch (index) {
+	case MSR_IA32_PERF_CAPABILITIES:
+		/* No PMU: a VMM may restore the 0 it read, nothing else. */
+		return val != 0;
+	case MSR_KVM_WALL_CLOCK:
+	case MSR_KVM_SYSTEM_TIME:
+		/*
+		 * kvmclock's MSRs.  hvx has no kvmclock (no KVM_CAP_ADJUST_CLOCK,
+		 * no bit in CPUID 0x40000001), so a guest faults on them; but
+		 * QEMU saves and restores them whatever its CPU model says, at
+		 * 0 ("off") when the guest never turned kvmclock on.  Off is
+		 * what they hold here, and all a VMM may write.
+		 */
+		return val != 0;
+	}
 	return __hvx_set_msr(vcpu, index, val, true);
 }
 
@@ -356,7 +390,7 @@ int hvx_emulate_rdmsr(struct hvx_vcpu *vcpu)
 	unsigned long *g = vcpu->regs;
 	u64 val;
 
-	if (__hvx_get_msr(vcpu, g[HVX_REG_RCX], &val))
+	if (__hvx_get_msr(vcpu, g[HVX_REG_RCX], &val, false))
 		return hvx_inject_gp(vcpu);
 	g[HVX_REG_RAX] = (u32)val;
 	g[HVX_REG_RDX] = val >> 32;

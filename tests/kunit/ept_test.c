@@ -229,6 +229,43 @@ static void ept_split_2m_needs_a_2m_leaf(struct kunit *test)
 	hvx_ept_destroy(&ept, NULL, NULL);
 }
 
+/*
+ * Dirty logging's two steps on a 4 KiB leaf: write access taken away
+ * (once: the second time there is none to take) with the leaf marked as
+ * once writable, and given back; nothing happens without a 4 KiB leaf.
+ */
+static void ept_write_protect_and_back(struct kunit *test)
+{
+	struct hvx_ept ept;
+	int level;
+	u64 e;
+
+	KUNIT_ASSERT_EQ(test, hvx_ept_init(&ept), 0);
+	KUNIT_ASSERT_EQ(test, hvx_ept_map(&ept, 0x5000, 0x777000, 1,
+					  HVX_EPT_RWX), 0);
+	KUNIT_EXPECT_TRUE(test, hvx_ept_write_protect(&ept, 0x5abc));
+	e = hvx_ept_lookup(&ept, 0x5000, &level);
+	KUNIT_EXPECT_EQ(test, e & HVX_EPT_RWX, HVX_EPT_READ | HVX_EPT_EXEC);
+	KUNIT_EXPECT_TRUE(test, e & HVX_EPT_WAS_WRITABLE);
+	KUNIT_EXPECT_EQ(test, e & HVX_EPT_ADDR_MASK, 0x777000ULL);
+	KUNIT_EXPECT_FALSE(test, hvx_ept_write_protect(&ept, 0x5000));
+
+	hvx_ept_make_writable(&ept, 0x5000);
+	e = hvx_ept_lookup(&ept, 0x5000, &level);
+	KUNIT_EXPECT_EQ(test, e & HVX_EPT_RWX, HVX_EPT_RWX);
+
+	/* No leaf there, or a 2 MiB one: left alone. */
+	KUNIT_EXPECT_FALSE(test, hvx_ept_write_protect(&ept, 0x9000));
+	hvx_ept_make_writable(&ept, 0x9000);
+	KUNIT_EXPECT_EQ(test, hvx_ept_lookup(&ept, 0x9000, &level), 0ULL);
+	KUNIT_ASSERT_EQ(test, hvx_ept_map(&ept, 0x40000000, 0x80000000, 2,
+					  HVX_EPT_RWX), 0);
+	KUNIT_EXPECT_FALSE(test, hvx_ept_write_protect(&ept, 0x40000000));
+	e = hvx_ept_lookup(&ept, 0x40000000, &level);
+	KUNIT_EXPECT_EQ(test, e & HVX_EPT_RWX, HVX_EPT_RWX);
+	hvx_ept_destroy(&ept, NULL, NULL);
+}
+
 static struct kunit_case ept_cases[] = {
 	KUNIT_CASE(ept_entries_have_the_sdm_layout),
 	KUNIT_CASE(ept_map_lookup_unmap),
@@ -236,6 +273,7 @@ static struct kunit_case ept_cases[] = {
 	KUNIT_CASE(ept_split_2m_maps_512_executable_4k_leaves),
 	KUNIT_CASE(ept_split_2m_keeps_a_rom_read_only),
 	KUNIT_CASE(ept_split_2m_needs_a_2m_leaf),
+	KUNIT_CASE(ept_write_protect_and_back),
 	{}
 };
 

@@ -187,6 +187,8 @@ static void set_slot(struct vm *vm)
 		r.userspace_addr = pick();
 	if (below(8) == 0)
 		r.flags = KVM_MEM_READONLY;
+	else if (below(4) == 0)
+		r.flags = KVM_MEM_LOG_DIRTY_PAGES;
 	ioctl(vm->fd, KVM_SET_USER_MEMORY_REGION, &r);
 }
 
@@ -514,8 +516,18 @@ static void one_op(void)
 		junk[2] = junk[3] = 0;
 		break;
 	case OP_SLOT:
-		if (vm->fd >= 0)
+		if (vm->fd >= 0 && below(4) == 0) {
+			/* The log of a slot, into a buffer or anywhere. */
+			struct kvm_dirty_log log = {
+				.slot = below(2) ? below(40) : (uint32_t)pick(),
+				.dirty_bitmap = below(4) ? (void *)junk :
+							   (void *)(uintptr_t)pick(),
+			};
+
+			ioctl(vm->fd, KVM_GET_DIRTY_LOG, &log);
+		} else if (vm->fd >= 0) {
 			set_slot(vm);
+		}
 		break;
 	case OP_NEW_VCPU:
 		if (vm->fd >= 0)
@@ -570,11 +582,31 @@ static void one_op(void)
 
 			m.h.nmsrs = below(8) ? below(5) : (uint32_t)pick();
 			for (unsigned int i = 0; i < 4; i++) {
-				m.e[i].index = below(2) ? 0xc0000080 + below(5) :
+				/* EFER and on, the MTRRs, the MCE banks, any. */
+				static const uint32_t near[] = {
+					0xc0000080, 0x200, 0x250, 0x2ff,
+					0x179, 0x400, 0x480, 0x10a, 0x11,
+				};
+
+				m.e[i].index = below(2) ? near[below(9)] + below(5) :
 							  (uint32_t)pick();
 				m.e[i].data = pick();
 			}
 			ioctl(v->fd, below(2) ? KVM_SET_MSRS : KVM_GET_MSRS, &m);
+		}
+		if (v->fd >= 0 && below(8) == 0) {
+			/* Machine checks: a bank setup, an error raised. */
+			struct kvm_x86_mce mce = {
+				.status = pick(), .addr = pick(),
+				.mcg_status = pick(), .bank = below(40),
+			};
+			uint64_t cap = below(2) ? below(40) | (pick() & 0x1000100) :
+						  pick();
+
+			if (below(2))
+				ioctl(v->fd, KVM_X86_SETUP_MCE, &cap);
+			else
+				ioctl(v->fd, KVM_X86_SET_MCE, &mce);
 		}
 		break;
 	case OP_FPU:
