@@ -52,6 +52,8 @@ BENCHES = {
                       "its init", "ms", True),
     "linux_exits": ("exits during that Linux run, to its reboot", "exits",
                     True),
+    "qemu_boot_ms": ("the same Linux under Debian's QEMU (-vga none -nic "
+                     "none): QEMU's start to its init", "ms", True),
     "churn_per_s": ("VMs created and destroyed", "per s", False),
 }
 GUEST_OPS = [n for n, b in BENCHES.items() if b[1].startswith("ticks")]

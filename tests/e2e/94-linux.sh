@@ -18,14 +18,6 @@ L=/tests/linux
 # Without huge pages every first touch of guest memory costs an exit.
 echo madvise >/sys/kernel/mm/transparent_hugepage/enabled
 
-defang() {
-	sed -e 's/WARNING/W-ARNING/g' -e 's/BUG/B-UG/g' -e 's/Oops/0ops/g' \
-	    -e 's/Call Trace/Call-Trace/g' -e 's/Kernel panic/Kernel-panic/g' \
-	    -e 's/cut here/cut-here/g' -e 's/lockdep/lock-dep/g' \
-	    -e 's/general protection/general-protection/g' \
-	    -e 's/segfault at/segfault-at/g' -e 's/^/#   | /'
-}
-
 # boot DEVICE NAME VCPUS ARGS...: boot the guest (the kernel $KERNEL, by
 # default the small one, in $MEM of memory) with ARGS added to its
 # command line, /tmp/NAME.in (if there is one) as its console input; its

@@ -5,7 +5,9 @@
 
 check "insmod hvx enable_at_load=0" insmod $HVX_KO enable_at_load=0
 check "kvm_intel loads" modprobe kvm_intel
-bench.sh /tests/guests/bench.elf 1 >/tmp/bench.raw
+# Without the Linux boots (vmctl's and QEMU's): 94-linux.sh and
+# 94-qemu.sh boot the same guest, and here they would triple the time.
+HVX_BENCH_LINUX=0 bench.sh /tests/guests/bench.elf 1 >/tmp/bench.raw
 st=$?
 cat /tmp/bench.raw
 check "bench.sh: every benchmark ran on both devices" [ $st = 0 ]

@@ -127,9 +127,9 @@ fi
 # The Linux guest (tests/linux-guest), built once and cached like the
 # kernel, in /tests/linux for the runs that boot it: all of them, the
 # demo, the shell, the benchmarks, and --only runs that name a test with
-# "linux" in its name.
+# "linux" or "qemu" in its name.
 case "$mode,$only," in
-all,* | demo,* | shell,* | bench,* | only,*linux*) guest=linux ;;
+all,* | demo,* | shell,* | bench,* | only,*linux* | only,*qemu*) guest=linux ;;
 *) guest= ;;
 esac
 if [ -n "$guest" ]; then
@@ -137,6 +137,15 @@ if [ -n "$guest" ]; then
 	mkdir -p "$root/tests/linux"
 	cp "$lg/bzImage" "$lg/initrd.gz" "$root/tests/linux/"
 fi
+# Debian's QEMU with its libraries and firmware (tests/qemu/bundle.sh),
+# at their own paths, for the runs that include tests/e2e/94-qemu.sh and
+# for the benchmarks.
+case "$mode,$only," in
+all,* | bench,* | only,*qemu*)
+	qb=$("$repo/tests/qemu/bundle.sh")
+	cp -a "$qb/." "$root/"
+	;;
+esac
 # acpi=off: switching the Bochs BIOS's ACPI into ACPI mode stalls the boot
 # for minutes.  clearcpuid=avx512f: corei7_skylake_x reports an XSAVE area
 # size for AVX-512 that disagrees with its own component sizes, which makes
