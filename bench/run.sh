@@ -42,7 +42,7 @@ if can_run_here; then
 		sh "$repo/bench/bench.sh" "$repo/build/bench.elf" "$rounds" >"$raw"
 else
 	where="in Bochs' emulated VT-x (one CPU; TSC ticks are emulated instructions, so figures are path lengths)"
-	echo "bench: no VT-x here: running in the emulated machine (about $((rounds * 10)) s, once its kernel is built)"
+	echo "bench: no VT-x here: running in the emulated machine (about $((rounds * 40)) s, once its kernel is built)"
 	HVX_BENCH_ROUNDS=$rounds HVX_MACHINE_CMDLINE="${HVX_MACHINE_CMDLINE:-}${params:+ hvxparams=$params}" \
 		"$repo/tests/machine/run.sh" --bench
 	cp "$repo/build/machine/bench.raw" "$raw"
