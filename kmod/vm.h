@@ -373,6 +373,7 @@ void hvx_cpuid_lookup(struct hvx_vcpu *vcpu, u32 function, u32 index,
 int hvx_vcpu_set_cpuid(struct hvx_vcpu *vcpu,
 		       const struct kvm_cpuid_entry2 *entries,
 		       unsigned int nent);
+unsigned int hvx_guest_maxphyaddr(struct hvx_vcpu *vcpu);
 void hvx_cpuid_apic_features(struct hvx_vcpu *vcpu, bool *x2apic,
 			     bool *tsc_deadline);
 

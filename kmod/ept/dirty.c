@@ -18,15 +18,17 @@
  * The order makes it safe to copy what the log names after the ioctl
  * returns: a page the guest writes after its bit was cleared either was
  * writable only because its bit was set (it is in the bitmap the VMM got,
- * and the VMM copies it after the flush below, so sees the write), or
- * faults and sets its bit anew.  KVM's KVM_CLEAR_DIRTY_LOG, which splits
+ * and the VMM copies it after the flush, so sees the write), or faults
+ * and sets its bit anew.  KVM's KVM_CLEAR_DIRTY_LOG, which splits
  * the ioctl in two, and its dirty ring are not implemented (their
  * capabilities say 0).
  */
+#include <linux/bitmap.h>
 #include <linux/kvm.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <asm/apicdef.h>
 
 #include "../vm.h"
 
@@ -38,7 +40,36 @@ static size_t hvx_dirty_bitmap_bytes(u64 npages)
 
 unsigned long *hvx_dirty_bitmap_alloc(u64 npages)
 {
-	return kvzalloc(hvx_dirty_bitmap_bytes(npages), GFP_KERNEL_ACCOUNT);
+	return kvzalloc(hvx_dirty_bitmap_bytes(npages),
+			GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+}
+
+/*
+ * Start the log of @slot afresh after taking the pages of @snap out of it:
+ * clear their bits and take write access away from each, then make every
+ * CPU forget its translations, so that a guest write to any of them
+ * faults before the VMM copies it.  The APIC-access page, which hvx maps
+ * where the guest's APIC is, keeps its write access: its writes never
+ * reach memory.  mmu_lock is held.
+ */
+static void hvx_dirty_restart(struct hvx_vm *vm, struct hvx_memslot *slot,
+			      const unsigned long *snap)
+{
+	const u64 apic_gfn = APIC_DEFAULT_PHYS_BASE >> PAGE_SHIFT;
+	bool flush = false;
+	unsigned long i;
+
+	for_each_set_bit(i, snap, slot->npages) {
+		u64 gfn = slot->base_gfn + i;
+
+		__clear_bit(i, slot->dirty_bitmap);
+		if (vm->apic_access_page && gfn == apic_gfn)
+			continue;
+		if (hvx_ept_write_protect(&vm->ept, gfn << PAGE_SHIFT))
+			flush = true;
+	}
+	if (flush)
+		hvx_mmu_flush(vm);
 }
 
 /**
@@ -47,8 +78,10 @@ unsigned long *hvx_dirty_bitmap_alloc(u64 npages)
  * @argp: the VMM's struct kvm_dirty_log: the slot, and where its bitmap
  *	goes (one bit per page, whole longs, as in KVM)
  *
- * If the bitmap cannot be written to the VMM, nothing changes: the pages
- * stay dirty for the next call.
+ * The copy to the VMM is made without mmu_lock, so that a slow one (a
+ * page fault on the VMM's buffer) does not hold up the vCPUs' faults.  If
+ * it fails, the pages go back into the log, unless a slot has changed
+ * meanwhile: nothing is lost that the slot still has.
  *
  * Return: 0; -EINVAL for a slot id out of range, -ENOENT for a slot
  * without dirty logging (or none at all), -EFAULT, -ENOMEM.
@@ -57,8 +90,8 @@ int hvx_get_dirty_log(struct hvx_vm *vm, struct kvm_dirty_log __user *argp)
 {
 	struct kvm_dirty_log log;
 	struct hvx_memslot *slot;
-	unsigned long *snap, i;
-	bool flush = false;
+	unsigned long *snap;
+	u64 generation, npages;
 	size_t bytes;
 	int r;
 
@@ -70,33 +103,31 @@ int hvx_get_dirty_log(struct hvx_vm *vm, struct kvm_dirty_log __user *argp)
 
 	mutex_lock(&vm->mmu_lock);
 	slot = &vm->slots.slot[log.slot];
-	r = -ENOENT;
-	if (!slot->npages || !slot->dirty_bitmap)
-		goto out;
-	bytes = hvx_dirty_bitmap_bytes(slot->npages);
-	r = -ENOMEM;
-	snap = kvmalloc(bytes, GFP_KERNEL_ACCOUNT);
-	if (!snap)
-		goto out;
-	memcpy(snap, slot->dirty_bitmap, bytes);
-	r = -EFAULT;
-	if (copy_to_user(log.dirty_bitmap, snap, bytes))
-		goto out_free;
-
-	/* No vCPU can fault meanwhile: the bitmap is still the snapshot. */
-	for_each_set_bit(i, snap, slot->npages) {
-		__clear_bit(i, slot->dirty_bitmap);
-		if (hvx_ept_write_protect(&vm->ept,
-					  (slot->base_gfn + i) << PAGE_SHIFT))
-			flush = true;
+	if (!slot->npages || !slot->dirty_bitmap) {
+		mutex_unlock(&vm->mmu_lock);
+		return -ENOENT;
 	}
-	/* Before the VMM copies a page, a guest write to it must fault. */
-	if (flush)
-		hvx_mmu_flush(vm);
-	r = 0;
-out_free:
-	kvfree(snap);
-out:
+	npages = slot->npages;
+	bytes = hvx_dirty_bitmap_bytes(npages);
+	snap = kvmalloc(bytes, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!snap) {
+		mutex_unlock(&vm->mmu_lock);
+		return -ENOMEM;
+	}
+	memcpy(snap, slot->dirty_bitmap, bytes);
+	hvx_dirty_restart(vm, slot, snap);
+	generation = vm->slots.generation;
 	mutex_unlock(&vm->mmu_lock);
+
+	r = 0;
+	if (copy_to_user(log.dirty_bitmap, snap, bytes)) {
+		r = -EFAULT;
+		mutex_lock(&vm->mmu_lock);
+		if (vm->slots.generation == generation)
+			bitmap_or(slot->dirty_bitmap, slot->dirty_bitmap, snap,
+				  npages);
+		mutex_unlock(&vm->mmu_lock);
+	}
+	kvfree(snap);
 	return r;
 }

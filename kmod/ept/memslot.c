@@ -16,7 +16,8 @@
  * @allowed_flags: the slot flags hvx implements
  *
  * A slot must be page-aligned in both address spaces, must not wrap in
- * either, must lie below 2^HVX_MAX_GPA_BITS, and must not overlap any
+ * either, must lie below 2^HVX_MAX_GPA_BITS, must have no more than
+ * HVX_MEM_MAX_NR_PAGES pages, and must not overlap any
  * other slot.  The slot's own old range does not count as an overlap:
  * changing a slot replaces it as a whole.
  *
@@ -47,6 +48,8 @@ int hvx_memslot_check(const struct hvx_memslots *slots,
 		return -EINVAL;
 	if (req->guest_phys_addr + req->memory_size >
 	    BIT_ULL(HVX_MAX_GPA_BITS))
+		return -EINVAL;
+	if (req->memory_size >> PAGE_SHIFT > HVX_MEM_MAX_NR_PAGES)
 		return -EINVAL;
 	/* unsigned long is the width of a host address. */
 	if (req->userspace_addr != (unsigned long)req->userspace_addr)

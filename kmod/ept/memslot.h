@@ -20,6 +20,12 @@
 #define HVX_MAX_GPA_BITS	48
 
 /*
+ * The most pages a slot may have, as KVM's KVM_MEM_MAX_NR_PAGES: a count
+ * that fits an int, and a dirty bitmap under 256 MiB.
+ */
+#define HVX_MEM_MAX_NR_PAGES	((1ULL << 31) - 1)
+
+/*
  * One slot; npages == 0 means the slot is empty.  With KVM_MEM_LOG_DIRTY_PAGES
  * in flags, dirty_bitmap has a bit for each page written since the VMM
  * last asked (kmod/ept/dirty.c); otherwise it is NULL.  hvx_memslot_set()

@@ -371,7 +371,9 @@ static int hvx_mmu_map_apic_access(struct hvx_vm *vm, u64 gpa, u64 access)
  *
  * Changing a slot replaces it: its old mappings go, and the new range is
  * mapped as the guest touches it.  So does turning dirty logging on or
- * off, which starts a slot's dirty bitmap afresh, with no page dirty.
+ * off, which starts a slot's dirty bitmap afresh, with no page dirty.  A
+ * request for the slot as it is changes nothing, as in KVM (a logged
+ * slot keeps its log).
  *
  * Return: 0, -EINVAL, -EEXIST (hvx_memslot_check()), or -ENOMEM.
  */
@@ -386,6 +388,13 @@ int hvx_mmu_set_slot(struct hvx_vm *vm, const struct hvx_memslot_request *req)
 			      KVM_MEM_READONLY | KVM_MEM_LOG_DIRTY_PAGES);
 	if (r)
 		goto out;
+	slot = &vm->slots.slot[req->id];
+	if (req->memory_size && slot->npages &&
+	    slot->base_gfn == req->guest_phys_addr >> PAGE_SHIFT &&
+	    slot->npages == req->memory_size >> PAGE_SHIFT &&
+	    slot->userspace_addr == req->userspace_addr &&
+	    slot->flags == req->flags)
+		goto out;
 	if (req->memory_size && (req->flags & KVM_MEM_LOG_DIRTY_PAGES)) {
 		bitmap = hvx_dirty_bitmap_alloc(req->memory_size >> PAGE_SHIFT);
 		if (!bitmap) {
@@ -393,7 +402,6 @@ int hvx_mmu_set_slot(struct hvx_vm *vm, const struct hvx_memslot_request *req)
 			goto out;
 		}
 	}
-	slot = &vm->slots.slot[req->id];
 	if (slot->npages) {
 		u64 start = slot->base_gfn << PAGE_SHIFT;
 		u64 end = start + (slot->npages << PAGE_SHIFT);

@@ -461,6 +461,20 @@ void hvx_cpuid_apic_features(struct hvx_vcpu *vcpu, bool *x2apic,
 	*tsc_deadline = e1 && (e1->ecx & F(TSC_DEADLINE_TIMER));
 }
 
+/*
+ * The guest's MAXPHYADDR, from CPUID.80000008H:EAX[7:0], or 36 where its
+ * table has no such leaf (as KVM), within the architecture's 32 to 52.
+ */
+unsigned int hvx_guest_maxphyaddr(struct hvx_vcpu *vcpu)
+{
+	const struct kvm_cpuid_entry2 *e = hvx_cpuid_find(vcpu, 0x80000000, 0);
+
+	if (!e || e->eax < 0x80000008)
+		return 36;
+	e = hvx_cpuid_find(vcpu, 0x80000008, 0);
+	return e ? clamp(e->eax & 0xff, 32U, 52U) : 36;
+}
+
 /**
  * hvx_cpuid_lookup - answer a guest's CPUID from the vCPU's table
  * @vcpu: the vCPU

@@ -49,6 +49,18 @@ static unsigned int hvx_mce_nr_banks(struct hvx_vcpu *vcpu)
 	return vcpu->mce.mcg_cap & MCG_BANKCNT_MASK;
 }
 
+/*
+ * An uncorrected error with no action required (UCNA: no PCC, S or AR,
+ * nothing for IA32_MCG_STATUS), such as one a patrol scrub found: only
+ * logged, for the guest to poll; the CMCI that would announce it is not
+ * offered.
+ */
+static bool hvx_mce_is_ucna(const struct kvm_x86_mce *m)
+{
+	return !m->mcg_status && (m->status & MCI_STATUS_UC) &&
+	       !(m->status & (MCI_STATUS_PCC | MCI_STATUS_S | MCI_STATUS_AR));
+}
+
 /* A vCPU at creation: as KVM's, 32 banks, all disabled. */
 void hvx_mce_init(struct hvx_vcpu *vcpu)
 {
@@ -103,8 +115,9 @@ int hvx_mce_setup(struct hvx_vcpu *vcpu, u64 mcg_cap)
  * (IA32_MCG_STATUS.MCIP), or one with CR4.MCE clear, shuts the guest
  * down: the next KVM_RUN exits with KVM_EXIT_SHUTDOWN.  An error that
  * finds the bank's last one still there sets OVER, and an uncorrected
- * error there is kept over a corrected one.  The pads are ignored, as by
- * KVM.
+ * error there is kept over a corrected one.  An uncorrected error that
+ * needs no action (UCNA) is only logged, as KVM does.  The pads are
+ * ignored, as by KVM.
  *
  * Return: 0, or -EINVAL for a bank the vCPU does not have or a status
  * without VAL.
@@ -119,7 +132,9 @@ int hvx_mce_inject(struct hvx_vcpu *vcpu, const struct kvm_x86_mce *m)
 		return -EINVAL;
 	bank = &mce->banks[4 * array_index_nospec(m->bank, n)];
 
-	if (status & MCI_STATUS_UC) {
+	if (hvx_mce_is_ucna(m)) {
+		mce->mcg_status = 0;
+	} else if (status & MCI_STATUS_UC) {
 		/* Reporting switched off, globally or for the bank. */
 		if ((mce->mcg_cap & MCG_CTL_P) && mce->mcg_ctl != ~0ULL)
 			return 0;
@@ -135,14 +150,16 @@ int hvx_mce_inject(struct hvx_vcpu *vcpu, const struct kvm_x86_mce *m)
 		mce->mcg_status = m->mcg_status;
 		hvx_inject_exception(vcpu, X86_TRAP_MC, false, 0);
 		hvx_vcpu_put(vcpu);
-	} else if ((bank[HVX_MCI_STATUS] & MCI_STATUS_VAL) &&
-		   (bank[HVX_MCI_STATUS] & MCI_STATUS_UC)) {
+		if (bank[HVX_MCI_STATUS] & MCI_STATUS_VAL)
+			status |= MCI_STATUS_OVER;
+	} else if (bank[HVX_MCI_STATUS] & MCI_STATUS_VAL) {
 		/* A corrected error does not replace an uncorrected one. */
-		bank[HVX_MCI_STATUS] |= MCI_STATUS_OVER;
-		return 0;
-	}
-	if (bank[HVX_MCI_STATUS] & MCI_STATUS_VAL)
+		if (bank[HVX_MCI_STATUS] & MCI_STATUS_UC) {
+			bank[HVX_MCI_STATUS] |= MCI_STATUS_OVER;
+			return 0;
+		}
 		status |= MCI_STATUS_OVER;
+	}
 	bank[HVX_MCI_STATUS] = status;
 	bank[HVX_MCI_ADDR] = m->addr;
 	bank[HVX_MCI_MISC] = m->misc;
@@ -203,10 +220,7 @@ int hvx_mce_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val, bool host)
 		/* Read-only: KVM_X86_SETUP_MCE sets it. */
 		return 1;
 	case MSR_IA32_MCG_STATUS:
-		/* RIPV, EIPV and MCIP; LMCE_S needs LMCE. */
-		if (val & ~(MCG_STATUS_RIPV | MCG_STATUS_EIPV |
-			    MCG_STATUS_MCIP))
-			return 1;
+		/* Any value, as KVM takes (and KVM_X86_SET_MCE sets). */
 		mce->mcg_status = val;
 		return 0;
 	case MSR_IA32_MCG_CTL:

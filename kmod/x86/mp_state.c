@@ -104,10 +104,13 @@ int hvx_emulate_hlt(struct hvx_vcpu *vcpu)
 	return 1;
 }
 
-/* What a halted vCPU wakes for: an NMI, or an interrupt it would take. */
+/*
+ * What a halted vCPU wakes for: an exception its VMM queued (a #MC from
+ * KVM_X86_SET_MCE), an NMI, or an interrupt it would take.
+ */
 static bool hvx_vcpu_halt_ends(struct hvx_vcpu *vcpu)
 {
-	return vcpu->events.nmi_pending ||
+	return vcpu->events.exception.pending || vcpu->events.nmi_pending ||
 	       atomic_read(&vcpu->events.nmi_queued) ||
 	       (vcpu->halt_if && hvx_irqchip_has_interrupt(vcpu, NULL));
 }

@@ -14,7 +14,6 @@
  * write on real hardware (a reserved bit, an undefined memory type) gets
  * the #GP it would get there.
  */
-#include <asm/processor.h>
 
 #include "../vm.h"
 #include "mtrr.h"
@@ -81,8 +80,12 @@ u64 hvx_mtrr_get(struct hvx_vcpu *vcpu, u32 index)
 
 int hvx_mtrr_set(struct hvx_vcpu *vcpu, u32 index, u64 val)
 {
-	/* Bits at and above the guest's MAXPHYADDR are reserved. */
-	u64 above = ~0ULL << boot_cpu_data.x86_phys_bits;
+	/*
+	 * Bits at and above the guest's MAXPHYADDR are reserved: its CPUID's,
+	 * which a VMM may make wider than the host's (QEMU's CPU models say
+	 * 40 bits, where many hosts have 39).
+	 */
+	u64 above = ~0ULL << hvx_guest_maxphyaddr(vcpu);
 	struct hvx_mtrrs *m = &vcpu->mtrr;
 	int i, slot;
 

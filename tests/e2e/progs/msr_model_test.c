@@ -200,11 +200,11 @@ static void mtrrs(void)
 
 /* KVM_X86_SET_MCE of @status in @bank, then the guest runs to its wait. */
 static int raise_mce(uint8_t bank, uint64_t status, uint64_t addr,
-		     const char *what)
+		     uint64_t mcg_status, const char *what)
 {
 	struct kvm_x86_mce m = {
 		.status = status, .addr = addr, .misc = 0x86,
-		.mcg_status = MCG_RIPV_EIPV_MCIP, .bank = bank,
+		.mcg_status = mcg_status, .bank = bank,
 	};
 	int r = ioctl(vcpu, KVM_X86_SET_MCE, &m);
 	int e = errno;
@@ -286,32 +286,39 @@ static void machine_check(void)
 	}
 
 	/* Corrected errors are logged, no #MC; a second one sets OVER. */
-	tap_result(raise_mce(2, MCI_VAL | MCI_EN, 0x1234, "corrected") == DONE,
+	tap_result(raise_mce(2, MCI_VAL | MCI_EN, 0x1234, 0, "corrected") == DONE,
 		   "mce: a corrected error raises no #MC");
 	expect_host(MSR_MC_STATUS(2), MCI_VAL | MCI_EN,
 		    "mce: it is in bank 2's STATUS");
 	expect_host(MSR_MC_ADDR(2), 0x1234, "mce: and its ADDR");
-	raise_mce(2, MCI_VAL | MCI_EN, 0x5678, "corrected again");
+	raise_mce(2, MCI_VAL | MCI_EN, 0x5678, 0, "corrected again");
 	expect_host(MSR_MC_STATUS(2), MCI_VAL | MCI_EN | MCI_OVER,
 		    "mce: a second one sets OVER");
+
+	/* Uncorrected, no action required (UCNA): logged, no #MC. */
+	tap_result(raise_mce(6, MCI_VAL | MCI_UC | MCI_EN, 0x7000, 0,
+			     "uncorrected, no action required") == DONE,
+		   "mce: a UCNA error raises no #MC");
+	expect_host(MSR_MC_STATUS(6), MCI_VAL | MCI_UC | MCI_EN,
+		    "mce: it is in bank 6's STATUS");
 
 	/* Uncorrected: #MC, if CR4.MCE and the banks say so. */
 	set_cr4_mce(true);
 	expect_wr(MSR_MCG_CTL, 0, DONE, "mce: the guest turns MCG_CTL off");
 	tap_result(raise_mce(4, MCI_VAL | MCI_UC | MCI_EN | MCI_PCC, 0x9000,
-			     "uncorrected, MCG_CTL off") == DONE,
+			     MCG_RIPV_EIPV_MCIP, "uncorrected, MCG_CTL off") == DONE,
 		   "mce: an uncorrected error with MCG_CTL off raises nothing");
 	expect_host(MSR_MC_STATUS(4), 0, "mce: nor is it logged");
 	expect_wr(MSR_MCG_CTL, ~0ULL, DONE, "mce: the guest turns MCG_CTL on");
 	tap_result(raise_mce(4, MCI_VAL | MCI_UC | MCI_EN | MCI_PCC, 0x9000,
-			     "uncorrected") == MC_VECTOR,
+			     MCG_RIPV_EIPV_MCIP, "uncorrected") == MC_VECTOR,
 		   "mce: an uncorrected error raises #MC in the guest");
 	expect_rd(MSR_MCG_STATUS, MCG_RIPV_EIPV_MCIP,
 		  "mce: the guest's MCG_STATUS is the VMM's");
 	expect_rd(MSR_MC_STATUS(4), MCI_VAL | MCI_UC | MCI_EN | MCI_PCC,
 		  "mce: the guest finds the error in bank 4");
 	tap_result(raise_mce(5, MCI_VAL | MCI_UC | MCI_EN | MCI_PCC, 0xa000,
-			     "uncorrected during MCIP") == SHUTDOWN,
+			     MCG_RIPV_EIPV_MCIP, "uncorrected during MCIP") == SHUTDOWN,
 		   "mce: a second one while MCG_STATUS.MCIP is set shuts the guest down");
 }
 
