@@ -97,17 +97,7 @@ linux_boot() {
 qemu_boot() {
 	dev=$1
 	t0=$(cs)
-	unshare -m sh -c '
-		if [ "$1" != /dev/kvm ]; then
-			[ -e /dev/kvm ] || touch /dev/kvm
-			mount --bind "$1" /dev/kvm || exit 1
-		fi
-		exec /usr/bin/qemu-system-x86_64 -accel kvm -nographic \
-			-no-reboot -vga none -nic none \
-			-kernel /tests/linux/bzImage \
-			-initrd /tests/linux/initrd.gz \
-			-append "console=ttyS0 quiet"' sh /dev/$dev \
-		</dev/null 2>/tmp/qemu.err |
+	qemu-linux.sh /dev/$dev -vga none -nic none </dev/null 2>/tmp/qemu.err |
 	while IFS= read -r line; do
 		case "$line" in
 		*"hvx-guest: up"*)
@@ -116,7 +106,6 @@ qemu_boot() {
 			echo "qemu done" ;;
 		esac
 	done
-	[ -c /dev/kvm ] || rm -f /dev/kvm
 }
 
 round=1

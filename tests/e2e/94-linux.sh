@@ -43,11 +43,6 @@ boot() {
 	grep -o 'hvx-guest: .*' /tmp/$name.out | sed 's/^/# /'
 }
 
-# The lines that must match between runs and devices.
-stable_lines() {
-	grep -o 'hvx-guest: .*' "$1" |
-		grep -v -e 'hvx-guest: dmesg' -e 'sleep1 guest-ms'
-}
 
 has() { grep -q "hvx-guest: $2\$" /tmp/$1.out; }
 

@@ -29,20 +29,8 @@ qemu() {
 	dev=$1 name=$2
 	shift 2
 	echo "# qemu-system-x86_64 -accel kvm -nographic -no-reboot -kernel ... $* ($dev)"
-	unshare -m sh -c '
-		dev=$1; shift
-		if [ "$dev" != /dev/kvm ]; then
-			[ -e /dev/kvm ] || touch /dev/kvm
-			mount --bind "$dev" /dev/kvm || exit 99
-		fi
-		exec timeout 900 /usr/bin/qemu-system-x86_64 -accel kvm -nographic \
-			-no-reboot -kernel /tests/linux/bzImage \
-			-initrd /tests/linux/initrd.gz \
-			-append "console=ttyS0 quiet" "$@"' \
-		sh "$dev" "$@" </dev/null >/tmp/$name.out 2>/tmp/$name.err
+	qemu-linux.sh "$dev" "$@" </dev/null >/tmp/$name.out 2>/tmp/$name.err
 	echo $? >/tmp/$name.st
-	# A mount point the namespace made is a plain file in /dev: gone.
-	[ -c /dev/kvm ] || rm -f /dev/kvm
 	tr -d '\r' </tmp/$name.out >/tmp/$name.txt
 	grep -o 'hvx-guest: .*' /tmp/$name.txt | sed 's/^/# /'
 	sed 's/^/#   qemu: /' /tmp/$name.err
@@ -50,11 +38,6 @@ qemu() {
 
 has() { grep -q "hvx-guest: $2\$" /tmp/$1.txt; }
 
-# The lines that must match between runs (stable_lines in 94-linux.sh).
-stable_lines() {
-	grep -o 'hvx-guest: .*' "$1" |
-		grep -v -e 'hvx-guest: dmesg' -e 'sleep1 guest-ms'
-}
 
 check_qemu() {
 	name=$1 what=$2

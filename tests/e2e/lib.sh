@@ -52,6 +52,14 @@ wait_for() {
 
 file_has() { grep -q "$2" "$1"; }
 
+# stable_lines FILE: the Linux guest's "hvx-guest:" lines in FILE that
+# must be the same from run to run and device to device (not its dmesg
+# quotes, nor its own count of a second).
+stable_lines() {
+	grep -o 'hvx-guest: .*' "$1" |
+		grep -v -e 'hvx-guest: dmesg' -e 'sleep1 guest-ms'
+}
+
 # defang: a guest kernel's console, as comments the serial log's judge
 # does not take for this machine's own kernel reports.
 defang() {

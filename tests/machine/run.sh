@@ -95,7 +95,7 @@ make -s -C "$out/src/tests/guests" O="$root/tests/guests" >>"$out/build.log" 2>&
 rm -f "$root"/tests/guests/*.o
 make -s -C "$out/src/bench" O="$root/tests/guests" >>"$out/build.log" 2>&1 ||
 	{ cat "$out/build.log" >&2; exit 1; }
-cp "$repo/bench/bench.sh" "$root/tests/bin/"
+cp "$repo/bench/bench.sh" "$repo/tests/qemu/qemu-linux.sh" "$root/tests/bin/"
 for prog in "$repo"/tests/e2e/progs/*.c; do
 	name=$(basename "$prog" .c)
 	gcc -static -O2 -Wall -Werror -o "$root/tests/bin/$name" "$prog"

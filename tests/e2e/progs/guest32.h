@@ -197,9 +197,9 @@ static inline bool load_guest(uint8_t *mem, const char *path)
 
 /*
  * vm: a VM with guest memory at 0 and the guest at @path at LOAD; with
- * @irqchip, KVM_CREATE_IRQCHIP before the memory.
+ * @irqchip, KVM_CREATE_IRQCHIP before the memory.  Returns the memory.
  */
-static inline void create_guest_vm(const char *path, bool irqchip)
+static inline uint8_t *create_guest_vm(const char *path, bool irqchip)
 {
 	uint8_t *mem;
 
@@ -214,6 +214,7 @@ static inline void create_guest_vm(const char *path, bool irqchip)
 		bail("KVM_SET_USER_MEMORY_REGION failed");
 	if (!load_guest(mem, path))
 		bail("cannot read the guest");
+	return mem;
 }
 
 /* vcpu and run: vm's vCPU 0 and its kvm_run; *@s: its sregs at RESET. */

@@ -131,13 +131,7 @@ static void probe_start(int argc, char **argv)
 
 	sys = open_device(argc, argv);
 	catch_alarm();
-	vm = ioctl(sys, KVM_CREATE_VM, 0);
-	mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (vm < 0 || mem == MAP_FAILED || set_guest_memory(mem) < 0)
-		bail_errno("a VM with memory");
-	if (!load_guest(mem, argv[2]))
-		bail_errno(argv[2]);
+	mem = create_guest_vm(argv[2], false);
 	create_vcpu0(&s);
 	if (ioctl(sys, KVM_GET_SUPPORTED_CPUID, &cpuid) < 0 ||
 	    ioctl(vcpu, KVM_SET_CPUID2, &cpuid) < 0)
