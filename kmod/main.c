@@ -86,7 +86,9 @@ long hvx_check_extension(struct hvx_vm *vm, long ext)
 		return HVX_MAX_VCPUS;
 	case KVM_CAP_SYNC_REGS:
 		return KVM_SYNC_X86_VALID_FIELDS;
-	case KVM_CAP_ENABLE_CAP_VM:	/* MAX_VCPU_ID, MSR_PLATFORM_INFO */
+	case KVM_CAP_DISABLE_QUIRKS2:
+		return HVX_QUIRKS;
+	case KVM_CAP_ENABLE_CAP_VM:	/* MAX_VCPU_ID, MSR_PLATFORM_INFO, quirks */
 	case KVM_CAP_GET_MSR_FEATURES:
 	case KVM_CAP_SET_BOOT_CPU_ID:
 	case KVM_CAP_MSR_PLATFORM_INFO:

@@ -100,6 +100,24 @@ static void hvx_sync_regs_out(struct hvx_vcpu *vcpu)
  * exit).  As in KVM, the registers the VMM passes in kvm_run (SYNC_REGS)
  * go in before kvm_run's CR8, and a vCPU not yet started takes neither.
  */
+/*
+ * Remember the thread that runs the vCPU, for the guest's directed yields
+ * to it (KVM_HC_SCHED_YIELD, kmod/x86/x86.c).  It changes rarely: the old
+ * pid goes once no reader can still see it.
+ */
+static void hvx_vcpu_note_thread(struct hvx_vcpu *vcpu)
+{
+	struct pid *old = rcu_access_pointer(vcpu->pid);
+
+	if (likely(old == task_pid(current)))
+		return;
+	rcu_assign_pointer(vcpu->pid, get_task_pid(current, PIDTYPE_PID));
+	if (old) {
+		synchronize_rcu();
+		put_pid(old);
+	}
+}
+
 static int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;
@@ -107,6 +125,7 @@ static int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 	int r;
 
 	immediate_exit = hvx_run_immediate_exit(run);
+	hvx_vcpu_note_thread(vcpu);
 
 	WRITE_ONCE(vcpu->state, HVX_VCPU_RUNNING);
 	/* Never started: wait for INIT or start-up, then back (as KVM). */
@@ -621,6 +640,7 @@ err:
 
 void hvx_vcpu_free(struct hvx_vcpu *vcpu)
 {
+	put_pid(rcu_dereference_protected(vcpu->pid, true));
 	hvx_irqchip_vcpu_free(vcpu);
 	hvx_vmx_vcpu_free(vcpu);
 	kfree(vcpu->cpuid);

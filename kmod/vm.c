@@ -303,6 +303,9 @@ int hvx_vcpu_wait_resume(struct hvx_vcpu *vcpu)
  * again succeeds, and a limit below KVM_SET_BOOT_CPU_ID's id is EINVAL
  * (as in later KVMs).  KVM_CAP_MSR_PLATFORM_INFO, at any time: whether the guest
  * may read MSR_PLATFORM_INFO (it may until told otherwise, as in KVM).
+ * KVM_CAP_DISABLE_QUIRKS2, at any time: the quirks to have off, all of
+ * them at once (KVM 6.1 replaces the set rather than adding to it, and
+ * its selftests count on that); a quirk hvx does not have is EINVAL.
  * Any other capability, and any flag, is EINVAL.
  */
 static int hvx_vm_enable_cap(struct hvx_vm *vm, void __user *argp)
@@ -316,6 +319,12 @@ static int hvx_vm_enable_cap(struct hvx_vm *vm, void __user *argp)
 		return -EINVAL;
 	if (cap.cap == KVM_CAP_MSR_PLATFORM_INFO) {
 		WRITE_ONCE(vm->platform_info_hidden, !cap.args[0]);
+		return 0;
+	}
+	if (cap.cap == KVM_CAP_DISABLE_QUIRKS2) {
+		if (cap.args[0] & ~HVX_QUIRKS)
+			return -EINVAL;
+		WRITE_ONCE(vm->disabled_quirks, cap.args[0]);
 		return 0;
 	}
 	if (cap.cap != KVM_CAP_MAX_VCPU_ID || cap.args[0] > HVX_MAX_VCPUS)

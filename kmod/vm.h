@@ -95,6 +95,8 @@ struct hvx_vm {
 	unsigned int boot_cpu_id;
 	/* KVM_CAP_MSR_PLATFORM_INFO off: the guest's RDMSR of it faults. */
 	bool platform_info_hidden;
+	/* KVM_CAP_DISABLE_QUIRKS2: KVM_X86_QUIRK_* bits; see hvx_quirk(). */
+	u64 disabled_quirks;
 
 	/*
 	 * Guards slots and ept.  The vCPUs' fault paths hold it across page
@@ -154,6 +156,28 @@ static inline struct hvx_irqchip *hvx_irqchip(struct hvx_vm *vm)
 {
 	/* A chip seen is seen initialised (hvx_irqchip_create()). */
 	return smp_load_acquire(&vm->irqchip);
+}
+
+/*
+ * The quirks of KVM's that hvx has, and a VMM may turn off
+ * (KVM_CAP_DISABLE_QUIRKS2); each is on until it does:
+ * MISC_ENABLE_NO_MWAIT: IA32_MISC_ENABLE's MWAIT bit leaves CPUID alone;
+ *	off, CPUID.1:ECX.MWAIT follows it (kmod/x86/cpuid.c, msr.c).
+ * FIX_HYPERCALL_INSN: AMD's VMMCALL is rewritten into VMCALL and run
+ *	again; off, it is the #UD it is on Intel (kmod/x86/x86.c).
+ * MWAIT_NEVER_UD_FAULTS: MONITOR and MWAIT are no-ops; off, they are #UD
+ *	unless CPUID offers MWAIT (kmod/x86/x86.c).
+ * KVM's others are not offered: LINT0_REENABLED, CD_NW_CLEARED,
+ * LAPIC_MMIO_HOLE and OUT_7E_INC_RIP; hvx has no way to turn them off.
+ */
+#define HVX_QUIRKS	(KVM_X86_QUIRK_MISC_ENABLE_NO_MWAIT |	\
+			 KVM_X86_QUIRK_FIX_HYPERCALL_INSN |	\
+			 KVM_X86_QUIRK_MWAIT_NEVER_UD_FAULTS)
+
+/* Is KVM_X86_QUIRK_* @quirk in force in @vm? */
+static inline bool hvx_quirk(struct hvx_vm *vm, u64 quirk)
+{
+	return !(READ_ONCE(vm->disabled_quirks) & quirk);
 }
 
 /* vm->vcpus[@id] without vm->lock.  The caller keeps the VM alive. */
@@ -229,6 +253,8 @@ struct hvx_vcpu {
 	struct hvx_vcpu_stats stats;
 	/* One ioctl at a time on the vCPU; KVM_RUN holds it throughout. */
 	struct mutex mutex;
+	/* The thread of the last KVM_RUN, for a directed yield to it. */
+	struct pid __rcu *pid;
 	struct kvm_run *run;
 	void *pio_data;
 	struct hvx_pio pio;
@@ -370,6 +396,7 @@ int hvx_get_dirty_log(struct hvx_vm *vm, struct kvm_dirty_log __user *argp);
 int hvx_supported_cpuid(struct kvm_cpuid_entry2 *entries, unsigned int max);
 void hvx_cpuid_lookup(struct hvx_vcpu *vcpu, u32 function, u32 index,
 		      u32 *eax, u32 *ebx, u32 *ecx, u32 *edx);
+bool hvx_guest_has_mwait(struct hvx_vcpu *vcpu);
 int hvx_vcpu_set_cpuid(struct hvx_vcpu *vcpu,
 		       const struct kvm_cpuid_entry2 *entries,
 		       unsigned int nent);

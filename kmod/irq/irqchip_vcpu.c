@@ -3,8 +3,9 @@
  * The in-kernel irqchip as a vCPU meets it (irqchip.c wires the devices
  * together): the interrupt it takes before each entry, the PICs' ports,
  * the IOAPIC's and its own APIC's MMIO, IA32_APIC_BASE, the x2APIC MSRs
- * and IA32_TSC_DEADLINE, CR8, and what its CPUID offers the APIC.  Each
- * holds chip->lock around the devices' pure logic.
+ * and IA32_TSC_DEADLINE, CR8, what its CPUID offers the APIC, and which
+ * vCPU an APIC ID names.  Each holds chip->lock around the devices' pure
+ * logic.
  */
 #define pr_fmt(fmt) "hvx: " fmt
 
@@ -329,4 +330,31 @@ void hvx_irqchip_set_cpuid(struct hvx_vcpu *vcpu)
 	raw_spin_lock_irqsave(&vcpu->vm->irqchip->lock, flags);
 	hvx_lapic_set_cpuid(&vcpu->apic->lapic, x2apic, tsc_deadline);
 	raw_spin_unlock_irqrestore(&vcpu->vm->irqchip->lock, flags);
+}
+
+/**
+ * hvx_irqchip_vcpu_by_apic_id - the vCPU a physical APIC ID names
+ * @vm: the VM, with its in-kernel irqchip
+ * @id: the ID (an x2APIC ID for an APIC in x2APIC mode)
+ *
+ * Return: the vCPU, or NULL if no local APIC has that ID.
+ */
+struct hvx_vcpu *hvx_irqchip_vcpu_by_apic_id(struct hvx_vm *vm, u32 id)
+{
+	struct hvx_irqchip *chip = hvx_irqchip(vm);
+	struct hvx_vcpu *found = NULL;
+	unsigned long flags;
+	unsigned int i;
+
+	if (!chip)
+		return NULL;
+	raw_spin_lock_irqsave(&chip->lock, flags);
+	for (i = 0; i < HVX_MAX_VCPUS && !found; i++) {
+		struct hvx_vcpu *v = hvx_vm_vcpu(vm, i);
+
+		if (v && v->apic && hvx_lapic_id(&v->apic->lapic) == id)
+			found = v;
+	}
+	raw_spin_unlock_irqrestore(&chip->lock, flags);
+	return found;
 }

@@ -62,6 +62,14 @@ bool hvx_lapic_x2apic_mode(const struct hvx_lapic *apic)
 	return (apic->base & BASE_MODE) == BASE_MODE;
 }
 
+/* The APIC's ID as a physical destination names it. */
+u32 hvx_lapic_id(const struct hvx_lapic *apic)
+{
+	if (hvx_lapic_x2apic_mode(apic))
+		return apic->vcpu_id;
+	return lapic_reg(apic, APIC_ID) >> 24;
+}
+
 /*
  * SDM "Task and Processor Priorities": the PPR is the TPR, unless the
  * highest vector in service is of a higher class; then that class.
@@ -299,9 +307,7 @@ bool hvx_lapic_matches(const struct hvx_lapic *apic, const struct hvx_irq *irq,
 		return true;
 	if (irq->dest_logical)
 		return lapic_logical_match(apic, dest);
-	if (hvx_lapic_x2apic_mode(apic))
-		return dest == apic->vcpu_id;
-	return dest == lapic_reg(apic, APIC_ID) >> 24;
+	return dest == hvx_lapic_id(apic);
 }
 
 /**

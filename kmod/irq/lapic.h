@@ -194,6 +194,7 @@ void hvx_lapic_reset(struct hvx_lapic *apic, bool init, bool bsp);
 int hvx_lapic_set_base(struct hvx_lapic *apic, u64 value, bool from_host,
 		       struct hvx_lapic_action *act);
 bool hvx_lapic_x2apic_mode(const struct hvx_lapic *apic);
+u32 hvx_lapic_id(const struct hvx_lapic *apic);
 
 int hvx_lapic_read(struct hvx_lapic *apic, u32 offset, unsigned int len,
 		   void *val, s64 now_ns);

@@ -87,6 +87,8 @@ static int hvx_handle_exception(struct hvx_vcpu *vcpu)
 	case MC_VECTOR:
 		/* The host's, and handled: hvx_vmx_run() gave it over. */
 		return 1;
+	case UD_VECTOR:
+		return hvx_handle_ud(vcpu);
 	default:
 		return hvx_internal_error(vcpu, KVM_INTERNAL_ERROR_UNEXPECTED_EXIT_REASON);
 	}
@@ -358,8 +360,8 @@ static const hvx_exit_handler hvx_exit_handlers[] = {
 	[EXIT_REASON_MSR_WRITE]		= hvx_emulate_wrmsr,
 	[EXIT_REASON_TPR_BELOW_THRESHOLD] = hvx_handle_tpr_below_threshold,
 	[EXIT_REASON_APIC_ACCESS]	= hvx_handle_apic_access,
-	[EXIT_REASON_MWAIT_INSTRUCTION]	= hvx_inject_ud,
-	[EXIT_REASON_MONITOR_INSTRUCTION] = hvx_inject_ud,
+	[EXIT_REASON_MWAIT_INSTRUCTION]	= hvx_emulate_monitor_mwait,
+	[EXIT_REASON_MONITOR_INSTRUCTION] = hvx_emulate_monitor_mwait,
 	[EXIT_REASON_EPT_VIOLATION]	= hvx_handle_ept_violation,
 	[EXIT_REASON_INVEPT]		= hvx_handle_vmx_instruction,
 	[EXIT_REASON_INVVPID]		= hvx_handle_vmx_instruction,

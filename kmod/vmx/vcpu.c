@@ -36,10 +36,11 @@
  * Exceptions that exit: #DB and #AC, because a guest can make their
  * delivery fault again forever without the CPU ever exiting (CVE-2015-5307
  * and CVE-2015-8104); hvx reflects them back into the guest.  #MC, because
- * a machine check is the host's to handle, never the guest's.
+ * a machine check is the host's to handle, never the guest's.  #UD, for
+ * the VMMCALL hvx rewrites (hvx_handle_ud()); the rest go back.
  */
 #define HVX_EXCEPTION_BITMAP	(BIT(DB_VECTOR) | BIT(AC_VECTOR) |	\
-				 BIT(MC_VECTOR))
+				 BIT(MC_VECTOR) | BIT(UD_VECTOR))
 
 /* Every port exits: one page of ones serves both I/O bitmaps. */
 static void *hvx_all_ones_page;

@@ -23,7 +23,10 @@
  * the vCPU's table, and the in-kernel APIC then offers the mode.
  * Three answers follow the guest's state, as on a CPU: CPUID.1:ECX.OSXSAVE
  * mirrors CR4.OSXSAVE, CPUID.1:EDX.APIC IA32_APIC_BASE.EN, and
- * CPUID.(0DH,0):EBX is the XSAVE area size for the current XCR0.
+ * CPUID.(0DH,0):EBX is the XSAVE area size for the current XCR0.  A fourth
+ * follows it as in KVM once a VMM turns KVM_X86_QUIRK_MISC_ENABLE_NO_MWAIT
+ * off: CPUID.1:ECX.MWAIT mirrors IA32_MISC_ENABLE.MWAIT (MONITOR and MWAIT
+ * are then no-ops the guest was told of, kmod/x86/x86.c).
  */
 #include <linux/kernel.h>
 #include <linux/slab.h>
@@ -476,6 +479,19 @@ unsigned int hvx_guest_maxphyaddr(struct hvx_vcpu *vcpu)
 }
 
 /**
+ * hvx_guest_has_mwait - does the guest's CPUID offer MONITOR and MWAIT?
+ * @vcpu: the vCPU
+ *
+ * Only where the VMM turned KVM_X86_QUIRK_MISC_ENABLE_NO_MWAIT off and the
+ * guest set IA32_MISC_ENABLE.MWAIT: hvx's tables never offer it.
+ */
+bool hvx_guest_has_mwait(struct hvx_vcpu *vcpu)
+{
+	return !hvx_quirk(vcpu->vm, KVM_X86_QUIRK_MISC_ENABLE_NO_MWAIT) &&
+	       (vcpu->misc_enable & MSR_IA32_MISC_ENABLE_MWAIT);
+}
+
+/**
  * hvx_cpuid_lookup - answer a guest's CPUID from the vCPU's table
  * @vcpu: the vCPU
  * @function: EAX
@@ -522,6 +538,8 @@ void hvx_cpuid_lookup(struct hvx_vcpu *vcpu, u32 function, u32 index,
 		/* A disabled local APIC is not there (IA32_APIC_BASE.EN). */
 		if (vcpu->apic && !hvx_irqchip_apic_enabled(vcpu->apic))
 			*edx &= ~F(APIC);
+		if (hvx_guest_has_mwait(vcpu))
+			*ecx |= F(MWAIT);
 	} else if (e->function == 0xd && e->index == 0 && vcpu->xcr0_allowed) {
 		*ebx = hvx_xsave_size(vcpu->xcr0);
 	}

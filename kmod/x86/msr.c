@@ -188,6 +188,19 @@ static __always_inline int __hvx_set_msr(struct hvx_vcpu *vcpu, u32 index,
 		break;
 	}
 	case MSR_IA32_MISC_ENABLE:
+		/*
+		 * With KVM_X86_QUIRK_MISC_ENABLE_NO_MWAIT off, the MWAIT bit
+		 * is CPUID's MWAIT (hvx_guest_has_mwait()), and as in KVM it
+		 * only changes for a guest offered SSE3, as on a CPU.
+		 */
+		if (!hvx_quirk(vcpu->vm, KVM_X86_QUIRK_MISC_ENABLE_NO_MWAIT) &&
+		    ((vcpu->misc_enable ^ val) & MSR_IA32_MISC_ENABLE_MWAIT)) {
+			u32 eax, ebx, ecx, edx;
+
+			hvx_cpuid_lookup(vcpu, 1, 0, &eax, &ebx, &ecx, &edx);
+			if (!(ecx & BIT(X86_FEATURE_XMM3 & 31)))
+				return 1;
+		}
 		vcpu->misc_enable = val;
 		break;
 	case MSR_IA32_UCODE_REV:

@@ -17,6 +17,8 @@ struct kvm_vcpu_events;
 int hvx_emulate_cpuid(struct hvx_vcpu *vcpu);
 int hvx_emulate_vmcall(struct hvx_vcpu *vcpu);
 int hvx_emulate_xsetbv(struct hvx_vcpu *vcpu);
+int hvx_emulate_monitor_mwait(struct hvx_vcpu *vcpu);
+int hvx_handle_ud(struct hvx_vcpu *vcpu);
 
 /* kmod/x86/events.c */
 bool hvx_exception_has_error(u8 vector);

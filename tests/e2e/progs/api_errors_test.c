@@ -154,6 +154,7 @@ static void enable_cap(void)
 	struct kvm_enable_cap cap = { .cap = KVM_CAP_MAX_VCPU_ID };
 	int v = ioctl(sys, KVM_CREATE_VM, 0), w = ioctl(sys, KVM_CREATE_VM, 0);
 	int max = ioctl(v, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPU_ID);
+	long quirks, want;
 
 	tap_result(ioctl(v, KVM_CHECK_EXTENSION, KVM_CAP_ENABLE_CAP_VM) > 0,
 		   "KVM_CAP_ENABLE_CAP_VM is claimed");
@@ -182,6 +183,28 @@ static void enable_cap(void)
 	TAP_EXPECT_ERRNO(ioctl(v, KVM_ENABLE_CAP, BAD_PTR), EFAULT,
 			 "KVM_ENABLE_CAP with an unmapped argument");
 	close(v);
+
+	/*
+	 * KVM_CAP_DISABLE_QUIRKS2 names the quirks that can be turned off
+	 * (KVM has more of them than hvx); any set of those is taken, as is
+	 * none, and a bit beyond them is EINVAL.
+	 */
+	quirks = ioctl(w, KVM_CHECK_EXTENSION, KVM_CAP_DISABLE_QUIRKS2);
+	want = KVM_X86_QUIRK_MISC_ENABLE_NO_MWAIT |
+	       KVM_X86_QUIRK_FIX_HYPERCALL_INSN |
+	       KVM_X86_QUIRK_MWAIT_NEVER_UD_FAULTS;
+	tap_result(quirks > 0 && (quirks & want) == want,
+		   "KVM_CAP_DISABLE_QUIRKS2 offers the MWAIT and hypercall quirks");
+	cap.cap = KVM_CAP_DISABLE_QUIRKS2;
+	cap.args[0] = want;
+	TAP_EXPECT_RET(ioctl(w, KVM_ENABLE_CAP, &cap), 0,
+		       "KVM_CAP_DISABLE_QUIRKS2 turns those three off");
+	cap.args[0] = quirks > 0 ? 1ULL << (64 - __builtin_clzll(quirks)) : 1;
+	TAP_EXPECT_ERRNO(ioctl(w, KVM_ENABLE_CAP, &cap), EINVAL,
+			 "KVM_CAP_DISABLE_QUIRKS2 of a quirk not offered");
+	cap.args[0] = 0;
+	TAP_EXPECT_RET(ioctl(w, KVM_ENABLE_CAP, &cap), 0,
+		       "KVM_CAP_DISABLE_QUIRKS2 of none turns them on again");
 
 	tap_result(ioctl(w, KVM_CREATE_VCPU, 3) >= 0, "vCPU 3 of another VM");
 	cap.cap = KVM_CAP_MAX_VCPU_ID;

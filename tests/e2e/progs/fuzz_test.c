@@ -202,10 +202,17 @@ static void new_vcpu(struct vm *vm)
 
 	close_vcpu(v);
 	if (below(16) == 0) {
-		/* A bound on the ids, once a VM (KVM_CAP_MAX_VCPU_ID). */
+		/*
+		 * A bound on the ids, once a VM (KVM_CAP_MAX_VCPU_ID); quirks
+		 * turned off and on (KVM_CAP_DISABLE_QUIRKS2), so that the
+		 * guests' MONITOR, MWAIT and #UD take both ways.
+		 */
+		static const __u32 caps[] = {
+			KVM_CAP_MAX_VCPU_ID, KVM_CAP_DISABLE_QUIRKS2,
+		};
 		struct kvm_enable_cap cap = {
-			.cap = below(4) ? KVM_CAP_MAX_VCPU_ID : rnd(),
-			.args[0] = below(4) ? below(6) : pick(),
+			.cap = below(4) ? caps[below(2)] : rnd(),
+			.args[0] = below(4) ? below(128) : pick(),
 		};
 
 		ioctl(vm->fd, KVM_ENABLE_CAP, &cap);
