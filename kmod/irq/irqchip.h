@@ -149,5 +149,7 @@ u64 hvx_irqchip_get_tsc_deadline(struct hvx_vcpu *vcpu);
 void hvx_irqchip_set_tsc_deadline(struct hvx_vcpu *vcpu, u64 tsc);
 void hvx_irqchip_set_cpuid(struct hvx_vcpu *vcpu);
 struct hvx_vcpu *hvx_irqchip_vcpu_by_apic_id(struct hvx_vm *vm, u32 id);
+void hvx_irqchip_set_cmci(struct hvx_vcpu *vcpu, bool on);
+void hvx_irqchip_cmci(struct hvx_vcpu *vcpu);
 
 #endif /* HVX_IRQ_IRQCHIP_H */

@@ -3,8 +3,8 @@
  * The in-kernel irqchip as a vCPU meets it (irqchip.c wires the devices
  * together): the interrupt it takes before each entry, the PICs' ports,
  * the IOAPIC's and its own APIC's MMIO, IA32_APIC_BASE, the x2APIC MSRs
- * and IA32_TSC_DEADLINE, CR8, what its CPUID offers the APIC, and which
- * vCPU an APIC ID names.  Each holds chip->lock around the devices' pure
+ * and IA32_TSC_DEADLINE, CR8, what its CPUID offers the APIC, which vCPU
+ * an APIC ID names, and CMCI.  Each holds chip->lock around the devices' pure
  * logic.
  */
 #define pr_fmt(fmt) "hvx: " fmt
@@ -357,4 +357,34 @@ struct hvx_vcpu *hvx_irqchip_vcpu_by_apic_id(struct hvx_vm *vm, u32 id)
 	}
 	raw_spin_unlock_irqrestore(&chip->lock, flags);
 	return found;
+}
+
+/* The vCPU's IA32_MCG_CAP gained or lost CMCI (kmod/x86/mce.c). */
+void hvx_irqchip_set_cmci(struct hvx_vcpu *vcpu, bool on)
+{
+	struct hvx_irqchip *chip = hvx_irqchip(vcpu->vm);
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&chip->lock, flags);
+	hvx_lapic_set_cmci(&vcpu->apic->lapic, on);
+	raw_spin_unlock_irqrestore(&chip->lock, flags);
+}
+
+/*
+ * A corrected machine check to signal (kmod/x86/mce.c): the interrupt or
+ * NMI the APIC's LVT CMCI entry names, unless it is masked.
+ */
+void hvx_irqchip_cmci(struct hvx_vcpu *vcpu)
+{
+	struct hvx_irqchip *chip = hvx_irqchip(vcpu->vm);
+	enum hvx_lapic_delivery d;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&chip->lock, flags);
+	d = hvx_lapic_cmci(&vcpu->apic->lapic);
+	raw_spin_unlock_irqrestore(&chip->lock, flags);
+	if (d == HVX_LAPIC_NMI)
+		atomic_inc(&vcpu->events.nmi_queued);
+	if (d != HVX_LAPIC_DROPPED)
+		hvx_vcpu_kick(vcpu);
 }

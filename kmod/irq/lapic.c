@@ -23,6 +23,7 @@
 
 const u32 lapic_lvts[] = {
 	APIC_LVTT, APIC_LVTTHMR, APIC_LVTPC, APIC_LVT0, APIC_LVT1, APIC_LVTERR,
+	APIC_LVTCMCI,
 };
 
 /* ISR, TMR and IRR: bit v of the 256 is bit v % 32 of register v / 32. */
@@ -60,6 +61,39 @@ static int vec_highest(const struct hvx_lapic *apic, u32 bitmap)
 bool hvx_lapic_x2apic_mode(const struct hvx_lapic *apic)
 {
 	return (apic->base & BASE_MODE) == BASE_MODE;
+}
+
+/**
+ * hvx_lapic_set_cmci - the vCPU's IA32_MCG_CAP gained or lost CMCI
+ * @apic: the APIC
+ * @on: MCG_CMCI_P is set
+ *
+ * The LVT CMCI entry comes (masked) or goes, and the version register
+ * counts it, as KVM's.  One that goes keeps its value, out of reach.
+ */
+void hvx_lapic_set_cmci(struct hvx_lapic *apic, bool on)
+{
+	if (on && !apic->cmci)
+		lapic_set_reg(apic, APIC_LVTCMCI, APIC_LVT_MASKED);
+	apic->cmci = on;
+	lapic_set_reg(apic, APIC_LVR,
+		      on ? HVX_LAPIC_VERSION_CMCI : HVX_LAPIC_VERSION);
+}
+
+/**
+ * hvx_lapic_cmci - a corrected machine-check interrupt
+ * @apic: the APIC
+ *
+ * What the LVT CMCI entry says (SDM "CMCI Local APIC Interface"), unless
+ * it is masked or the vCPU has no CMCI.
+ *
+ * Return: as hvx_lapic_accept().
+ */
+enum hvx_lapic_delivery hvx_lapic_cmci(struct hvx_lapic *apic)
+{
+	if (!apic->cmci)
+		return HVX_LAPIC_DROPPED;
+	return lapic_local(apic, APIC_LVTCMCI);
 }
 
 /* The APIC's ID as a physical destination names it. */
@@ -174,7 +208,10 @@ enum hvx_lapic_delivery hvx_lapic_accept(struct hvx_lapic *apic,
 	return HVX_LAPIC_DROPPED;
 }
 
-/* The interrupt an unmasked LVT entry raises: timer, LINT0/1 or error. */
+/*
+ * The interrupt an unmasked LVT entry raises: timer, LINT0/1, error or
+ * CMCI (the last three in the delivery mode their entry names).
+ */
 enum hvx_lapic_delivery lapic_local(struct hvx_lapic *apic, u32 reg)
 {
 	u32 lvt = lapic_reg(apic, reg);
@@ -186,7 +223,7 @@ enum hvx_lapic_delivery lapic_local(struct hvx_lapic *apic, u32 reg)
 
 	if (lvt & APIC_LVT_MASKED)
 		return HVX_LAPIC_DROPPED;
-	if (reg == APIC_LVT0 || reg == APIC_LVT1)
+	if (reg == APIC_LVT0 || reg == APIC_LVT1 || reg == APIC_LVTCMCI)
 		irq.delivery_mode = GET_APIC_DELIVERY_MODE(lvt);
 	/* "LINT1 pin does not support level-sensitive interrupts". */
 	if (reg == APIC_LVT0)

@@ -51,11 +51,13 @@
 #define HVX_LAPIC_MSR_LAST	(APIC_BASE_MSR + 0xff)
 
 /*
- * The version register, as KVM's without CMCI: version 0x14 (an xAPIC),
- * six LVT entries (timer, thermal, performance, LINT0, LINT1, error: the
- * register says 5, one less), no EOI-broadcast suppression.
+ * The version register, as KVM's: version 0x14 (an xAPIC), six LVT entries
+ * (timer, thermal, performance, LINT0, LINT1, error: the register says 5,
+ * one less), a seventh for CMCI where the vCPU has it (hvx_lapic_set_cmci()),
+ * no EOI-broadcast suppression.
  */
 #define HVX_LAPIC_VERSION	0x50014
+#define HVX_LAPIC_VERSION_CMCI	0x60014
 
 /*
  * The APIC timer counts the bus clock divided by the divide configuration;
@@ -161,6 +163,7 @@ struct hvx_lapic_timer {
  * @phys_bits: the guest's MAXPHYADDR: the base's bits above are reserved
  * @cpuid_x2apic: the guest's CPUID offers x2APIC (IA32_APIC_BASE.EXTD)
  * @cpuid_tsc_deadline: ... and the TSC-deadline timer mode
+ * @cmci: the vCPU signals corrected machine checks: LVT CMCI is there
  * @esr_pending: errors seen since the guest last wrote the ESR
  * @lowest_taken: lowest-priority interrupts this APIC took, to break ties
  * @tmr: the timer: counting since @tmr.start_ns from @tmr.count_ns (the
@@ -174,6 +177,7 @@ struct hvx_lapic {
 	u8 phys_bits;
 	bool cpuid_x2apic;
 	bool cpuid_tsc_deadline;
+	bool cmci;
 	u32 esr_pending;
 	u32 lowest_taken;
 	struct {
@@ -195,6 +199,8 @@ int hvx_lapic_set_base(struct hvx_lapic *apic, u64 value, bool from_host,
 		       struct hvx_lapic_action *act);
 bool hvx_lapic_x2apic_mode(const struct hvx_lapic *apic);
 u32 hvx_lapic_id(const struct hvx_lapic *apic);
+void hvx_lapic_set_cmci(struct hvx_lapic *apic, bool on);
+enum hvx_lapic_delivery hvx_lapic_cmci(struct hvx_lapic *apic);
 
 int hvx_lapic_read(struct hvx_lapic *apic, u32 offset, unsigned int len,
 		   void *val, s64 now_ns);

@@ -42,8 +42,16 @@
 #define LVT_TIMER_MODE	GENMASK(18, 17)
 #define LVT_LINT_BITS	(LVT_BASIC_BITS | APIC_MODE_MASK | \
 			 APIC_INPUT_POLARITY | APIC_LVT_LEVEL_TRIGGER)
-/* Timer, thermal, performance, LINT0, LINT1, error. */
-extern const u32 lapic_lvts[6];
+/*
+ * Timer, thermal, performance, LINT0, LINT1, error, and CMCI where the
+ * vCPU's machine-check capabilities have it (lapic_nr_lvts()).
+ */
+extern const u32 lapic_lvts[7];
+
+static inline unsigned int lapic_nr_lvts(const struct hvx_lapic *apic)
+{
+	return 6 + apic->cmci;
+}
 
 /* IA32_APIC_BASE (SDM "Local APIC Status and Location"). */
 #define BASE_EN		MSR_IA32_APICBASE_ENABLE

@@ -57,6 +57,7 @@ static const u8 lapic_access[KVM_APIC_REG_SIZE / 16] = {
 	[APIC_ESR / 16]			= XR | XW | X2R | X2W,
 	[APIC_ICR / 16]			= XR | XW | X2R | X2W,
 	[APIC_ICR2 / 16]		= XR | XW,
+	[APIC_LVTCMCI / 16]		= XR | XW | X2R | X2W,	/* if cmci */
 	[APIC_LVTT / 16 ... APIC_LVTERR / 16] = XR | XW | X2R | X2W,
 	[APIC_TMICT / 16]		= XR | XW | X2R | X2W,
 	[APIC_TMCCT / 16]		= XR | X2R,
@@ -67,7 +68,8 @@ static const u8 lapic_access[KVM_APIC_REG_SIZE / 16] = {
 /* May @reg be read (@how = XR) or written (XW) in the APIC's mode? */
 static bool lapic_may(const struct hvx_lapic *apic, u32 reg, u8 how)
 {
-	if (reg / 16 >= ARRAY_SIZE(lapic_access))
+	if (reg / 16 >= ARRAY_SIZE(lapic_access) ||
+	    (reg == APIC_LVTCMCI && !apic->cmci))
 		return false;
 	if (hvx_lapic_x2apic_mode(apic))
 		how <<= 2;
@@ -77,7 +79,7 @@ static bool lapic_may(const struct hvx_lapic *apic, u32 reg, u8 how)
 
 static bool lapic_is_lvt(u32 reg)
 {
-	return reg >= APIC_LVTT && reg <= APIC_LVTERR;
+	return (reg >= APIC_LVTT && reg <= APIC_LVTERR) || reg == APIC_LVTCMCI;
 }
 
 u32 lapic_lvt_bits(const struct hvx_lapic *apic, u32 reg)
@@ -89,6 +91,7 @@ u32 lapic_lvt_bits(const struct hvx_lapic *apic, u32 reg)
 					 APIC_LVT_TIMER_PERIODIC);
 	case APIC_LVTTHMR:
 	case APIC_LVTPC:
+	case APIC_LVTCMCI:
 		return LVT_BASIC_BITS | APIC_MODE_MASK;
 	case APIC_LVT0:
 	case APIC_LVT1:
@@ -152,7 +155,7 @@ static void lapic_write_svr(struct hvx_lapic *apic, u32 val)
 	lapic_set_reg(apic, APIC_SPIV, val);
 	if (val & APIC_SPIV_APIC_ENABLED)
 		return;
-	for (i = 0; i < ARRAY_SIZE(lapic_lvts); i++)
+	for (i = 0; i < lapic_nr_lvts(apic); i++)
 		lapic_set_reg(apic, lapic_lvts[i],
 			      lapic_reg(apic, lapic_lvts[i]) | APIC_LVT_MASKED);
 }

@@ -38,8 +38,9 @@ static void lapic_clear(struct hvx_lapic *apic, bool keep_id)
 						   apic->vcpu_id << 24;
 	memset(apic->regs, 0, sizeof(apic->regs));
 	lapic_set_reg(apic, APIC_ID, id);
-	lapic_set_reg(apic, APIC_LVR, HVX_LAPIC_VERSION);
-	for (i = 0; i < ARRAY_SIZE(lapic_lvts); i++)
+	lapic_set_reg(apic, APIC_LVR, apic->cmci ? HVX_LAPIC_VERSION_CMCI :
+						   HVX_LAPIC_VERSION);
+	for (i = 0; i < lapic_nr_lvts(apic); i++)
 		lapic_set_reg(apic, lapic_lvts[i], APIC_LVT_MASKED);
 	lapic_set_reg(apic, APIC_DFR, APIC_DFR_FLAT);
 	lapic_set_reg(apic, APIC_SPIV, 0xff);
@@ -213,7 +214,7 @@ static bool lapic_state_ok(const struct hvx_lapic *apic,
 	    (state_reg(s, APIC_ICR) & APIC_ICR_BUSY) ||
 	    (state_reg(s, APIC_TDCR) & ~TDCR_BITS))
 		return false;
-	for (i = 0; i < ARRAY_SIZE(lapic_lvts); i++)
+	for (i = 0; i < lapic_nr_lvts(apic); i++)
 		if (state_reg(s, lapic_lvts[i]) &
 		    ~lapic_lvt_bits(apic, lapic_lvts[i]))
 			return false;
@@ -235,7 +236,8 @@ static bool lapic_state_ok(const struct hvx_lapic *apic,
  * mode, a timer mode the guest's CPUID offers, no count in TSC-deadline
  * mode, a current count within the initial count.  Registers hvx
  * computes or does not keep are ignored: the version, APR, PPR, EOI,
- * RRD, the x2APIC LDR, CMCI, SELF IPI and the reserved ones.  ISR, TMR
+ * RRD, the x2APIC LDR, CMCI where the vCPU has none, SELF IPI and the
+ * reserved ones.  ISR, TMR
  * and IRR are taken whole, as KVM takes them, vectors 0-15 too, which no
  * interrupt can set: their priority class, 0, is never above the PPR, so
  * none of them is ever delivered (KVM's selftests carry data in them).  The
@@ -268,6 +270,8 @@ int hvx_lapic_set_state(struct hvx_lapic *apic,
 	for (i = 0; i < ARRAY_SIZE(kept); i++)
 		if (kept[i] != APIC_LDR || !hvx_lapic_x2apic_mode(apic))
 			lapic_set_reg(apic, kept[i], state_reg(s, kept[i]));
+	if (apic->cmci)
+		lapic_set_reg(apic, APIC_LVTCMCI, state_reg(s, APIC_LVTCMCI));
 	for (i = 0; i < NR_VECTOR_REGS; i++) {
 		lapic_set_reg(apic, APIC_ISR + i * 0x10,
 			      state_reg(s, APIC_ISR + i * 0x10));

@@ -18,7 +18,13 @@
  *  - IA32_MCi_CTL holds 0 or all ones (with two bits a guest may clear:
  *    Linux clears bit 10 of bank 4 on AMD K8, UnixWare bit 0 of bank 1);
  *  - a guest may clear IA32_MCi_STATUS but not set it (that is AMD's
- *    McStatusWrEn, which hvx does not have); its VMM may.
+ *    McStatusWrEn, which hvx does not have); its VMM may;
+ *  - with MCG_CMCI_P, each bank's IA32_MCi_CTL2 holds CMCI_EN and the
+ *    threshold (a reserved bit is #GP), and an uncorrected error that
+ *    needs no action (UCNA) logged in a bank with CMCI_EN raises the
+ *    APIC's CMCI (its LVT entry says how), as KVM does.  The threshold
+ *    is kept but not counted against: KVM_X86_SET_MCE reports one error
+ *    at a time, and corrected ones raise no CMCI, as in KVM.
  */
 #include <linux/errno.h>
 #include <linux/kvm.h>
@@ -29,20 +35,25 @@
 #include <asm/trapnr.h>
 
 #include "../vm.h"
+#include "../irq/irqchip.h"
 #include "guest.h"
 #include "mce.h"
 #include "x86.h"
+
+/* Bank @i's IA32_MCi_CTL and IA32_MCi_CTL2. */
+#define HVX_MSR_MC_CTL(i)	(MSR_IA32_MC0_CTL + 4 * (i))
+#define HVX_MSR_MC_CTL2(i)	(MSR_IA32_MC0_CTL2 + (i))
 
 /* A bank's registers, as offsets into its four. */
 enum { HVX_MCI_CTL, HVX_MCI_STATUS, HVX_MCI_ADDR, HVX_MCI_MISC };
 
 /*
- * What KVM_X86_SETUP_MCE may ask for: IA32_MCG_CTL, and software-error
+ * What KVM_X86_SETUP_MCE may ask for: IA32_MCG_CTL, software-error
  * recovery (the SRAR/SRAO status bits a VMM reports poisoned memory
- * with).  Not CMCI, LMCE or extended registers, which need MSRs hvx does
- * not have.
+ * with), and CMCI.  Not LMCE or extended registers, which need MSRs hvx
+ * does not have.
  */
-#define HVX_MCG_CAP_SUPPORTED	(MCG_CTL_P | MCG_SER_P)
+#define HVX_MCG_CAP_SUPPORTED	(MCG_CTL_P | MCG_SER_P | MCG_CMCI_P)
 
 static unsigned int hvx_mce_nr_banks(struct hvx_vcpu *vcpu)
 {
@@ -51,9 +62,8 @@ static unsigned int hvx_mce_nr_banks(struct hvx_vcpu *vcpu)
 
 /*
  * An uncorrected error with no action required (UCNA: no PCC, S or AR,
- * nothing for IA32_MCG_STATUS), such as one a patrol scrub found: only
- * logged, for the guest to poll; the CMCI that would announce it is not
- * offered.
+ * nothing for IA32_MCG_STATUS), such as one a patrol scrub found: logged,
+ * for the guest to poll or to hear of by CMCI.
  */
 static bool hvx_mce_is_ucna(const struct kvm_x86_mce *m)
 {
@@ -97,6 +107,8 @@ int hvx_mce_setup(struct hvx_vcpu *vcpu, u64 mcg_cap)
 			MCG_EXT_CNT_MASK))
 		return -EINVAL;
 	mce->mcg_cap = mcg_cap;
+	if (vcpu->apic)
+		hvx_irqchip_set_cmci(vcpu, mcg_cap & MCG_CMCI_P);
 	if (mcg_cap & MCG_CTL_P)
 		mce->mcg_ctl = ~0ULL;
 	for (i = 0; i < n; i++)
@@ -163,6 +175,10 @@ int hvx_mce_inject(struct hvx_vcpu *vcpu, const struct kvm_x86_mce *m)
 	bank[HVX_MCI_STATUS] = status;
 	bank[HVX_MCI_ADDR] = m->addr;
 	bank[HVX_MCI_MISC] = m->misc;
+	if (hvx_mce_is_ucna(m) && (mce->mcg_cap & MCG_CMCI_P) &&
+	    (mce->ctl2[array_index_nospec(m->bank, n)] & MCI_CTL2_CMCI_EN) &&
+	    vcpu->apic)
+		hvx_irqchip_cmci(vcpu);
 	return 0;
 }
 
@@ -171,7 +187,19 @@ bool hvx_is_mce_msr(u32 index)
 	return index == MSR_IA32_MCG_CAP || index == MSR_IA32_MCG_STATUS ||
 	       index == MSR_IA32_MCG_CTL ||
 	       (index >= MSR_IA32_MC0_CTL &&
-		index < MSR_IA32_MCx_CTL(HVX_MCE_MAX_BANKS));
+		index < HVX_MSR_MC_CTL(HVX_MCE_MAX_BANKS)) ||
+	       (index >= MSR_IA32_MC0_CTL2 &&
+		index < HVX_MSR_MC_CTL2(HVX_MCE_MAX_BANKS));
+}
+
+/* The bank of an IA32_MCi_CTL2, or -1 for no such bank. */
+static int hvx_mce_ctl2_msr(struct hvx_vcpu *vcpu, u32 index)
+{
+	unsigned int n = hvx_mce_nr_banks(vcpu);
+
+	if (index < MSR_IA32_MC0_CTL2 || index >= HVX_MSR_MC_CTL2(n))
+		return -1;
+	return array_index_nospec(index - MSR_IA32_MC0_CTL2, n);
 }
 
 /* The offset in vcpu->mce.banks of a bank MSR, or -1 for no such bank. */
@@ -203,6 +231,14 @@ int hvx_mce_get_msr(struct hvx_vcpu *vcpu, u32 index, u64 *val, bool host)
 		*val = mce->mcg_ctl;
 		return 0;
 	}
+	i = hvx_mce_ctl2_msr(vcpu, index);
+	if (i >= 0) {
+		/* As MCG_CTL: a VMM may read it anyway. */
+		if (!(mce->mcg_cap & MCG_CMCI_P) && !host)
+			return 1;
+		*val = mce->ctl2[i];
+		return 0;
+	}
 	i = hvx_mce_bank_msr(vcpu, index);
 	if (i < 0)
 		return 1;
@@ -229,6 +265,15 @@ int hvx_mce_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val, bool host)
 		if (val && val != ~0ULL)
 			return 1;
 		mce->mcg_ctl = val;
+		return 0;
+	}
+	i = hvx_mce_ctl2_msr(vcpu, index);
+	if (i >= 0) {
+		if (!(mce->mcg_cap & MCG_CMCI_P) && (val || !host))
+			return 1;
+		if (val & ~(MCI_CTL2_CMCI_EN | MCI_CTL2_CMCI_THRESHOLD_MASK))
+			return 1;
+		mce->ctl2[i] = val;
 		return 0;
 	}
 	i = hvx_mce_bank_msr(vcpu, index);

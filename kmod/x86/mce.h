@@ -16,13 +16,15 @@ struct kvm_x86_mce;
 
 /*
  * IA32_MCG_CAP (set by KVM_X86_SETUP_MCE), IA32_MCG_STATUS, IA32_MCG_CTL,
- * and per bank IA32_MCi_CTL, _STATUS, _ADDR and _MISC, in that order.
+ * per bank IA32_MCi_CTL, _STATUS, _ADDR and _MISC, in that order, and
+ * each bank's IA32_MCi_CTL2.
  */
 struct hvx_mce {
 	u64 mcg_cap;
 	u64 mcg_status;
 	u64 mcg_ctl;
 	u64 banks[4 * HVX_MCE_MAX_BANKS];
+	u64 ctl2[HVX_MCE_MAX_BANKS];	/* IA32_MCi_CTL2, with MCG_CMCI_P */
 };
 
 void hvx_mce_init(struct hvx_vcpu *vcpu);

@@ -23,7 +23,8 @@ unsigned long hvx_guest_cr4(struct hvx_vcpu *vcpu)
 /* Leaf 1 with XSAVE and AVX, leaf 7 with SMEP only, long mode, NX. */
 static const struct kvm_cpuid_entry2 table[] = {
 	{ .function = 0, .eax = 0xd },
-	{ .function = 1, .ecx = F(XSAVE) | F(OSXSAVE) | F(AVX) | F(VMX) | F(PCID),
+	{ .function = 1, .ecx = F(XSAVE) | F(OSXSAVE) | F(AVX) | F(VMX) | F(PCID) |
+				F(MWAIT) | F(XMM3),
 	  .edx = F(FPU) },
 	{ .function = 7, .index = 0, .flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX,
 	  .ebx = F(SMEP) | F(AVX2) | F(INVPCID) },
@@ -40,6 +41,8 @@ static struct hvx_vcpu *cpuid_vcpu(struct kunit *test, u64 host_xcr0)
 	struct hvx_vcpu *vcpu = kunit_kzalloc(test, sizeof(*vcpu), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, vcpu);
+	vcpu->vm = kunit_kzalloc(test, sizeof(*vcpu->vm), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, vcpu->vm);
 	vcpu->stats.last_cpu = -1;		/* it has not run */
 	hvx_xcr0_supported = host_xcr0;
 	hvx_ymm_end = 832;
@@ -54,7 +57,8 @@ static void cpuid_masks_what_hvx_cannot_give(struct kunit *test)
 	u32 a, b, c, d;
 
 	hvx_cpuid_lookup(vcpu, 1, 0, &a, &b, &c, &d);
-	KUNIT_EXPECT_EQ(test, c, F(XSAVE) | F(AVX));	/* no VMX, PCID, OSXSAVE */
+	/* No VMX, PCID, OSXSAVE or MWAIT. */
+	KUNIT_EXPECT_EQ(test, c, F(XSAVE) | F(AVX) | F(XMM3));
 	hvx_cpuid_lookup(vcpu, 7, 0, &a, &b, &c, &d);
 	KUNIT_EXPECT_EQ(test, b, F(SMEP) | F(AVX2));
 	hvx_cpuid_lookup(vcpu, 0xd, 0, &a, &b, &c, &d);
@@ -71,7 +75,7 @@ static void cpuid_without_host_xsave(struct kunit *test)
 	u32 a, b, c, d;
 
 	hvx_cpuid_lookup(vcpu, 1, 0, &a, &b, &c, &d);
-	KUNIT_EXPECT_EQ(test, c, 0);
+	KUNIT_EXPECT_EQ(test, c, F(XMM3));
 	hvx_cpuid_lookup(vcpu, 7, 0, &a, &b, &c, &d);
 	KUNIT_EXPECT_EQ(test, b, F(SMEP));
 	KUNIT_EXPECT_EQ(test, vcpu->xcr0_allowed, 0);
@@ -192,8 +196,31 @@ static void cpuid_free(struct kunit *test)
 		kfree(vcpu->cpuid);
 }
 
+/*
+ * CPUID.1:ECX.MWAIT: never from a table (hvx does not run MWAIT for a
+ * guest); with KVM_X86_QUIRK_MISC_ENABLE_NO_MWAIT off, it is
+ * IA32_MISC_ENABLE's MWAIT bit, as in KVM.
+ */
+static void cpuid_mwait_follows_misc_enable(struct kunit *test)
+{
+	struct hvx_vcpu *vcpu = cpuid_vcpu(test, XSTATE);
+	u32 a, b, c, d;
+
+	vcpu->misc_enable = MSR_IA32_MISC_ENABLE_MWAIT;
+	hvx_cpuid_lookup(vcpu, 1, 0, &a, &b, &c, &d);
+	KUNIT_EXPECT_FALSE(test, c & F(MWAIT));
+	KUNIT_EXPECT_TRUE(test, c & F(XMM3));
+	vcpu->vm->disabled_quirks = KVM_X86_QUIRK_MISC_ENABLE_NO_MWAIT;
+	hvx_cpuid_lookup(vcpu, 1, 0, &a, &b, &c, &d);
+	KUNIT_EXPECT_TRUE(test, c & F(MWAIT));
+	vcpu->misc_enable = 0;
+	hvx_cpuid_lookup(vcpu, 1, 0, &a, &b, &c, &d);
+	KUNIT_EXPECT_FALSE(test, c & F(MWAIT));
+}
+
 static struct kunit_case cpuid_test_cases[] = {
 	KUNIT_CASE(cpuid_masks_what_hvx_cannot_give),
+	KUNIT_CASE(cpuid_mwait_follows_misc_enable),
 	KUNIT_CASE(cpuid_without_host_xsave),
 	KUNIT_CASE(cpuid_limits_follow_the_table),
 	KUNIT_CASE(cpuid_follows_cr4_and_xcr0),

@@ -157,6 +157,54 @@ static void lapic_sw_disable_masks_lvt(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, rd(apic, APIC_LVTERR, T0), 0xeeu);
 }
 
+/*
+ * CMCI, once the vCPU's IA32_MCG_CAP has MCG_CMCI_P: the LVT entry comes
+ * masked, the version register counts seven entries, and the entry raises
+ * what it names.  Without it the register reads 0 and takes nothing, and
+ * raises nothing; x2APIC mode reaches it by MSR 0x82f.
+ */
+static void lapic_cmci(struct kunit *test)
+{
+	struct hvx_lapic *apic = new_apic(test, 1, false);
+	struct hvx_lapic_action act;
+	u8 threshold;
+
+	KUNIT_EXPECT_EQ(test, rd(apic, APIC_LVR, T0), (u32)HVX_LAPIC_VERSION);
+	wr(apic, APIC_LVTCMCI, 0xa9, T0);
+	KUNIT_EXPECT_EQ(test, rd(apic, APIC_LVTCMCI, T0), 0u);
+	KUNIT_EXPECT_EQ(test, hvx_lapic_cmci(apic), HVX_LAPIC_DROPPED);
+
+	hvx_lapic_set_cmci(apic, true);
+	KUNIT_EXPECT_EQ(test, rd(apic, APIC_LVR, T0),
+			(u32)HVX_LAPIC_VERSION_CMCI);
+	KUNIT_EXPECT_EQ(test, rd(apic, APIC_LVTCMCI, T0), APIC_LVT_MASKED);
+	KUNIT_EXPECT_EQ(test, hvx_lapic_cmci(apic), HVX_LAPIC_DROPPED);
+	/* Reserved bits go; the vector and the delivery mode stay. */
+	wr(apic, APIC_LVTCMCI, 0xa9 | APIC_LVT_LEVEL_TRIGGER, T0);
+	KUNIT_EXPECT_EQ(test, rd(apic, APIC_LVTCMCI, T0), 0xa9u);
+	KUNIT_EXPECT_EQ(test, hvx_lapic_cmci(apic), HVX_LAPIC_IRR);
+	KUNIT_EXPECT_EQ(test, hvx_lapic_next(apic, &threshold), 0xa9);
+	wr(apic, APIC_LVTCMCI, APIC_DM_NMI, T0);
+	KUNIT_EXPECT_EQ(test, hvx_lapic_cmci(apic), HVX_LAPIC_NMI);
+	/* Disabled in software, the APIC masks it as the others. */
+	wr(apic, APIC_SPIV, 0xff, T0);
+	KUNIT_EXPECT_EQ(test, rd(apic, APIC_LVTCMCI, T0),
+			(u32)(APIC_DM_NMI | APIC_LVT_MASKED));
+	/* An INIT keeps it, masked. */
+	hvx_lapic_reset(apic, true, false);
+	KUNIT_EXPECT_EQ(test, rd(apic, APIC_LVR, T0),
+			(u32)HVX_LAPIC_VERSION_CMCI);
+	KUNIT_EXPECT_EQ(test, rd(apic, APIC_LVTCMCI, T0), APIC_LVT_MASKED);
+
+	apic = new_apic(test, 2, true);
+	hvx_lapic_set_cmci(apic, true);
+	wr(apic, APIC_LVTCMCI, 0xa9, T0);
+	KUNIT_EXPECT_EQ(test, rd(apic, APIC_LVTCMCI, T0), 0xa9u);
+	hvx_lapic_set_cmci(apic, false);
+	KUNIT_EXPECT_EQ(test, rd(apic, APIC_LVR, T0), (u32)HVX_LAPIC_VERSION);
+	KUNIT_EXPECT_NE(test, wr_rc(apic, APIC_LVTCMCI, 0xa9, T0, &act), 0);
+}
+
 static void lapic_mmio_when_disabled_or_x2apic(struct kunit *test)
 {
 	struct hvx_lapic *apic = new_apic(test, 1, true);
@@ -714,7 +762,7 @@ static void lapic_hostile_guest(struct kunit *test)
 static struct kunit_case lapic_cases[] = {
 	KUNIT_CASE(lapic_reset_state), KUNIT_CASE(lapic_xapic_access_sizes),
 	KUNIT_CASE(lapic_xapic_reserved_bits),
-	KUNIT_CASE(lapic_sw_disable_masks_lvt),
+	KUNIT_CASE(lapic_sw_disable_masks_lvt), KUNIT_CASE(lapic_cmci),
 	KUNIT_CASE(lapic_mmio_when_disabled_or_x2apic),
 	KUNIT_CASE(lapic_x2apic_registers),
 	KUNIT_CASE(lapic_x2apic_reserved_bits),

@@ -30,11 +30,14 @@
 #define MSR_MC_CTL(n)		(0x400 + 4 * (n))
 #define MSR_MC_STATUS(n)	(0x401 + 4 * (n))
 #define MSR_MC_ADDR(n)		(0x402 + 4 * (n))
+#define MSR_MC_CTL2(n)		(0x280 + (n))
 #define MSR_ARCH_CAPABILITIES	0x10a
 
 #define MCG_CTL_P		(1ULL << 8)
 #define MCG_EXT_P		(1ULL << 9)
+#define MCG_CMCI_P		(1ULL << 10)
 #define MCG_SER_P		(1ULL << 24)
+#define CTL2_CMCI_EN		(1ULL << 30)
 #define MCI_VAL			(1ULL << 63)
 #define MCI_OVER		(1ULL << 62)
 #define MCI_UC			(1ULL << 61)
@@ -260,6 +263,28 @@ static void machine_check(void)
 	expect_rd(MSR_MC_STATUS(9), 0, "mce: bank 9 has no error");
 	tap_result(rd(MSR_MC_CTL(10), &v) == GP_VECTOR,
 		   "mce: there is no bank 10");
+
+	/*
+	 * CMCI (MCG_CMCI_P): each bank's CTL2 holds CMCI_EN and a threshold
+	 * and nothing else; without CMCI there is no CTL2.  Then back to
+	 * QEMU's capabilities for the rest.
+	 */
+	tap_result(rd(MSR_MC_CTL2(0), &v) == GP_VECTOR,
+		   "mce: without MCG_CMCI_P a bank has no CTL2");
+	v = 4 | MCG_CMCI_P;
+	TAP_EXPECT_RET(ioctl(vcpu, KVM_X86_SETUP_MCE, &v), 0,
+		       "mce: KVM_X86_SETUP_MCE of 4 banks and CMCI");
+	expect_rd(MSR_MC_CTL2(3), 0, "mce: bank 3's CTL2 starts at 0");
+	expect_wr(MSR_MC_CTL2(3), CTL2_CMCI_EN | 0x7fff, DONE,
+		  "mce: the guest sets CMCI_EN and the threshold");
+	expect_rd(MSR_MC_CTL2(3), CTL2_CMCI_EN | 0x7fff,
+		  "mce: ...and reads them back");
+	expect_wr(MSR_MC_CTL2(3), 1ULL << 29, GP_VECTOR,
+		  "mce: a reserved bit of CTL2 is #GP");
+	tap_result(rd(MSR_MC_CTL2(4), &v) == GP_VECTOR,
+		   "mce: there is no CTL2 for bank 4");
+	TAP_EXPECT_RET(ioctl(vcpu, KVM_X86_SETUP_MCE, &cap), 0,
+		       "mce: KVM_X86_SETUP_MCE as QEMU's again");
 	expect_wr(MSR_MCG_CAP, cap, GP_VECTOR, "mce: MCG_CAP is read-only");
 	expect_wr(MSR_MC_CTL(1), 0x12, GP_VECTOR,
 		  "mce: a bank's CTL is all ones or 0");
