@@ -89,18 +89,6 @@ static void hvx_sync_regs_out(struct hvx_vcpu *vcpu)
 }
 
 /*
- * KVM_RUN: enter the guest until an exit needs userspace, a signal is
- * pending, or something fails.  Between two entries the thread may be
- * preempted and moved; hvx_vcpu_load() follows it.
- *
- * With immediate_exit set, KVM_RUN finishes the port I/O or MMIO the last
- * exit left to the VMM and returns -EINTR without entering the guest or
- * touching exit_reason, as KVM: a VMM does this to have the vCPU's state
- * complete before it saves it (KVM's selftests after every port I/O
- * exit).  As in KVM, the registers the VMM passes in kvm_run (SYNC_REGS)
- * go in before kvm_run's CR8, and a vCPU not yet started takes neither.
- */
-/*
  * Remember the thread that runs the vCPU, for the guest's directed yields
  * to it (KVM_HC_SCHED_YIELD, kmod/x86/x86.c).  It changes rarely: the old
  * pid goes once no reader can still see it.
@@ -118,6 +106,18 @@ static void hvx_vcpu_note_thread(struct hvx_vcpu *vcpu)
 	}
 }
 
+/*
+ * KVM_RUN: enter the guest until an exit needs userspace, a signal is
+ * pending, or something fails.  Between two entries the thread may be
+ * preempted and moved; hvx_vcpu_load() follows it.
+ *
+ * With immediate_exit set, KVM_RUN finishes the port I/O or MMIO the last
+ * exit left to the VMM and returns -EINTR without entering the guest or
+ * touching exit_reason, as KVM: a VMM does this to have the vCPU's state
+ * complete before it saves it (KVM's selftests after every port I/O
+ * exit).  As in KVM, the registers the VMM passes in kvm_run (SYNC_REGS)
+ * go in before kvm_run's CR8, and a vCPU not yet started takes neither.
+ */
 static int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 {
 	struct kvm_run *run = vcpu->run;

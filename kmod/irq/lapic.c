@@ -76,8 +76,7 @@ void hvx_lapic_set_cmci(struct hvx_lapic *apic, bool on)
 	if (on && !apic->cmci)
 		lapic_set_reg(apic, APIC_LVTCMCI, APIC_LVT_MASKED);
 	apic->cmci = on;
-	lapic_set_reg(apic, APIC_LVR,
-		      on ? HVX_LAPIC_VERSION_CMCI : HVX_LAPIC_VERSION);
+	lapic_set_reg(apic, APIC_LVR, lapic_version(apic));
 }
 
 /**

@@ -53,6 +53,12 @@ static inline unsigned int lapic_nr_lvts(const struct hvx_lapic *apic)
 	return 6 + apic->cmci;
 }
 
+/* The version register, which counts the LVT entries. */
+static inline u32 lapic_version(const struct hvx_lapic *apic)
+{
+	return apic->cmci ? HVX_LAPIC_VERSION_CMCI : HVX_LAPIC_VERSION;
+}
+
 /* IA32_APIC_BASE (SDM "Local APIC Status and Location"). */
 #define BASE_EN		MSR_IA32_APICBASE_ENABLE
 #define BASE_EXTD	X2APIC_ENABLE

@@ -38,8 +38,7 @@ static void lapic_clear(struct hvx_lapic *apic, bool keep_id)
 						   apic->vcpu_id << 24;
 	memset(apic->regs, 0, sizeof(apic->regs));
 	lapic_set_reg(apic, APIC_ID, id);
-	lapic_set_reg(apic, APIC_LVR, apic->cmci ? HVX_LAPIC_VERSION_CMCI :
-						   HVX_LAPIC_VERSION);
+	lapic_set_reg(apic, APIC_LVR, lapic_version(apic));
 	for (i = 0; i < lapic_nr_lvts(apic); i++)
 		lapic_set_reg(apic, lapic_lvts[i], APIC_LVT_MASKED);
 	lapic_set_reg(apic, APIC_DFR, APIC_DFR_FLAT);
@@ -237,10 +236,10 @@ static bool lapic_state_ok(const struct hvx_lapic *apic,
  * mode, a current count within the initial count.  Registers hvx
  * computes or does not keep are ignored: the version, APR, PPR, EOI,
  * RRD, the x2APIC LDR, CMCI where the vCPU has none, SELF IPI and the
- * reserved ones.  ISR, TMR
- * and IRR are taken whole, as KVM takes them, vectors 0-15 too, which no
- * interrupt can set: their priority class, 0, is never above the PPR, so
- * none of them is ever delivered (KVM's selftests carry data in them).  The
+ * reserved ones.  ISR, TMR and IRR are taken whole, as KVM takes them,
+ * vectors 0-15 too, which no interrupt can set: their priority class, 0,
+ * is never above the PPR, so none of them is ever delivered (KVM's
+ * selftests carry data in them).  The
  * count resumes from the current count, now: a one-shot count at zero
  * does not fire again (KVM's does), a periodic one reloads at once.  A
  * TSC deadline stays if the APIC was and stays in TSC-deadline mode

@@ -128,23 +128,26 @@ int hvx_mce_setup(struct hvx_vcpu *vcpu, u64 mcg_cap)
  * down: the next KVM_RUN exits with KVM_EXIT_SHUTDOWN.  An error that
  * finds the bank's last one still there sets OVER, and an uncorrected
  * error there is kept over a corrected one.  An uncorrected error that
- * needs no action (UCNA) is only logged, as KVM does.  The pads are
- * ignored, as by KVM.
+ * needs no action (UCNA) is logged, and raises the APIC's CMCI where the
+ * bank's IA32_MCi_CTL2 enables it, as KVM does.  The pads are ignored, as
+ * by KVM.
  *
  * Return: 0, or -EINVAL for a bank the vCPU does not have or a status
  * without VAL.
  */
 int hvx_mce_inject(struct hvx_vcpu *vcpu, const struct kvm_x86_mce *m)
 {
-	unsigned int n = hvx_mce_nr_banks(vcpu);
+	unsigned int n = hvx_mce_nr_banks(vcpu), b;
 	struct hvx_mce *mce = &vcpu->mce;
 	u64 status = m->status, *bank;
+	bool ucna = hvx_mce_is_ucna(m);
 
 	if (m->bank >= n || !(status & MCI_STATUS_VAL))
 		return -EINVAL;
-	bank = &mce->banks[4 * array_index_nospec(m->bank, n)];
+	b = array_index_nospec(m->bank, n);
+	bank = &mce->banks[4 * b];
 
-	if (hvx_mce_is_ucna(m)) {
+	if (ucna) {
 		mce->mcg_status = 0;
 	} else if (status & MCI_STATUS_UC) {
 		/* Reporting switched off, globally or for the bank. */
@@ -175,9 +178,8 @@ int hvx_mce_inject(struct hvx_vcpu *vcpu, const struct kvm_x86_mce *m)
 	bank[HVX_MCI_STATUS] = status;
 	bank[HVX_MCI_ADDR] = m->addr;
 	bank[HVX_MCI_MISC] = m->misc;
-	if (hvx_mce_is_ucna(m) && (mce->mcg_cap & MCG_CMCI_P) &&
-	    (mce->ctl2[array_index_nospec(m->bank, n)] & MCI_CTL2_CMCI_EN) &&
-	    vcpu->apic)
+	if (ucna && (mce->mcg_cap & MCG_CMCI_P) &&
+	    (mce->ctl2[b] & MCI_CTL2_CMCI_EN) && vcpu->apic)
 		hvx_irqchip_cmci(vcpu);
 	return 0;
 }
