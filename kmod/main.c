@@ -94,6 +94,8 @@ long hvx_check_extension(struct hvx_vm *vm, long ext)
 	case KVM_CAP_MSR_PLATFORM_INFO:
 	case KVM_CAP_VCPU_ATTRIBUTES:	/* KVM_VCPU_TSC_OFFSET */
 	case KVM_CAP_BINARY_STATS_FD:
+	case KVM_CAP_ENABLE_CAP:	/* on a vCPU: ENFORCE_PV_FEATURE_CPUID */
+	case KVM_CAP_ENFORCE_PV_FEATURE_CPUID:
 		return 1;
 	default:
 		return 0;

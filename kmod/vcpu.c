@@ -255,6 +255,26 @@ static long hvx_vcpu_attr(struct hvx_vcpu *vcpu, unsigned int ioctl,
 	return 0;
 }
 
+/*
+ * KVM_ENABLE_CAP on a vCPU.  KVM_CAP_ENFORCE_PV_FEATURE_CPUID, at any
+ * time: whether the guest may use only the paravirtual features its CPUID
+ * table offers (hvx_guest_pv_has()).  KVM's others on a vCPU are Hyper-V's,
+ * which hvx does not emulate: they, any other capability and any flag are
+ * EINVAL, as in KVM.
+ */
+static long hvx_vcpu_enable_cap(struct hvx_vcpu *vcpu,
+				struct kvm_enable_cap __user *argp)
+{
+	struct kvm_enable_cap cap;
+
+	if (copy_from_user(&cap, argp, sizeof(cap)))
+		return -EFAULT;
+	if (cap.flags || cap.cap != KVM_CAP_ENFORCE_PV_FEATURE_CPUID)
+		return -EINVAL;
+	vcpu->pv_enforce = cap.args[0];
+	return 0;
+}
+
 static long hvx_vcpu_get_cpuid(struct hvx_vcpu *vcpu,
 			       struct kvm_cpuid2 __user *argp)
 {
@@ -529,6 +549,9 @@ static long hvx_vcpu_ioctl(struct file *filp, unsigned int ioctl,
 		break;
 	case KVM_GET_STATS_FD:
 		r = hvx_stats_fd(vcpu->vm, vcpu);
+		break;
+	case KVM_ENABLE_CAP:
+		r = hvx_vcpu_enable_cap(vcpu, argp);
 		break;
 	case KVM_SET_TSC_KHZ:
 		/* KVM takes the rate from the argument's low 32 bits. */

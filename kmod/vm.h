@@ -319,6 +319,14 @@ struct hvx_vcpu {
 	unsigned long cr4_reserved;
 	u64 efer_reserved;
 	u64 xcr0_allowed;
+	/*
+	 * KVM's paravirtual features the table offers (the EAX of the leaf
+	 * after KVM's or hvx's signature, KVM_FEATURE_* bits), and whether
+	 * the guest is held to them (KVM_CAP_ENFORCE_PV_FEATURE_CPUID); see
+	 * hvx_guest_pv_has().
+	 */
+	u32 pv_features;
+	bool pv_enforce;
 
 	struct hvx_vmx_vcpu vmx;
 };
@@ -397,6 +405,7 @@ int hvx_supported_cpuid(struct kvm_cpuid_entry2 *entries, unsigned int max);
 void hvx_cpuid_lookup(struct hvx_vcpu *vcpu, u32 function, u32 index,
 		      u32 *eax, u32 *ebx, u32 *ecx, u32 *edx);
 bool hvx_guest_has_mwait(struct hvx_vcpu *vcpu);
+bool hvx_guest_pv_has(struct hvx_vcpu *vcpu, unsigned int feature);
 int hvx_vcpu_set_cpuid(struct hvx_vcpu *vcpu,
 		       const struct kvm_cpuid_entry2 *entries,
 		       unsigned int nent);

@@ -29,6 +29,7 @@
  * are then no-ops the guest was told of, kmod/x86/x86.c).
  */
 #include <linux/kernel.h>
+#include <linux/kvm_para.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <asm/cpufeatures.h>
@@ -40,8 +41,14 @@
 
 #define F(x)	BIT(X86_FEATURE_##x & 31)
 
-/* The first of the leaves a hypervisor answers for itself. */
+/*
+ * The first of the leaves a hypervisor answers for itself, where a guest
+ * looks for a signature every 0x100 leaves up to HVX_CPUID_HYPERVISOR_END
+ * (KVM's rule), and hvx's signature.
+ */
 #define HVX_CPUID_HYPERVISOR	0x40000000
+#define HVX_CPUID_HYPERVISOR_END 0x40010000
+#define HVX_SIGNATURE		"hvxhvxhvxhvx"
 
 /*
  * CPUID.1:EDX.  MCE, MCA and MTRR are the guest's own machine-check banks
@@ -309,9 +316,9 @@ int hvx_supported_cpuid(struct kvm_cpuid_entry2 *entries, unsigned int max)
 	if (!e)
 		return -E2BIG;
 	e->eax = HVX_CPUID_HYPERVISOR + 1;
-	memcpy(&e->ebx, "hvxh", 4);
-	memcpy(&e->ecx, "vxhv", 4);
-	memcpy(&e->edx, "xhvx", 4);
+	memcpy(&e->ebx, HVX_SIGNATURE, 4);
+	memcpy(&e->ecx, HVX_SIGNATURE + 4, 4);
+	memcpy(&e->edx, HVX_SIGNATURE + 8, 4);
 	e = hvx_cpuid_add(&b, HVX_CPUID_HYPERVISOR + 1, 0, false);
 	if (!e)
 		return -E2BIG;
@@ -358,6 +365,41 @@ hvx_cpuid_find(const struct hvx_vcpu *vcpu, u32 function, u32 index)
 	return NULL;
 }
 
+/* Does hypervisor leaf @e carry the signature @sig (12 bytes)? */
+static bool hvx_cpuid_signed(const struct kvm_cpuid_entry2 *e,
+			     const char *sig)
+{
+	return !memcmp(&e->ebx, sig, 4) && !memcmp(&e->ecx, sig + 4, 4) &&
+	       !memcmp(&e->edx, sig + 8, 4);
+}
+
+/*
+ * The paravirtual features a table offers: as KVM does, find the first
+ * hypervisor leaf with KVM's signature and take the EAX of the leaf after
+ * it.  hvx's signature, which its own supported table carries, counts
+ * too: its next leaf has KVM's feature bits.  No signature, no features.
+ */
+static u32 hvx_cpuid_pv_features(const struct hvx_vcpu *vcpu)
+{
+	const struct kvm_cpuid_entry2 *e;
+	u32 base = HVX_CPUID_HYPERVISOR_END;
+	unsigned int i;
+
+	for (i = 0; i < vcpu->cpuid_nent; i++) {
+		e = &vcpu->cpuid[i];
+		if (e->function < HVX_CPUID_HYPERVISOR || e->function >= base ||
+		    (e->function & 0xff))
+			continue;
+		if (hvx_cpuid_signed(e, KVM_SIGNATURE) ||
+		    hvx_cpuid_signed(e, HVX_SIGNATURE))
+			base = e->function;
+	}
+	if (base == HVX_CPUID_HYPERVISOR_END)
+		return 0;
+	e = hvx_cpuid_find(vcpu, base + 1, 0);
+	return e ? e->eax : 0;
+}
+
 /* What a vCPU's table lets the guest turn on. */
 static void hvx_cpuid_limits(struct hvx_vcpu *vcpu)
 {
@@ -391,6 +433,8 @@ static void hvx_cpuid_limits(struct hvx_vcpu *vcpu)
 		vcpu->efer_reserved |= EFER_LME | EFER_LMA;
 	if (!(edx81 & F(NX)))
 		vcpu->efer_reserved |= EFER_NX;
+
+	vcpu->pv_features = hvx_cpuid_pv_features(vcpu);
 }
 
 /* Is @copy the vCPU's table, entry for entry (padding aside)? */
@@ -489,6 +533,20 @@ bool hvx_guest_has_mwait(struct hvx_vcpu *vcpu)
 {
 	return !hvx_quirk(vcpu->vm, KVM_X86_QUIRK_MISC_ENABLE_NO_MWAIT) &&
 	       (vcpu->misc_enable & MSR_IA32_MISC_ENABLE_MWAIT);
+}
+
+/**
+ * hvx_guest_pv_has - may the guest use one of KVM's paravirtual features?
+ * @vcpu: the vCPU
+ * @feature: a KVM_FEATURE_* bit number
+ *
+ * As in KVM, a guest may use every paravirtual feature hvx has, offered
+ * or not, until the VMM enables KVM_CAP_ENFORCE_PV_FEATURE_CPUID on the
+ * vCPU; from then on only those its CPUID table offers.
+ */
+bool hvx_guest_pv_has(struct hvx_vcpu *vcpu, unsigned int feature)
+{
+	return !vcpu->pv_enforce || (vcpu->pv_features & BIT(feature));
 }
 
 /**

@@ -69,7 +69,9 @@ static void hvx_sched_yield(struct hvx_vcpu *vcpu, unsigned long dest)
  * VMCALL: KVM's hypercall convention (number in RAX, first argument in
  * RBX, result in RAX; 32 bits of each outside 64-bit code), from CPL 0
  * only.  hvx has KVM's two that need no paravirtual device: SCHED_YIELD
- * and the no-op VAPIC_POLL_IRQ.  Every other number gets KVM's "no such
+ * (KVM_FEATURE_PV_SCHED_YIELD, so refused as unknown when the VMM holds
+ * the guest to a CPUID table without it) and the no-op VAPIC_POLL_IRQ,
+ * which KVM never refuses.  Every other number gets KVM's "no such
  * hypercall".  (hvx's CPUID offers no KVM leaves, so a guest only finds
  * these by trying, as KVM's selftests do.)
  */
@@ -86,7 +88,8 @@ int hvx_emulate_vmcall(struct hvx_vcpu *vcpu)
 	}
 	if (hvx_cpl(vcpu)) {
 		ret = -KVM_EPERM;
-	} else if (nr == KVM_HC_SCHED_YIELD) {
+	} else if (nr == KVM_HC_SCHED_YIELD &&
+		   hvx_guest_pv_has(vcpu, KVM_FEATURE_PV_SCHED_YIELD)) {
 		hvx_sched_yield(vcpu, a0);
 		ret = 0;
 	} else if (nr == KVM_HC_VAPIC_POLL_IRQ) {

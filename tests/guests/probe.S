@@ -12,6 +12,8 @@
  *   op 1: WRMSR of hi:lo to msr; P_MARK 2 once done
  *   op 2: store the dword lo at address addr; P_MARK 2 once done
  *   op 3: load the dword at addr; reports it on P_VAL
+ *   op 4: VMCALL of hypercall lo with addr as its first argument; reports
+ *         its result (EAX) on P_VAL
  * An exception (a #GP from an MSR access, a #MC the VMM raised) reports
  * its vector on P_VEC and abandons the request; the guest waits for the
  * next one.
@@ -43,6 +45,8 @@ next:
 	je	store
 	cmp	$3, %esi
 	je	load
+	cmp	$4, %esi
+	je	hypercall
 	rdmsr
 	out	%eax, $P_VAL
 	mov	%edx, %eax
@@ -58,6 +62,10 @@ store:
 	jmp	next
 load:
 	mov	(%ebx), %eax
+	out	%eax, $P_VAL
+	jmp	next
+hypercall:
+	vmcall
 	out	%eax, $P_VAL
 	jmp	next
 

@@ -3,7 +3,8 @@
  * KUnit: a vCPU's CPUID table.  What KVM_SET_CPUID2 masks out whatever the
  * VMM asks, what the table's features let the guest turn on (CR4, EFER and
  * XCR0 bits), and the answers that follow the guest's state: OSXSAVE with
- * CR4.OSXSAVE, the XSAVE area's size with XCR0.  The host is made to offer
+ * CR4.OSXSAVE, the XSAVE area's size with XCR0; and which of KVM's
+ * paravirtual features it offers.  The host is made to offer
  * x87, SSE and AVX state (fpu.c's globals, which fpu_test.c brings in).
  */
 #include <kunit/test.h>
@@ -218,7 +219,49 @@ static void cpuid_mwait_follows_misc_enable(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, c & F(MWAIT));
 }
 
+/* A hypervisor leaf with the signature @sig and @eax. */
+#define HV_LEAF(f, a, sig) {						\
+	.function = (f), .eax = (a),					\
+	.ebx = (sig)[0] | (sig)[1] << 8 | (sig)[2] << 16 | (sig)[3] << 24,	\
+	.ecx = (sig)[4] | (sig)[5] << 8 | (sig)[6] << 16 | (sig)[7] << 24,	\
+	.edx = (sig)[8] | (sig)[9] << 8 | (sig)[10] << 16 | (sig)[11] << 24 }
+
+/*
+ * KVM's paravirtual features come from the leaf after the first KVM (or
+ * hvx) signature, wherever another hypervisor's leaves put it; without
+ * one there are none.  They bind the guest only once enforced.
+ */
+static void cpuid_pv_features_follow_the_signature(struct kunit *test)
+{
+	const struct kvm_cpuid_entry2 kvm_second[] = {
+		HV_LEAF(0x40000000, 0x40000001, "VMwareVMware"),
+		{ .function = 0x40000001, .eax = ~0U },
+		HV_LEAF(0x40000100, 0x40000101, KVM_SIGNATURE),
+		{ .function = 0x40000101, .eax = BIT(KVM_FEATURE_PV_SCHED_YIELD) },
+	}, hvx_own[] = {
+		HV_LEAF(0x40000000, 0x40000001, HVX_SIGNATURE),
+		{ .function = 0x40000001, .eax = BIT(KVM_FEATURE_PV_UNHALT) },
+	}, unsigned_leaf[] = {
+		{ .function = 0x40000001, .eax = ~0U },
+	};
+	struct hvx_vcpu *vcpu = cpuid_vcpu(test, XSTATE);
+
+	KUNIT_ASSERT_EQ(test, hvx_vcpu_set_cpuid(vcpu, kvm_second, 4), 0);
+	KUNIT_EXPECT_EQ(test, vcpu->pv_features, BIT(KVM_FEATURE_PV_SCHED_YIELD));
+	KUNIT_EXPECT_TRUE(test, hvx_guest_pv_has(vcpu, KVM_FEATURE_PV_UNHALT));
+	vcpu->pv_enforce = true;
+	KUNIT_EXPECT_TRUE(test, hvx_guest_pv_has(vcpu, KVM_FEATURE_PV_SCHED_YIELD));
+	KUNIT_EXPECT_FALSE(test, hvx_guest_pv_has(vcpu, KVM_FEATURE_PV_UNHALT));
+
+	KUNIT_ASSERT_EQ(test, hvx_vcpu_set_cpuid(vcpu, hvx_own, 2), 0);
+	KUNIT_EXPECT_EQ(test, vcpu->pv_features, BIT(KVM_FEATURE_PV_UNHALT));
+	KUNIT_ASSERT_EQ(test, hvx_vcpu_set_cpuid(vcpu, unsigned_leaf, 1), 0);
+	KUNIT_EXPECT_EQ(test, vcpu->pv_features, 0);
+	KUNIT_EXPECT_FALSE(test, hvx_guest_pv_has(vcpu, KVM_FEATURE_PV_SCHED_YIELD));
+}
+
 static struct kunit_case cpuid_test_cases[] = {
+	KUNIT_CASE(cpuid_pv_features_follow_the_signature),
 	KUNIT_CASE(cpuid_masks_what_hvx_cannot_give),
 	KUNIT_CASE(cpuid_mwait_follows_misc_enable),
 	KUNIT_CASE(cpuid_without_host_xsave),

@@ -147,13 +147,13 @@ static void vcpus(void)
  * KVM_ENABLE_CAP on VMs of their own: KVM_CAP_MAX_VCPU_ID, set once
  * (again to the same value only) before the first vCPU, bounds the ids
  * of the vCPUs; the first vCPU fixes it at the largest.  A capability the
- * device does not enable, and flags, are EINVAL.
+ * device does not enable, and flags, are EINVAL.  Then a vCPU's.
  */
 static void enable_cap(void)
 {
 	struct kvm_enable_cap cap = { .cap = KVM_CAP_MAX_VCPU_ID };
 	int v = ioctl(sys, KVM_CREATE_VM, 0), w = ioctl(sys, KVM_CREATE_VM, 0);
-	int max = ioctl(v, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPU_ID);
+	int max = ioctl(v, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPU_ID), c;
 	long quirks, want;
 
 	tap_result(ioctl(v, KVM_CHECK_EXTENSION, KVM_CAP_ENABLE_CAP_VM) > 0,
@@ -206,7 +206,29 @@ static void enable_cap(void)
 	TAP_EXPECT_RET(ioctl(w, KVM_ENABLE_CAP, &cap), 0,
 		       "KVM_CAP_DISABLE_QUIRKS2 of none turns them on again");
 
-	tap_result(ioctl(w, KVM_CREATE_VCPU, 3) >= 0, "vCPU 3 of another VM");
+	c = ioctl(w, KVM_CREATE_VCPU, 3);
+	tap_result(c >= 0, "vCPU 3 of another VM");
+
+	/*
+	 * On a vCPU: KVM_CAP_ENFORCE_PV_FEATURE_CPUID (msr_model_test has
+	 * what it does).  Flags, and a capability of the VM's, are EINVAL.
+	 */
+	tap_result(ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_ENABLE_CAP) > 0,
+		   "KVM_CAP_ENABLE_CAP (on a vCPU) is claimed");
+	cap.cap = KVM_CAP_ENFORCE_PV_FEATURE_CPUID;
+	cap.args[0] = 1;
+	TAP_EXPECT_RET(ioctl(c, KVM_ENABLE_CAP, &cap), 0,
+		       "KVM_CAP_ENFORCE_PV_FEATURE_CPUID on a vCPU");
+	cap.flags = 1;
+	TAP_EXPECT_ERRNO(ioctl(c, KVM_ENABLE_CAP, &cap), EINVAL,
+			 "KVM_ENABLE_CAP on a vCPU with flags");
+	cap.flags = 0;
+	cap.cap = KVM_CAP_MAX_VCPU_ID;
+	TAP_EXPECT_ERRNO(ioctl(c, KVM_ENABLE_CAP, &cap), EINVAL,
+			 "KVM_ENABLE_CAP on a vCPU of a VM's capability");
+	TAP_EXPECT_ERRNO(ioctl(c, KVM_ENABLE_CAP, BAD_PTR), EFAULT,
+			 "KVM_ENABLE_CAP on a vCPU with an unmapped argument");
+
 	cap.cap = KVM_CAP_MAX_VCPU_ID;
 	cap.args[0] = 2;
 	TAP_EXPECT_ERRNO(ioctl(w, KVM_ENABLE_CAP, &cap), EINVAL,

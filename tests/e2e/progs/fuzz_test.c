@@ -278,7 +278,8 @@ static void mutate_sregs(struct vcpu *v)
 
 /*
  * Events: an interrupt or NMI from the VMM, or random event and debug
- * register state, mostly with the flags and vectors KVM defines.
+ * register state, mostly with the flags and vectors KVM defines; and
+ * KVM_ENABLE_CAP on the vCPU.
  */
 static void random_events(struct vcpu *v)
 {
@@ -286,7 +287,18 @@ static void random_events(struct vcpu *v)
 	struct kvm_debugregs d;
 	struct kvm_interrupt irq;
 
-	switch (below(4)) {
+	switch (below(5)) {
+	case 3: {
+		/* The guest held to its CPUID's paravirtual features, or not. */
+		struct kvm_enable_cap cap = {
+			.cap = below(4) ? KVM_CAP_ENFORCE_PV_FEATURE_CPUID : rnd(),
+			.flags = below(4) ? 0 : rnd(),
+			.args[0] = below(4) ? below(2) : pick(),
+		};
+
+		ioctl(v->fd, KVM_ENABLE_CAP, &cap);
+		break;
+	}
 	case 0:
 		irq.irq = below(4) ? below(256) : (uint32_t)pick();
 		ioctl(v->fd, KVM_INTERRUPT, &irq);

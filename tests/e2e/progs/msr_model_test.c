@@ -4,7 +4,8 @@
  * and a guest sees them: IA32_ARCH_CAPABILITIES set by the VMM, kvmclock's
  * MSRs as QEMU saves and restores them, the MTRRs, and the machine-check
  * architecture (KVM_CAP_MCE, KVM_X86_GET_MCE_CAP_SUPPORTED,
- * KVM_X86_SETUP_MCE, the banks, and errors raised with KVM_X86_SET_MCE).
+ * KVM_X86_SETUP_MCE, the banks, and errors raised with KVM_X86_SET_MCE),
+ * and KVM's hypercalls, with and without KVM_CAP_ENFORCE_PV_FEATURE_CPUID.
  *
  *   msr_model_test DEVICE GUEST.bin      (tests/guests/probe.S)
  *
@@ -347,6 +348,59 @@ static void machine_check(void)
 		   "mce: a second one while MCG_STATUS.MCIP is set shuts the guest down");
 }
 
+/* A hypercall from the guest (32-bit: its result is 32 bits too). */
+static void hcall(uint32_t nr, uint32_t a0, uint32_t want, const char *what)
+{
+	uint64_t v = 0;
+	int r = probe(OP_VMCALL, 0, nr, a0, &v);
+
+	trace("vmcall %u(%u): %s", nr, a0, outcome(r, v));
+	tap_result(r == DONE && v == want, "%s (%s)", what, outcome(r, v));
+}
+
+static void enforce_pv_cpuid(int on)
+{
+	struct kvm_enable_cap cap = {
+		.cap = KVM_CAP_ENFORCE_PV_FEATURE_CPUID, .args[0] = on,
+	};
+
+	TAP_EXPECT_RET(ioctl(vcpu, KVM_ENABLE_CAP, &cap), 0,
+		       on ? "hypercall: KVM_CAP_ENFORCE_PV_FEATURE_CPUID on" :
+			    "hypercall: KVM_CAP_ENFORCE_PV_FEATURE_CPUID off");
+}
+
+/*
+ * KVM's hypercalls, from a guest whose CPUID offers one paravirtual
+ * feature, PV_SCHED_YIELD (probe_pv_leaves()).  SCHED_YIELD (to its own
+ * APIC ID: nothing to yield to) and VAPIC_POLL_IRQ return 0 and a number
+ * no hypercall has -KVM_ENOSYS, enforced or not.  Once the vCPU holds the
+ * guest to its CPUID, KICK_CPU and SEND_IPI, whose features it lacks, are
+ * -KVM_ENOSYS too (KVM has them, hvx not yet: they are only tried then).
+ */
+static void hypercalls(void)
+{
+	const uint32_t enosys = -KVM_ENOSYS;
+
+	tap_result(ioctl(sys, KVM_CHECK_EXTENSION,
+			 KVM_CAP_ENFORCE_PV_FEATURE_CPUID) > 0,
+		   "hypercall: KVM_CAP_ENFORCE_PV_FEATURE_CPUID is claimed");
+	hcall(KVM_HC_SCHED_YIELD, 0, 0, "hypercall: SCHED_YIELD returns 0");
+	hcall(KVM_HC_VAPIC_POLL_IRQ, 0, 0, "hypercall: VAPIC_POLL_IRQ returns 0");
+	hcall(0x7fff, 0, enosys, "hypercall: 0x7fff does not exist");
+	enforce_pv_cpuid(1);
+	hcall(KVM_HC_SCHED_YIELD, 0, 0,
+	      "hypercall: SCHED_YIELD, offered, returns 0 when enforced");
+	hcall(KVM_HC_VAPIC_POLL_IRQ, 0, 0,
+	      "hypercall: VAPIC_POLL_IRQ returns 0 when enforced");
+	hcall(KVM_HC_KICK_CPU, 0, enosys,
+	      "hypercall: KICK_CPU, not offered, does not exist when enforced");
+	hcall(KVM_HC_SEND_IPI, 0, enosys,
+	      "hypercall: SEND_IPI, not offered, does not exist when enforced");
+	enforce_pv_cpuid(0);
+	hcall(KVM_HC_SCHED_YIELD, 0, 0,
+	      "hypercall: SCHED_YIELD returns 0 once no longer enforced");
+}
+
 int main(int argc, char **argv)
 {
 	probe_start(argc, argv);
@@ -355,6 +409,7 @@ int main(int argc, char **argv)
 	arch_capabilities();
 	kvmclock();
 	mtrrs();
+	hypercalls();
 	machine_check();
 	trace("end");
 	return tap_failed;

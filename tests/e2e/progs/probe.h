@@ -9,13 +9,16 @@
 #ifndef HVX_TESTS_PROBE_H
 #define HVX_TESTS_PROBE_H
 
+#include <linux/kvm_para.h>
+#include <string.h>
+
 #include "guest32.h"
 
 #define RUN_TIMEOUT	20	/* seconds: the guest never waits */
 
 /* The mailbox (tests/guests/probe.S). */
 #define BOX		0x9000
-enum { OP_RDMSR, OP_WRMSR, OP_STORE, OP_LOAD };
+enum { OP_RDMSR, OP_WRMSR, OP_STORE, OP_LOAD, OP_VMCALL };
 struct box {
 	uint32_t op, msr, lo, hi, addr;
 };
@@ -117,9 +120,33 @@ static const char *outcome(int r, uint64_t val)
 }
 
 /*
+ * The hypervisor leaves of a CPUID table made the same on both devices:
+ * KVM's signature (hvx's own table has its own), and of KVM's paravirtual
+ * features only PV_SCHED_YIELD, which both have.
+ */
+static void probe_pv_leaves(struct kvm_cpuid2 *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->nent; i++) {
+		struct kvm_cpuid_entry2 *e = &c->entries[i];
+
+		if (e->function == KVM_CPUID_SIGNATURE) {
+			e->eax = KVM_CPUID_FEATURES;
+			memcpy(&e->ebx, KVM_SIGNATURE, 4);
+			memcpy(&e->ecx, KVM_SIGNATURE + 4, 4);
+			memcpy(&e->edx, KVM_SIGNATURE + 8, 4);
+		} else if (e->function == KVM_CPUID_FEATURES) {
+			e->eax = 1 << KVM_FEATURE_PV_SCHED_YIELD;
+			e->ebx = e->ecx = e->edx = 0;
+		}
+	}
+}
+
+/*
  * vm and vCPU 0 of the device on the command line, the guest loaded and
  * waiting for its first request, with KVM_GET_SUPPORTED_CPUID as its
- * CPUID.
+ * CPUID but for the hypervisor leaves (probe_pv_leaves()).
  */
 static void probe_start(int argc, char **argv)
 {
@@ -133,8 +160,10 @@ static void probe_start(int argc, char **argv)
 	catch_alarm();
 	mem = create_guest_vm(argv[2], false);
 	create_vcpu0(&s);
-	if (ioctl(sys, KVM_GET_SUPPORTED_CPUID, &cpuid) < 0 ||
-	    ioctl(vcpu, KVM_SET_CPUID2, &cpuid) < 0)
+	if (ioctl(sys, KVM_GET_SUPPORTED_CPUID, &cpuid) < 0)
+		bail_errno("KVM_GET_SUPPORTED_CPUID");
+	probe_pv_leaves(&cpuid.c);
+	if (ioctl(vcpu, KVM_SET_CPUID2, &cpuid) < 0)
 		bail_errno("the supported CPUID");
 	start_flat32(&s);
 	if (probe_idle() != DONE)
