@@ -6,7 +6,7 @@
 set -euo pipefail
 
 pkgs=(build-essential bc bison flex libelf-dev libssl-dev cpio kmod
-      pkg-config python3 rsync xz-utils
+      pkg-config python3 rsync xz-utils zstd
       bochs bochsbios vgabios isolinux syslinux-common xorriso
       busybox-static libnl-3-dev libnl-genl-3-dev sparse
       linux-source-6.1 linux-headers-amd64 qemu-system-x86)

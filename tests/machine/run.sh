@@ -203,7 +203,9 @@ fi
 # kvm_intel and what it needs, as the reference hypervisor.
 (cd "$kdir/modroot" && find lib/modules -name '*.ko' -o -name 'modules.*' |
 	cpio -pdm --quiet "$root")
-(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initrd.gz"
+# zstd: the kernel unpacks it in a sixth of the time gzip's takes (most of
+# the machine's boot went to that), and the file is smaller for isolinux.
+(cd "$root" && find . | cpio -o -H newc --quiet | zstd -q -T0 -9) >"$out/initrd.zst"
 
 # A CD image with isolinux: Bochs has no direct kernel boot.
 iso=$out/iso
@@ -212,7 +214,7 @@ mkdir -p "$iso/isolinux"
 cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 \
    "$iso/isolinux/"
 cp "$kdir/arch/x86/boot/bzImage" "$iso/bzImage"
-cp "$out/initrd.gz" "$iso/initrd.gz"
+cp "$out/initrd.zst" "$iso/initrd.zst"
 arg=$mode
 [ "$mode" = only ] && arg=$only
 [ "$mode" = bench ] && arg="bench hvxbench=${HVX_BENCH_ROUNDS:-5}"
@@ -225,7 +227,7 @@ default hvx
 prompt 0
 label hvx
   kernel /bzImage
-  initrd /initrd.gz
+  initrd /initrd.zst
   append $cmdline ${HVX_MACHINE_CMDLINE:-} hvxtest=$arg
 CFG
 xorriso -as mkisofs -quiet -o "$out/hvx.iso" -b isolinux/isolinux.bin \
