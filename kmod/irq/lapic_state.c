@@ -239,11 +239,11 @@ static bool lapic_state_ok(const struct hvx_lapic *apic,
  * reserved ones.  ISR, TMR and IRR are taken whole, as KVM takes them,
  * vectors 0-15 too, which no interrupt can set: their priority class, 0,
  * is never above the PPR, so none of them is ever delivered (KVM's
- * selftests carry data in them).  The
- * count resumes from the current count, now: a one-shot count at zero
- * does not fire again (KVM's does), a periodic one reloads at once.  A
- * TSC deadline stays if the APIC was and stays in TSC-deadline mode
- * (the VMM restores the MSR afterwards).  The caller re-arms the timer.
+ * selftests carry data in them).  The count resumes from the current
+ * count, now: a one-shot count at zero does not fire again (KVM's does),
+ * a periodic one reloads at once.  A TSC deadline stays if the APIC was
+ * and stays in TSC-deadline mode (the VMM restores the MSR afterwards).
+ * The caller re-arms the timer.
  *
  * Return: 0, or -EINVAL with @apic unchanged.
  */
