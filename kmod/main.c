@@ -11,6 +11,7 @@
 #include <linux/cpumask.h>
 #include <linux/fs.h>
 #include <linux/kvm.h>
+#include <linux/kvm_para.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/mm.h>
@@ -97,6 +98,9 @@ long hvx_check_extension(struct hvx_vm *vm, long ext)
 	case KVM_CAP_ENABLE_CAP:	/* on a vCPU: ENFORCE_PV_FEATURE_CPUID */
 	case KVM_CAP_ENFORCE_PV_FEATURE_CPUID:
 		return 1;
+	case KVM_CAP_ADJUST_CLOCK:	/* the flags KVM_GET_CLOCK may give */
+		return KVM_CLOCK_TSC_STABLE | KVM_CLOCK_REALTIME |
+		       KVM_CLOCK_HOST_TSC;
 	default:
 		return 0;
 	}
@@ -111,7 +115,8 @@ long hvx_check_extension(struct hvx_vm *vm, long ext)
  * KVM does not list it.  As in KVM, the MTRRs and the machine-check banks
  * are left out although they hold state: how many there are is the CPU
  * model's (CPUID's MTRR bit, IA32_MCG_CAP's bank count), and a VMM saves
- * them by that, as QEMU does.
+ * them by that, as QEMU does.  kvmclock's MSRs are listed whatever
+ * CPUID says, as in KVM; steal time's only where hvx has it.
  */
 static const u32 hvx_msr_index[] = {
 	MSR_EFER, MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK,
@@ -120,7 +125,8 @@ static const u32 hvx_msr_index[] = {
 	MSR_IA32_TSC, MSR_IA32_TSC_ADJUST, MSR_IA32_TSC_DEADLINE,
 	MSR_IA32_APICBASE, MSR_IA32_MISC_ENABLE, MSR_IA32_ARCH_CAPABILITIES,
 	MSR_PLATFORM_INFO, MSR_IA32_UCODE_REV, MSR_IA32_MCG_STATUS,
-	MSR_IA32_MCG_CTL,
+	MSR_IA32_MCG_CTL, MSR_KVM_WALL_CLOCK, MSR_KVM_SYSTEM_TIME,
+	MSR_KVM_WALL_CLOCK_NEW, MSR_KVM_SYSTEM_TIME_NEW,
 };
 
 /* Give a VMM a list of MSRs, or -E2BIG and how many it needs room for. */
@@ -145,12 +151,14 @@ static long hvx_put_msr_list(struct kvm_msr_list __user *argp,
 
 static long hvx_get_msr_index_list(struct kvm_msr_list __user *argp)
 {
-	u32 indices[ARRAY_SIZE(hvx_msr_index) + 1];
+	u32 indices[ARRAY_SIZE(hvx_msr_index) + 2];
 	u32 n = ARRAY_SIZE(hvx_msr_index);
 
 	memcpy(indices, hvx_msr_index, sizeof(hvx_msr_index));
 	if (hvx_spec_ctrl_valid_bits())
 		indices[n++] = MSR_IA32_SPEC_CTRL;
+	if (hvx_kvmclock_features() & BIT(KVM_FEATURE_STEAL_TIME))
+		indices[n++] = MSR_KVM_STEAL_TIME;
 	return hvx_put_msr_list(argp, indices, n);
 }
 

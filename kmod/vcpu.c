@@ -8,6 +8,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/kvm.h>
+#include <linux/kvm_para.h>
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -107,6 +108,20 @@ static void hvx_vcpu_note_thread(struct hvx_vcpu *vcpu)
 }
 
 /*
+ * Before an entry, with preemption on: the guest's kvmclock, wall clock
+ * and steal time, if a request or a wait for a CPU made them stale.
+ */
+static inline void hvx_kvmclock_update(struct hvx_vcpu *vcpu)
+{
+	const struct hvx_vcpu_kvmclock *kc = &vcpu->kvmclock;
+
+	if (unlikely(READ_ONCE(vcpu->requests) & HVX_KVMCLOCK_REQS) ||
+	    unlikely((kc->steal_time & KVM_MSR_ENABLED) &&
+		     hvx_run_delay() != kc->run_delay))
+		__hvx_kvmclock_update(vcpu);
+}
+
+/*
  * KVM_RUN: enter the guest until an exit needs userspace, a signal is
  * pending, or something fails.  Between two entries the thread may be
  * preempted and moved; hvx_vcpu_load() follows it.
@@ -151,6 +166,7 @@ static int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 	hvx_vcpu_put(vcpu);
 	if (r > 0 && immediate_exit)
 		r = -EINTR;
+	hvx_kvmclock_run_start(vcpu);
 
 	while (r > 0) {
 		/*
@@ -166,6 +182,7 @@ static int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 			break;
 		}
 		cond_resched();
+		hvx_kvmclock_update(vcpu);
 		hvx_vcpu_load(vcpu);
 		r = hvx_vmx_run(vcpu);
 		if (r > 0 && hvx_irq_window_exit(vcpu))

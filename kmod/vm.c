@@ -403,6 +403,19 @@ static long hvx_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return hvx_tsc_vm_set_khz(vm, (u32)arg);
 	case KVM_GET_TSC_KHZ:
 		return READ_ONCE(vm->tsc.default_khz) ?: -EIO;
+	case KVM_GET_CLOCK: {
+		struct kvm_clock_data data;
+
+		hvx_kvmclock_get(vm, &data);
+		return copy_to_user(argp, &data, sizeof(data)) ? -EFAULT : 0;
+	}
+	case KVM_SET_CLOCK: {
+		struct kvm_clock_data data;
+
+		if (copy_from_user(&data, argp, sizeof(data)))
+			return -EFAULT;
+		return hvx_kvmclock_set(vm, &data);
+	}
 	case KVM_SET_NR_MMU_PAGES:
 		/*
 		 * The size of KVM's cache of shadow page tables.  hvx's EPT
@@ -474,6 +487,7 @@ int hvx_create_vm(unsigned long type)
 	get_task_comm(vm->comm, current);
 	vm->created_ns = ktime_get_real_ns();
 	hvx_tsc_vm_init(vm);
+	hvx_kvmclock_vm_init(vm);
 
 	r = hvx_vmx_get();
 	if (r)

@@ -49,6 +49,7 @@
 #include "irq/pitdev.h"
 #include "vmx/vcpu.h"
 #include "x86/events.h"
+#include "x86/kvmclock.h"
 #include "x86/mce.h"
 #include "x86/mtrr.h"
 #include "x86/regs.h"
@@ -140,6 +141,8 @@ struct hvx_vm {
 	struct hvx_pitdev *pit;
 	/* The clock its vCPUs' TSCs count (kmod/x86/tsc.c). */
 	struct hvx_vm_tsc tsc;
+	/* Its paravirtual clock (kmod/x86/kvmclock.c). */
+	struct hvx_vm_kvmclock kvmclock;
 
 	/*
 	 * kmod/eventfd.c: the irqfds (the lock is taken in their eventfds'
@@ -300,6 +303,7 @@ struct hvx_vcpu {
 	struct hvx_mce mce;
 	u64 pat;
 	struct hvx_vcpu_tsc tsc;
+	struct hvx_vcpu_kvmclock kvmclock;
 	/*
 	 * The guest's x87, SSE and AVX registers, in a page in XSAVE's
 	 * standard format (FXSAVE's for the first 512 bytes), and its XCR0
@@ -340,8 +344,15 @@ static inline bool hvx_vcpu_is_bsp(const struct hvx_vcpu *vcpu)
 /* kmod/main.c */
 long hvx_check_extension(struct hvx_vm *vm, long ext);
 
-/* hvx_vcpu->requests: look again at what the guest can take. */
-#define HVX_REQ_EVENT	0
+/*
+ * hvx_vcpu->requests: look again at what the guest can take; write the
+ * vCPU's kvmclock structure, the VM's wall clock, its steal time
+ * (kmod/x86/kvmclock.c).
+ */
+#define HVX_REQ_EVENT		0
+#define HVX_REQ_CLOCK		1
+#define HVX_REQ_WALL_CLOCK	2
+#define HVX_REQ_STEAL		3
 
 /* kmod/vm.c */
 void hvx_vm_put(struct hvx_vm *vm);

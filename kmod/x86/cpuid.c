@@ -309,8 +309,10 @@ int hvx_supported_cpuid(struct kvm_cpuid_entry2 *entries, unsigned int max)
 	/*
 	 * The hypervisor's leaves, where CPUID.1:ECX bit 31 sends a guest:
 	 * the highest of them and hvx's name, then the paravirtual features
-	 * it offers, none so far.  A guest that knows only KVM's name uses
-	 * none of KVM's.
+	 * of KVM's it offers (kvmclock and steal time, kmod/x86/kvmclock.c).
+	 * A guest that knows only KVM's name uses none of them; a VMM that
+	 * gives its guest KVM's name takes the features from here, as QEMU
+	 * does.
 	 */
 	e = hvx_cpuid_add(&b, HVX_CPUID_HYPERVISOR, 0, false);
 	if (!e)
@@ -323,6 +325,7 @@ int hvx_supported_cpuid(struct kvm_cpuid_entry2 *entries, unsigned int max)
 	if (!e)
 		return -E2BIG;
 	hvx_cpuid_zero(e);
+	e->eax = hvx_kvmclock_features();
 	return b.n;
 }
 

@@ -119,6 +119,8 @@ static __always_inline int __hvx_get_msr(struct hvx_vcpu *vcpu, u32 index,
 		}
 		if (hvx_is_mce_msr(index))
 			return hvx_mce_get_msr(vcpu, index, val, host);
+		if (hvx_is_kvmclock_msr(index))
+			return hvx_kvmclock_get_msr(vcpu, index, val);
 		return 1;
 	}
 	return 0;
@@ -276,6 +278,8 @@ static __always_inline int __hvx_set_msr(struct hvx_vcpu *vcpu, u32 index,
 			return hvx_mtrr_set(vcpu, index, val);
 		if (hvx_is_mce_msr(index))
 			return hvx_mce_set_msr(vcpu, index, val, host);
+		if (hvx_is_kvmclock_msr(index))
+			return hvx_kvmclock_set_msr(vcpu, index, val);
 		return 1;
 	}
 	return 0;
@@ -302,11 +306,6 @@ int hvx_get_msr(struct hvx_vcpu *vcpu, u32 index, u64 *val)
 	case MSR_IA32_PERF_CAPABILITIES:
 		/* The feature MSR's value; the guest, without PDCM, faults. */
 		return hvx_get_feature_msr(index, val);
-	case MSR_KVM_WALL_CLOCK:
-	case MSR_KVM_SYSTEM_TIME:
-		/* See hvx_set_msr(). */
-		*val = 0;
-		return 0;
 	}
 	return __hvx_get_msr(vcpu, index, val, true);
 }
@@ -327,16 +326,6 @@ int hvx_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val)
 	switch (index) {
 	case MSR_IA32_PERF_CAPABILITIES:
 		/* No PMU: a VMM may restore the 0 it read, nothing else. */
-		return val != 0;
-	case MSR_KVM_WALL_CLOCK:
-	case MSR_KVM_SYSTEM_TIME:
-		/*
-		 * kvmclock's MSRs.  hvx has no kvmclock (no KVM_CAP_ADJUST_CLOCK,
-		 * no bit in CPUID 0x40000001), so a guest faults on them; but
-		 * QEMU saves and restores them whatever its CPU model says, at
-		 * 0 ("off") when the guest never turned kvmclock on.  Off is
-		 * what they hold here, and all a VMM may write.
-		 */
 		return val != 0;
 	}
 	return __hvx_set_msr(vcpu, index, val, true);

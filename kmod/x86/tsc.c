@@ -62,7 +62,7 @@ static u64 hvx_tsc_scale(u64 ticks, u64 ratio)
 }
 
 /* The vCPU's TSC when the host's reads @host_tsc. */
-static u64 hvx_tsc_at(const struct hvx_vcpu *vcpu, u64 host_tsc)
+u64 hvx_tsc_at(const struct hvx_vcpu *vcpu, u64 host_tsc)
 {
 	return hvx_tsc_scale(host_tsc - vcpu->vm->tsc.origin,
 			     vcpu->tsc.ratio) + vcpu->tsc.base;
@@ -80,6 +80,7 @@ static void hvx_tsc_load(struct hvx_vcpu *vcpu)
 
 	hvx_vmcs_set_tsc(vcpu, vcpu->tsc.base -
 			 hvx_tsc_scale(vcpu->vm->tsc.origin, ratio), ratio);
+	hvx_kvmclock_tsc_changed(vcpu);
 }
 
 /*

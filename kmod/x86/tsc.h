@@ -47,6 +47,7 @@ struct hvx_vcpu_tsc {
 void hvx_tsc_vm_init(struct hvx_vm *vm);
 void hvx_tsc_vcpu_init(struct hvx_vcpu *vcpu);
 void hvx_tsc_vcpu_setup(struct hvx_vcpu *vcpu);
+u64 hvx_tsc_at(const struct hvx_vcpu *vcpu, u64 host_tsc);
 u64 hvx_tsc_read(const struct hvx_vcpu *vcpu);
 int hvx_tsc_get_msr(struct hvx_vcpu *vcpu, u32 index, u64 *val);
 int hvx_tsc_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val, bool host);

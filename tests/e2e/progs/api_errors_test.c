@@ -63,6 +63,8 @@ static const struct errno_case fault_cases[] = {
 	{ "KVM_GET_MSR_FEATURE_INDEX_LIST", SYS, KVM_GET_MSR_FEATURE_INDEX_LIST, BAD_PTR, EFAULT, EFAULT },
 	{ "KVM_GET_MSRS (system)", SYS, KVM_GET_MSRS, BAD_PTR, EFAULT, EFAULT },
 	{ "KVM_SET_USER_MEMORY_REGION", VM, KVM_SET_USER_MEMORY_REGION, BAD_PTR, EFAULT, EFAULT },
+	{ "KVM_GET_CLOCK", VM, KVM_GET_CLOCK, BAD_PTR, EFAULT, EFAULT },
+	{ "KVM_SET_CLOCK", VM, KVM_SET_CLOCK, BAD_PTR, EFAULT, EFAULT },
 	{ "KVM_GET_REGS", VCPU, KVM_GET_REGS, BAD_PTR, EFAULT, EFAULT },
 	{ "KVM_SET_REGS", VCPU, KVM_SET_REGS, BAD_PTR, EFAULT, EFAULT },
 	{ "KVM_GET_SREGS", VCPU, KVM_GET_SREGS, BAD_PTR, EFAULT, EFAULT },
@@ -240,6 +242,44 @@ static void enable_cap(void)
 }
 
 /* hvx refuses mappings past the run area; KVM's map, then SIGBUS on use. */
+/*
+ * KVM_GET_CLOCK and KVM_SET_CLOCK: the flags KVM_CAP_ADJUST_CLOCK names,
+ * a clock that moves on from what was set, the VM's flags given back,
+ * and a flag there is none of refused.  Steal time's reserved bits.
+ */
+static void clocks(void)
+{
+	struct kvm_clock_data c = { .clock = 1000000000000ULL }, d;
+	int flags = ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_ADJUST_CLOCK);
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry e;
+	} steal = {
+		.hdr.nmsrs = 1,
+		.e = { .index = 0x4b564d03, .data = 0x10000 | 1 | (1 << 3) },
+	};
+
+	TAP_EXPECT_RET(flags, KVM_CLOCK_TSC_STABLE | KVM_CLOCK_REALTIME |
+		       KVM_CLOCK_HOST_TSC, "KVM_CAP_ADJUST_CLOCK: three flags");
+	TAP_EXPECT_RET(ioctl(vm, KVM_SET_CLOCK, &c), 0, "KVM_SET_CLOCK to 1000 s");
+	TAP_EXPECT_RET(ioctl(vm, KVM_GET_CLOCK, &d), 0, "KVM_GET_CLOCK");
+	TAP_EXPECT_RET(d.clock >= c.clock && d.clock < c.clock + 60000000000ULL,
+		       1, "the clock went on from 1000 s");
+	if (d.clock < c.clock || d.clock >= c.clock + 60000000000ULL)
+		printf("#   read %llu ns\n", (unsigned long long)d.clock);
+	TAP_EXPECT_RET(d.flags & ~flags, 0, "KVM_GET_CLOCK: no other flag");
+	TAP_EXPECT_RET(ioctl(vm, KVM_SET_CLOCK, &d), 0,
+		       "KVM_SET_CLOCK takes what KVM_GET_CLOCK gave");
+	c.flags = 1U << 7;
+	TAP_EXPECT_ERRNO(ioctl(vm, KVM_SET_CLOCK, &c), EINVAL,
+			 "KVM_SET_CLOCK with an unknown flag");
+	TAP_EXPECT_RET(ioctl(vcpu, KVM_SET_MSRS, &steal), 0,
+		       "MSR_KVM_STEAL_TIME with a reserved bit: not set");
+	steal.e.data &= ~(1 << 3);
+	TAP_EXPECT_RET(ioctl(vcpu, KVM_SET_MSRS, &steal), 1,
+		       "MSR_KVM_STEAL_TIME at 64 KiB: set");
+}
+
 static void mmaps(void)
 {
 	long size = ioctl(sys, KVM_GET_VCPU_MMAP_SIZE, 0);
@@ -388,6 +428,7 @@ int main(int argc, char **argv)
 	slots();
 	vcpus();
 	enable_cap();
+	clocks();
 	expect_errnos(fd_cases, sizeof(fd_cases) / sizeof(fd_cases[0]), "");
 	expect_errnos(fault_cases, sizeof(fault_cases) / sizeof(fault_cases[0]),
 		      " with an unmapped argument");

@@ -582,7 +582,7 @@ static void one_op(void)
 			KVM_SET_DEVICE_ATTR, KVM_GET_STATS_FD,
 			KVM_SET_TSS_ADDR, KVM_SET_IDENTITY_MAP_ADDR,
 			KVM_GET_XSAVE, KVM_SET_XSAVE, KVM_GET_XCRS,
-			KVM_SET_XCRS,
+			KVM_SET_XCRS, KVM_GET_CLOCK, KVM_SET_CLOCK,
 		};
 		int fds[] = { sys_fd, vm->fd, v->fd };
 		unsigned long nr = known[below(sizeof(known) / sizeof(known[0]))];
@@ -601,17 +601,30 @@ static void one_op(void)
 
 			m.h.nmsrs = below(8) ? below(5) : (uint32_t)pick();
 			for (unsigned int i = 0; i < 4; i++) {
-				/* EFER and on, the MTRRs, the MCE banks, any. */
+				/*
+				 * EFER and on, the MTRRs, the MCE banks,
+				 * kvmclock's and steal time's, any.
+				 */
 				static const uint32_t near[] = {
 					0xc0000080, 0x200, 0x250, 0x2ff,
 					0x179, 0x400, 0x480, 0x10a, 0x11,
+					0x4b564d00,
 				};
 
-				m.e[i].index = below(2) ? near[below(9)] + below(5) :
+				m.e[i].index = below(2) ? near[below(10)] + below(5) :
 							  (uint32_t)pick();
 				m.e[i].data = pick();
 			}
 			ioctl(v->fd, below(2) ? KVM_SET_MSRS : KVM_GET_MSRS, &m);
+		}
+		if (below(8) == 0) {
+			/* The VM's kvmclock, set anywhere. */
+			struct kvm_clock_data c = {
+				.clock = pick(), .realtime = pick(),
+				.flags = below(4) ? below(8) : rnd(),
+			};
+
+			ioctl(vm->fd, KVM_SET_CLOCK, &c);
 		}
 		if (v->fd >= 0 && below(8) == 0) {
 			/* Machine checks: a bank setup, an error raised. */

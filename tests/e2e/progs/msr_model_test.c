@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The MSRs that belong to the CPU model a VMM chooses, as QEMU uses them
- * and a guest sees them: IA32_ARCH_CAPABILITIES set by the VMM, kvmclock's
- * MSRs as QEMU saves and restores them, the MTRRs, and the machine-check
+ * and a guest sees them: IA32_ARCH_CAPABILITIES set by the VMM, kvmclock
+ * as QEMU saves and restores it and a guest reads it, the MTRRs, and the machine-check
  * architecture (KVM_CAP_MCE, KVM_X86_GET_MCE_CAP_SUPPORTED,
  * KVM_X86_SETUP_MCE, the banks, and errors raised with KVM_X86_SET_MCE),
  * and KVM's hypercalls, with and without KVM_CAP_ENFORCE_PV_FEATURE_CPUID.
@@ -12,14 +12,14 @@
  * Every RDMSR and WRMSR is the guest's own (probe.h), and its outcome, a
  * value or an exception, goes into the transcript, which 95-vm-api.sh
  * compares between hvx and kvm_intel; so do the VMM's KVM_GET/SET_MSRS.
- * Where hvx is deliberately stricter than KVM (values a VMM may not set,
- * kvmclock, which hvx does not have), the checks are hvx's own and stay
- * out of the transcript.
+ * Where hvx is deliberately stricter than KVM (values a VMM may not set),
+ * the checks are hvx's own and stay out of the transcript.
  */
+#include <time.h>
+
 #include "probe.h"
 
-#define MSR_KVM_WALL_CLOCK	0x11
-#define MSR_KVM_SYSTEM_TIME	0x12
+#define MSR_IA32_TSC		0x10
 #define MSR_MTRRCAP		0xfe
 #define MSR_MCG_CAP		0x179
 #define MSR_MCG_STATUS		0x17a
@@ -33,6 +33,25 @@
 #define MSR_MC_ADDR(n)		(0x402 + 4 * (n))
 #define MSR_MC_CTL2(n)		(0x280 + (n))
 #define MSR_ARCH_CAPABILITIES	0x10a
+
+/* Where the guest asks for kvmclock's structure and the wall clock. */
+#define PVTI			0x8000
+#define WALL_CLOCK		0x8040
+
+/* Documentation/virt/kvm/x86/msr.rst */
+struct pvclock_vcpu_time_info {
+	uint32_t version, pad0;
+	uint64_t tsc_timestamp, system_time;
+	uint32_t tsc_to_system_mul;
+	int8_t tsc_shift;
+	uint8_t flags, pad[2];
+} __attribute__((packed));
+
+struct pvclock_wall_clock {
+	uint32_t version, sec, nsec;
+} __attribute__((packed));
+
+#define PVCLOCK_TSC_STABLE_BIT	1
 
 #define MCG_CTL_P		(1ULL << 8)
 #define MCG_EXT_P		(1ULL << 9)
@@ -146,27 +165,87 @@ static void arch_capabilities(void)
 }
 
 /*
- * kvmclock's MSRs, which QEMU writes and reads whatever its CPU model:
- * 0 (off) goes both ways.  hvx has no kvmclock: nothing else is taken,
- * and its guest faults on them.
+ * kvmclock, as QEMU and a guest use it.  QEMU writes and reads its MSRs
+ * whatever its CPU model, 0 (off) both ways.  The guest turns it on with
+ * MSR_KVM_SYSTEM_TIME_NEW and finds its structure written by its next
+ * instruction: an even version, the flags, and a clock that, at the TSC
+ * the guest reads, lies between the VMM's KVM_GET_CLOCK before and
+ * after.  The wall clock plus kvmclock is the time of day.  Off, the
+ * structure is left alone.  The transcript has the flags and versions;
+ * the clock's values differ from run to run, so only their checks do.
  */
+static uint64_t pvclock_read(const struct pvclock_vcpu_time_info *p,
+			     uint64_t tsc)
+{
+	uint64_t delta = tsc - p->tsc_timestamp;
+
+	if (p->tsc_shift < 0)
+		delta >>= -p->tsc_shift;
+	else
+		delta <<= p->tsc_shift;
+	return p->system_time +
+	       (uint64_t)(((unsigned __int128)delta * p->tsc_to_system_mul) >> 32);
+}
+
 static void kvmclock(void)
 {
-	uint64_t v = 1;
+	struct pvclock_vcpu_time_info *p = (void *)(mem + PVTI);
+	struct pvclock_wall_clock *wc = (void *)(mem + WALL_CLOCK);
+	struct kvm_clock_data before, after, set = { .clock = 1000000000 };
+	uint64_t tsc = 0, ns, wall, real;
+	struct timespec now;
+	uint32_t version;
 
 	TAP_EXPECT_RET(host_set(MSR_KVM_SYSTEM_TIME, 0), 1,
 		       "kvmclock: KVM_SET_MSRS of SYSTEM_TIME 0");
 	TAP_EXPECT_RET(host_set(MSR_KVM_WALL_CLOCK, 0), 1,
 		       "kvmclock: KVM_SET_MSRS of WALL_CLOCK 0");
 	expect_host(MSR_KVM_SYSTEM_TIME, 0, "kvmclock: SYSTEM_TIME reads 0");
-	if (!own)
-		return;
-	TAP_EXPECT_RET(host_set(MSR_KVM_SYSTEM_TIME, 0x1001), 0,
-		       "kvmclock: hvx refuses to turn kvmclock on");
-	in_transcript = false;
-	tap_result(rd(MSR_KVM_SYSTEM_TIME, &v) == GP_VECTOR,
-		   "kvmclock: the guest's RDMSR raises #GP on hvx");
+
+	memset(p, 0, sizeof(*p));
+	TAP_EXPECT_RET(ioctl(vm, KVM_SET_CLOCK, &set), 0,
+		       "kvmclock: KVM_SET_CLOCK to 1 s");
+	expect_wr(MSR_KVM_SYSTEM_TIME_NEW, PVTI | 1, DONE,
+		  "kvmclock: the guest turns it on");
+	expect_rd(MSR_KVM_SYSTEM_TIME_NEW, PVTI | 1,
+		  "kvmclock: SYSTEM_TIME_NEW reads back");
+	tap_result(p->version && !(p->version & 1),
+		   "kvmclock: its structure is written, with an even version");
+	trace("pvclock flags %#x", p->flags);
+	TAP_EXPECT_RET(p->flags, PVCLOCK_TSC_STABLE_BIT,
+		       "kvmclock: the structure says the clock is stable");
+	in_transcript = false;		/* the TSC's value */
+	ioctl(vm, KVM_GET_CLOCK, &before);
+	rd(MSR_IA32_TSC, &tsc);
+	ioctl(vm, KVM_GET_CLOCK, &after);
+	ns = pvclock_read(p, tsc);
+	tap_result(before.clock <= ns && ns <= after.clock &&
+		   before.clock >= set.clock,
+		   "kvmclock: the guest's clock (%llu ns) is the VM's [%llu, %llu]",
+		   (unsigned long long)ns, (unsigned long long)before.clock,
+		   (unsigned long long)after.clock);
 	in_transcript = true;
+
+	memset(wc, 0, sizeof(*wc));
+	expect_wr(MSR_KVM_WALL_CLOCK_NEW, WALL_CLOCK, DONE,
+		  "kvmclock: the guest asks for the wall clock");
+	ioctl(vm, KVM_GET_CLOCK, &after);
+	clock_gettime(CLOCK_REALTIME, &now);
+	tap_result(wc->version && !(wc->version & 1),
+		   "kvmclock: the wall clock is written, with an even version");
+	wall = wc->sec * 1000000000ULL + wc->nsec + after.clock;
+	real = now.tv_sec * 1000000000ULL + now.tv_nsec;
+	tap_result(real - wall + 1000000000ULL < 2000000000ULL,
+		   "kvmclock: wall clock plus kvmclock is the time of day (%lld ns off)",
+		   (long long)(wall - real));
+
+	expect_wr(MSR_KVM_SYSTEM_TIME_NEW, PVTI, DONE,
+		  "kvmclock: the guest turns it off");
+	version = p->version;
+	ioctl(vm, KVM_SET_CLOCK, &set);
+	expect_rd(MSR_KVM_SYSTEM_TIME_NEW, PVTI, "kvmclock: off, it reads back");
+	TAP_EXPECT_RET(p->version, version,
+		       "kvmclock: off, KVM_SET_CLOCK leaves the structure alone");
 }
 
 static void mtrrs(void)
