@@ -163,6 +163,8 @@ static int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 	r = hvx_complete_pio(vcpu);
 	if (r > 0)
 		r = hvx_complete_mmio(vcpu);
+	if (r > 0)
+		r = hvx_complete_msr(vcpu);
 	hvx_vcpu_put(vcpu);
 	if (r > 0 && immediate_exit)
 		r = -EINTR;
@@ -184,6 +186,8 @@ static int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 		cond_resched();
 		hvx_kvmclock_update(vcpu);
 		hvx_vcpu_load(vcpu);
+		if (unlikely(test_bit(HVX_REQ_MSR_FILTER, &vcpu->requests)))
+			hvx_msr_filter_reload(vcpu);
 		r = hvx_vmx_run(vcpu);
 		if (r > 0 && hvx_irq_window_exit(vcpu))
 			r = 0;
@@ -663,6 +667,7 @@ struct hvx_vcpu *hvx_vcpu_create(struct hvx_vm *vm, u32 id)
 		goto err;
 
 	hvx_tsc_vcpu_init(vcpu);
+	hvx_msr_filter_vcpu_init(vcpu);
 	r = hvx_vmx_vcpu_init(vcpu);
 	if (!r)
 		r = hvx_irqchip_vcpu_create(vcpu);

@@ -19,6 +19,7 @@
 
 #include "hvx.h"
 #include "vm.h"
+#include "x86/x86.h"
 #include "../uapi/hvx.h"
 
 static void hvx_vm_destroy(struct kref *ref)
@@ -31,6 +32,7 @@ static void hvx_vm_destroy(struct kref *ref)
 	hvx_vm_debugfs_remove(vm);
 	/* No eventfd reaches the devices or the vCPUs from here on. */
 	hvx_vm_eventfd_free(vm);
+	hvx_msr_filter_free(vm);
 	/*
 	 * The PIT's and the IOAPIC's timers reach every APIC; each APIC's
 	 * timer only its own.
@@ -321,6 +323,8 @@ static int hvx_vm_enable_cap(struct hvx_vm *vm, void __user *argp)
 		WRITE_ONCE(vm->platform_info_hidden, !cap.args[0]);
 		return 0;
 	}
+	if (cap.cap == KVM_CAP_X86_USER_SPACE_MSR)
+		return hvx_user_space_msr_enable(vm, cap.args[0]);
 	if (cap.cap == KVM_CAP_DISABLE_QUIRKS2) {
 		if (cap.args[0] & ~HVX_QUIRKS)
 			return -EINVAL;
@@ -403,6 +407,8 @@ static long hvx_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return hvx_tsc_vm_set_khz(vm, (u32)arg);
 	case KVM_GET_TSC_KHZ:
 		return READ_ONCE(vm->tsc.default_khz) ?: -EIO;
+	case KVM_X86_SET_MSR_FILTER:
+		return hvx_msr_filter_set(vm, argp);
 	case KVM_GET_CLOCK: {
 		struct kvm_clock_data data;
 

@@ -57,6 +57,7 @@
 #include "../uapi/hvx.h"
 
 struct dentry;
+struct hvx_msr_filter;
 struct pid;
 
 /* VM exit reasons counted one by one; the basic reasons end below 80. */
@@ -143,6 +144,13 @@ struct hvx_vm {
 	struct hvx_vm_tsc tsc;
 	/* Its paravirtual clock (kmod/x86/kvmclock.c). */
 	struct hvx_vm_kvmclock kvmclock;
+	/*
+	 * kmod/x86/msr_filter.c: KVM_X86_SET_MSR_FILTER's filter (RCU;
+	 * written under lock), and the KVM_MSR_EXIT_REASON_* bits of
+	 * KVM_CAP_X86_USER_SPACE_MSR.
+	 */
+	struct hvx_msr_filter __rcu *msr_filter;
+	u32 user_space_msrs;
 
 	/*
 	 * kmod/eventfd.c: the irqfds (the lock is taken in their eventfds'
@@ -225,6 +233,13 @@ struct hvx_mmio {
 	unsigned long rip;	/* of the instruction, to notice a new RIP */
 };
 
+/* An RDMSR or WRMSR that went to userspace (kmod/x86/msr_filter.c). */
+struct hvx_msr_exit {
+	bool pending;
+	bool write;
+	unsigned long rip;	/* of the instruction, to notice a new RIP */
+};
+
 /*
  * A vCPU's counters.  Only the vCPU's own thread writes them, in KVM_RUN;
  * netlink readers read them unlocked, as a snapshot that may be an exit
@@ -262,6 +277,7 @@ struct hvx_vcpu {
 	void *pio_data;
 	struct hvx_pio pio;
 	struct hvx_mmio mmio;
+	struct hvx_msr_exit msr_exit;
 	struct hvx_events events;
 
 	/*
@@ -293,6 +309,7 @@ struct hvx_vcpu {
 	u64 kernel_gs_base;
 	u64 spec_ctrl;
 	u64 misc_enable;
+	u64 power_ctl;		/* MSR_IA32_POWER_CTL: held, not acted on */
 	u64 platform_info;	/* MSR_PLATFORM_INFO, as the VMM set it */
 	/* MSR_IA32_UCODE_REV; until the VMM sets it, revision 1 (as KVM) */
 	u64 microcode_version;
@@ -353,6 +370,8 @@ long hvx_check_extension(struct hvx_vm *vm, long ext);
 #define HVX_REQ_CLOCK		1
 #define HVX_REQ_WALL_CLOCK	2
 #define HVX_REQ_STEAL		3
+/* The VM's MSR filter changed (kmod/x86/msr_filter.c). */
+#define HVX_REQ_MSR_FILTER	4
 
 /* kmod/vm.c */
 void hvx_vm_put(struct hvx_vm *vm);

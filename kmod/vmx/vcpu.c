@@ -27,6 +27,7 @@
 #include <asm/vmx.h>
 
 #include "../vm.h"
+#include "../x86/guest.h"
 #include "../x86/x86.h"
 #include "capabilities.h"
 #include "fpu.h"
@@ -50,7 +51,8 @@ static void *hvx_all_ones_page;
  * on every entry and saves on every exit (FS and GS base, the SYSENTER
  * MSRs), and KERNEL_GS_BASE, which hvx_vmx_run() swaps around every
  * entry.  The CPU makes its own checks on them (a non-canonical base is
- * #GP).  Every other MSR exits.
+ * #GP).  Every other MSR exits, and these too where the VM's MSR filter
+ * denies them (hvx_vmcs_filter_msrs()).
  */
 static const u32 hvx_passthrough_msrs[] = {
 	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS_BASE,
@@ -60,20 +62,62 @@ static const u32 hvx_passthrough_msrs[] = {
 static void *hvx_msr_bitmap;
 
 /*
- * Clear @msr's read and write bits (SDM "MSR-Bitmap Address"): 1 KiB of
- * read bits for MSRs 0-1FFFH, 1 KiB for C0000000H-C0001FFFH, then the
- * same two for writes.
+ * Where @msr's read (or @write) bit is (SDM "MSR-Bitmap Address"): 1 KiB
+ * of read bits for MSRs 0-1FFFH, 1 KiB for C0000000H-C0001FFFH, then the
+ * same two for writes.  Only MSRs in those ranges can pass through.
  */
-static void hvx_msr_passthrough(void *bitmap, u32 msr)
+static unsigned long *hvx_msr_bitmap_word(void *bitmap, u32 msr, bool write)
 {
 	unsigned int half = 0;
 
 	if (msr >= 0xc0000000 && msr <= 0xc0001fff)
 		half = 1024;
 	else if (WARN_ON_ONCE(msr > 0x1fff))
-		return;
-	__clear_bit(msr & 0x1fff, bitmap + half);
-	__clear_bit(msr & 0x1fff, bitmap + 2048 + half);
+		return NULL;
+	return bitmap + (write ? 2048 : 0) + half;
+}
+
+/* Let the guest read and write @msr without exits. */
+static void hvx_msr_passthrough(void *bitmap, u32 msr)
+{
+	unsigned long *w;
+
+	w = hvx_msr_bitmap_word(bitmap, msr, false);
+	if (w)
+		__clear_bit(msr & 0x1fff, w);
+	w = hvx_msr_bitmap_word(bitmap, msr, true);
+	if (w)
+		__clear_bit(msr & 0x1fff, w);
+}
+
+/**
+ * hvx_vmcs_filter_msrs - the MSR bitmap for the VM's MSR filter
+ * @vcpu: the vCPU, loaded
+ *
+ * Every vCPU shares hvx's bitmap, unless the VM's filter
+ * (kmod/x86/msr_filter.c) denies the guest a read or write of an MSR it
+ * passes through: then the vCPU uses its own copy, in which those
+ * accesses exit, so that the filter sees them.  QEMU, for one, filters
+ * reads of MSR_CORE_THREAD_COUNT only, which exit anyway.
+ */
+void hvx_vmcs_filter_msrs(struct hvx_vcpu *vcpu)
+{
+	void *own = vcpu->vmx.msr_bitmap;
+	bool changed = false;
+	unsigned int i, rw;
+
+	memcpy(own, hvx_msr_bitmap, PAGE_SIZE);
+	for (i = 0; i < ARRAY_SIZE(hvx_passthrough_msrs); i++) {
+		u32 msr = hvx_passthrough_msrs[i];
+
+		for (rw = 0; rw < 2; rw++) {
+			if (hvx_msr_allowed(vcpu, msr, rw))
+				continue;
+			__set_bit(msr & 0x1fff, hvx_msr_bitmap_word(own, msr, rw));
+			changed = true;
+		}
+	}
+	vmcs_write64(MSR_BITMAP, __pa(changed ? own : hvx_msr_bitmap));
 }
 
 /* Per CPU: the VMCSs active here, and the one that is current. */
@@ -372,6 +416,9 @@ int hvx_vmx_vcpu_init(struct hvx_vcpu *vcpu)
 	if (!vmx->perf_guest)
 		return -ENOMEM;
 	vmx->perf_host = vmx->perf_guest + HVX_MAX_PERF_MSRS;
+	vmx->msr_bitmap = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+	if (!vmx->msr_bitmap)
+		return -ENOMEM;
 	vmx->vmcs = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	if (!vmx->vmcs)
 		return -ENOMEM;
@@ -401,6 +448,8 @@ void hvx_vmx_vcpu_free(struct hvx_vcpu *vcpu)
 	vcpu->fpu = NULL;
 	free_page((unsigned long)vmx->perf_guest);
 	vmx->perf_guest = NULL;
+	free_page((unsigned long)vmx->msr_bitmap);
+	vmx->msr_bitmap = NULL;
 	hvx_vmx_apic_free(vcpu);
 	if (!vmx->vmcs)
 		return;

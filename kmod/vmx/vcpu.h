@@ -100,6 +100,8 @@ struct hvx_vmx_vcpu {
 	struct vmx_msr_entry *perf_guest;
 	struct vmx_msr_entry *perf_host;
 	unsigned int nr_perf_msrs;
+	/* The MSR bitmap, when an MSR filter makes it the vCPU's own. */
+	void *msr_bitmap;
 
 	/* The last exit. */
 	u32 exit_reason;

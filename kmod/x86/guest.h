@@ -53,6 +53,7 @@ int hvx_vmcs_set_msr(struct hvx_vcpu *vcpu, u32 index, u64 val);
  */
 bool hvx_vmx_can_scale_tsc(void);
 void hvx_vmcs_set_tsc(struct hvx_vcpu *vcpu, u64 offset, u64 multiplier);
+void hvx_vmcs_filter_msrs(struct hvx_vcpu *vcpu);
 
 /* CR8, the task priority: hvx keeps it while there is no local APIC. */
 unsigned long hvx_get_cr8(struct hvx_vcpu *vcpu);

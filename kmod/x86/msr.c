@@ -91,6 +91,9 @@ static __always_inline int __hvx_get_msr(struct hvx_vcpu *vcpu, u32 index,
 	case MSR_IA32_MISC_ENABLE:
 		*val = vcpu->misc_enable;
 		break;
+	case MSR_IA32_POWER_CTL:
+		*val = vcpu->power_ctl;
+		break;
 	case MSR_PLATFORM_INFO:
 		/* The VMM reads it always (hvx_get_msr()). */
 		if (READ_ONCE(vcpu->vm->platform_info_hidden))
@@ -204,6 +207,10 @@ static __always_inline int __hvx_set_msr(struct hvx_vcpu *vcpu, u32 index,
 				return 1;
 		}
 		vcpu->misc_enable = val;
+		break;
+	case MSR_IA32_POWER_CTL:
+		/* Power-management bits (C1E and the like): kept, as in KVM. */
+		vcpu->power_ctl = val;
 		break;
 	case MSR_IA32_UCODE_REV:
 		/*
@@ -387,13 +394,31 @@ int hvx_get_feature_msr(u32 index, u64 *val)
 	}
 }
 
+/*
+ * Why hvx refused the guest's access to @index: an MSR it has (the VMM
+ * could read it), so not with this value or not now; or one it has not.
+ * A VMM may take either (KVM_CAP_X86_USER_SPACE_MSR).
+ */
+static u32 hvx_msr_refusal(struct hvx_vcpu *vcpu, u32 index)
+{
+	u64 val;
+
+	return hvx_get_msr(vcpu, index, &val) ? KVM_MSR_EXIT_REASON_UNKNOWN :
+						KVM_MSR_EXIT_REASON_INVAL;
+}
+
 int hvx_emulate_rdmsr(struct hvx_vcpu *vcpu)
 {
 	unsigned long *g = vcpu->regs;
+	u32 index = g[HVX_REG_RCX];
 	u64 val;
 
-	if (__hvx_get_msr(vcpu, g[HVX_REG_RCX], &val, false))
-		return hvx_inject_gp(vcpu);
+	if (!hvx_msr_allowed(vcpu, index, false))
+		return hvx_msr_refused(vcpu, false, index, 0,
+				       KVM_MSR_EXIT_REASON_FILTER);
+	if (__hvx_get_msr(vcpu, index, &val, false))
+		return hvx_msr_refused(vcpu, false, index, 0,
+				       hvx_msr_refusal(vcpu, index));
 	g[HVX_REG_RAX] = (u32)val;
 	g[HVX_REG_RDX] = val >> 32;
 	hvx_skip_instruction(vcpu);
@@ -406,14 +431,17 @@ int hvx_emulate_wrmsr(struct hvx_vcpu *vcpu)
 	u64 val = (u32)g[HVX_REG_RAX] | ((u64)(u32)g[HVX_REG_RDX] << 32);
 	u32 index = g[HVX_REG_RCX];
 
+	if (!hvx_msr_allowed(vcpu, index, true))
+		return hvx_msr_refused(vcpu, true, index, val,
+				       KVM_MSR_EXIT_REASON_FILTER);
 	/*
 	 * EFER bits of features the guest's CPUID leaves out are reserved
 	 * for the guest; the VMM (KVM_SET_MSRS) may set them, as in KVM.
 	 */
-	if (index == MSR_EFER && (val & vcpu->efer_reserved))
-		return hvx_inject_gp(vcpu);
-	if (__hvx_set_msr(vcpu, index, val, false))
-		return hvx_inject_gp(vcpu);
+	if ((index == MSR_EFER && (val & vcpu->efer_reserved)) ||
+	    __hvx_set_msr(vcpu, index, val, false))
+		return hvx_msr_refused(vcpu, true, index, val,
+				       hvx_msr_refusal(vcpu, index));
 	hvx_skip_instruction(vcpu);
 	return 1;
 }

@@ -10,6 +10,7 @@
 
 #include "events.h"
 
+struct hvx_vm;
 struct hvx_vcpu;
 struct kvm_vcpu_events;
 
@@ -62,6 +63,17 @@ static inline int hvx_inject_gp(struct hvx_vcpu *vcpu)
 	hvx_inject_exception(vcpu, GP_VECTOR, true, 0);
 	return 1;
 }
+
+/* kmod/x86/msr_filter.c */
+int hvx_msr_filter_set(struct hvx_vm *vm, const void __user *argp);
+void hvx_msr_filter_free(struct hvx_vm *vm);
+void hvx_msr_filter_vcpu_init(struct hvx_vcpu *vcpu);
+void hvx_msr_filter_reload(struct hvx_vcpu *vcpu);
+bool hvx_msr_allowed(struct hvx_vcpu *vcpu, u32 index, bool write);
+int hvx_user_space_msr_enable(struct hvx_vm *vm, u64 reasons);
+int hvx_msr_refused(struct hvx_vcpu *vcpu, bool write, u32 index, u64 data,
+		    u32 reason);
+int hvx_complete_msr(struct hvx_vcpu *vcpu);
 
 /* kmod/x86/msr.c.  As KVM's MAX_IO_MSRS: a KVM_GET/SET_MSRS this long fails. */
 #define HVX_MAX_IO_MSRS	256

@@ -64,6 +64,7 @@ static const struct errno_case fault_cases[] = {
 	{ "KVM_GET_MSRS (system)", SYS, KVM_GET_MSRS, BAD_PTR, EFAULT, EFAULT },
 	{ "KVM_SET_USER_MEMORY_REGION", VM, KVM_SET_USER_MEMORY_REGION, BAD_PTR, EFAULT, EFAULT },
 	{ "KVM_GET_CLOCK", VM, KVM_GET_CLOCK, BAD_PTR, EFAULT, EFAULT },
+	{ "KVM_X86_SET_MSR_FILTER", VM, KVM_X86_SET_MSR_FILTER, BAD_PTR, EFAULT, EFAULT },
 	{ "KVM_SET_CLOCK", VM, KVM_SET_CLOCK, BAD_PTR, EFAULT, EFAULT },
 	{ "KVM_GET_REGS", VCPU, KVM_GET_REGS, BAD_PTR, EFAULT, EFAULT },
 	{ "KVM_SET_REGS", VCPU, KVM_SET_REGS, BAD_PTR, EFAULT, EFAULT },
@@ -280,6 +281,56 @@ static void clocks(void)
 		       "MSR_KVM_STEAL_TIME at 64 KiB: set");
 }
 
+/*
+ * KVM_X86_SET_MSR_FILTER and KVM_CAP_X86_USER_SPACE_MSR: what each
+ * refuses, and a filter that allows by default with no ranges (none).
+ */
+static void msr_filter(void)
+{
+	static uint8_t bits[0x601];
+	struct kvm_msr_filter f = {
+		.ranges[0] = { .flags = KVM_MSR_FILTER_READ, .nmsrs = 8,
+			       .base = 0x10, .bitmap = bits },
+	};
+	struct kvm_enable_cap cap = { .cap = KVM_CAP_X86_USER_SPACE_MSR,
+				      .args[0] = 1 << 3 };
+
+	TAP_EXPECT_RET(ioctl(sys, KVM_CHECK_EXTENSION, KVM_CAP_X86_MSR_FILTER),
+		       1, "KVM_CAP_X86_MSR_FILTER");
+	TAP_EXPECT_ERRNO(ioctl(vm, KVM_ENABLE_CAP, &cap), EINVAL,
+			 "KVM_CAP_X86_USER_SPACE_MSR with an unknown reason");
+	cap.args[0] = KVM_MSR_EXIT_REASON_FILTER;
+	TAP_EXPECT_RET(ioctl(vm, KVM_ENABLE_CAP, &cap), 0,
+		       "KVM_CAP_X86_USER_SPACE_MSR for the filter's refusals");
+	TAP_EXPECT_RET(ioctl(vm, KVM_X86_SET_MSR_FILTER, &f), 0,
+		       "KVM_X86_SET_MSR_FILTER of one range");
+	f.flags = 1 << 1;
+	TAP_EXPECT_ERRNO(ioctl(vm, KVM_X86_SET_MSR_FILTER, &f), EINVAL,
+			 "KVM_X86_SET_MSR_FILTER with an unknown flag");
+	f.flags = 0;
+	f.ranges[0].flags = 0;
+	TAP_EXPECT_ERRNO(ioctl(vm, KVM_X86_SET_MSR_FILTER, &f), EINVAL,
+			 "KVM_X86_SET_MSR_FILTER: a range for neither reads nor writes");
+	f.ranges[0].flags = 1 << 2 | KVM_MSR_FILTER_READ;
+	TAP_EXPECT_ERRNO(ioctl(vm, KVM_X86_SET_MSR_FILTER, &f), EINVAL,
+			 "KVM_X86_SET_MSR_FILTER: a range with an unknown flag");
+	f.ranges[0].flags = KVM_MSR_FILTER_WRITE;
+	f.ranges[0].nmsrs = 0x601 * 8;
+	TAP_EXPECT_ERRNO(ioctl(vm, KVM_X86_SET_MSR_FILTER, &f), EINVAL,
+			 "KVM_X86_SET_MSR_FILTER: a bitmap over 0x600 bytes");
+	f.ranges[0].nmsrs = 8;
+	f.ranges[0].bitmap = BAD_PTR;
+	TAP_EXPECT_ERRNO(ioctl(vm, KVM_X86_SET_MSR_FILTER, &f), EFAULT,
+			 "KVM_X86_SET_MSR_FILTER: an unmapped bitmap");
+	memset(&f, 0, sizeof(f));
+	f.flags = KVM_MSR_FILTER_DEFAULT_DENY;
+	TAP_EXPECT_ERRNO(ioctl(vm, KVM_X86_SET_MSR_FILTER, &f), EINVAL,
+			 "KVM_X86_SET_MSR_FILTER: deny everything, with no ranges");
+	f.flags = 0;
+	TAP_EXPECT_RET(ioctl(vm, KVM_X86_SET_MSR_FILTER, &f), 0,
+		       "KVM_X86_SET_MSR_FILTER: no ranges, allow everything");
+}
+
 static void mmaps(void)
 {
 	long size = ioctl(sys, KVM_GET_VCPU_MMAP_SIZE, 0);
@@ -429,6 +480,7 @@ int main(int argc, char **argv)
 	vcpus();
 	enable_cap();
 	clocks();
+	msr_filter();
 	expect_errnos(fd_cases, sizeof(fd_cases) / sizeof(fd_cases[0]), "");
 	expect_errnos(fault_cases, sizeof(fault_cases) / sizeof(fault_cases[0]),
 		      " with an unmapped argument");

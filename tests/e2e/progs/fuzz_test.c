@@ -583,6 +583,7 @@ static void one_op(void)
 			KVM_SET_TSS_ADDR, KVM_SET_IDENTITY_MAP_ADDR,
 			KVM_GET_XSAVE, KVM_SET_XSAVE, KVM_GET_XCRS,
 			KVM_SET_XCRS, KVM_GET_CLOCK, KVM_SET_CLOCK,
+			KVM_X86_SET_MSR_FILTER,
 		};
 		int fds[] = { sys_fd, vm->fd, v->fd };
 		unsigned long nr = known[below(sizeof(known) / sizeof(known[0]))];
@@ -625,6 +626,30 @@ static void one_op(void)
 			};
 
 			ioctl(vm->fd, KVM_SET_CLOCK, &c);
+		}
+		if (below(8) == 0) {
+			/*
+			 * MSR accesses for the VMM: a filter of up to two
+			 * ranges of random bits (or none), and the reasons
+			 * that exit.
+			 */
+			static uint8_t bits[2][64];
+			struct kvm_msr_filter f = { .flags = below(4) ? below(2) : rnd() };
+			struct kvm_enable_cap cap = {
+				.cap = KVM_CAP_X86_USER_SPACE_MSR,
+				.args[0] = below(4) ? below(8) : pick(),
+			};
+
+			for (unsigned int i = 0; i < 2 && below(2); i++) {
+				for (unsigned int j = 0; j < sizeof(bits[i]); j++)
+					bits[i][j] = rnd();
+				f.ranges[i].flags = below(4) ? 1 + below(3) : rnd();
+				f.ranges[i].base = below(2) ? below(0x2000) : pick();
+				f.ranges[i].nmsrs = below(4) ? below(512) : rnd();
+				f.ranges[i].bitmap = bits[i];
+			}
+			ioctl(vm->fd, KVM_X86_SET_MSR_FILTER, &f);
+			ioctl(vm->fd, KVM_ENABLE_CAP, &cap);
 		}
 		if (v->fd >= 0 && below(8) == 0) {
 			/* Machine checks: a bank setup, an error raised. */
