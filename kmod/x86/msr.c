@@ -395,6 +395,18 @@ int hvx_get_feature_msr(u32 index, u64 *val)
 }
 
 /*
+ * Does the VM's MSR filter deny the guest's access to @index?  Without a
+ * filter, the usual case, the answer costs a load here rather than a call
+ * on every RDMSR and WRMSR exit.
+ */
+static __always_inline bool hvx_msr_filtered(struct hvx_vcpu *vcpu, u32 index,
+					     bool write)
+{
+	return unlikely(rcu_access_pointer(vcpu->vm->msr_filter)) &&
+	       !hvx_msr_allowed(vcpu, index, write);
+}
+
+/*
  * Why hvx refused the guest's access to @index: an MSR it has (the VMM
  * could read it), so not with this value or not now; or one it has not.
  * A VMM may take either (KVM_CAP_X86_USER_SPACE_MSR).
@@ -413,7 +425,7 @@ int hvx_emulate_rdmsr(struct hvx_vcpu *vcpu)
 	u32 index = g[HVX_REG_RCX];
 	u64 val;
 
-	if (!hvx_msr_allowed(vcpu, index, false))
+	if (hvx_msr_filtered(vcpu, index, false))
 		return hvx_msr_refused(vcpu, false, index, 0,
 				       KVM_MSR_EXIT_REASON_FILTER);
 	if (__hvx_get_msr(vcpu, index, &val, false))
@@ -431,7 +443,7 @@ int hvx_emulate_wrmsr(struct hvx_vcpu *vcpu)
 	u64 val = (u32)g[HVX_REG_RAX] | ((u64)(u32)g[HVX_REG_RDX] << 32);
 	u32 index = g[HVX_REG_RCX];
 
-	if (!hvx_msr_allowed(vcpu, index, true))
+	if (hvx_msr_filtered(vcpu, index, true))
 		return hvx_msr_refused(vcpu, true, index, val,
 				       KVM_MSR_EXIT_REASON_FILTER);
 	/*
