@@ -221,6 +221,28 @@ void hvx_vcpu_kick(struct hvx_vcpu *vcpu)
 	rcuwait_wake_up(&vcpu->wait);
 }
 
+/**
+ * hvx_vm_request_all - give every vCPU of @vm a request, and kick it
+ * @vm: the VM
+ * @req: an HVX_REQ_* bit
+ *
+ * Each vCPU acts on it before its next entry.  A vCPU being created sees
+ * it only if the caller holds vm->lock or the creator checks for itself.
+ */
+void hvx_vm_request_all(struct hvx_vm *vm, unsigned int req)
+{
+	struct hvx_vcpu *vcpu;
+	unsigned int i;
+
+	for (i = 0; i < HVX_MAX_VCPUS; i++) {
+		vcpu = hvx_vm_vcpu(vm, i);
+		if (vcpu) {
+			set_bit(req, &vcpu->requests);
+			hvx_vcpu_kick(vcpu);
+		}
+	}
+}
+
 /* An interrupt's only job: the VM exit it causes. */
 static void hvx_kick_nop(void *unused)
 {

@@ -377,6 +377,7 @@ long hvx_check_extension(struct hvx_vm *vm, long ext);
 void hvx_vm_put(struct hvx_vm *vm);
 bool hvx_vcpu_enter_guest_mode(struct hvx_vcpu *vcpu);
 void hvx_vcpu_kick(struct hvx_vcpu *vcpu);
+void hvx_vm_request_all(struct hvx_vm *vm, unsigned int req);
 int hvx_vm_pause(struct hvx_vm *vm, bool pause);
 int hvx_vcpu_wait_resume(struct hvx_vcpu *vcpu);
 

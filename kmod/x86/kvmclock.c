@@ -180,8 +180,7 @@ int hvx_kvmclock_set(struct hvx_vm *vm, const struct kvm_clock_data *data)
 {
 	struct hvx_vm_kvmclock *kc = &vm->kvmclock;
 	u64 clock = data->clock;
-	unsigned long flags, i;
-	struct hvx_vcpu *vcpu;
+	unsigned long flags;
 
 	if (data->flags & ~HVX_CLOCK_FLAGS)
 		return -EINVAL;
@@ -195,14 +194,7 @@ int hvx_kvmclock_set(struct hvx_vm *vm, const struct kvm_clock_data *data)
 	kc->ref_tsc = rdtsc();
 	kc->ref_ns = clock;
 	spin_unlock_irqrestore(&kc->lock, flags);
-
-	for (i = 0; i < HVX_MAX_VCPUS; i++) {
-		vcpu = hvx_vm_vcpu(vm, i);
-		if (vcpu) {
-			set_bit(HVX_REQ_CLOCK, &vcpu->requests);
-			hvx_vcpu_kick(vcpu);
-		}
-	}
+	hvx_vm_request_all(vm, HVX_REQ_CLOCK);
 	return 0;
 }
 

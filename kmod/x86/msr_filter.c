@@ -142,14 +142,7 @@ int hvx_msr_filter_set(struct hvx_vm *vm, const void __user *argp)
 	/* Under vm->lock, so that no vCPU being created misses it. */
 	mutex_lock(&vm->lock);
 	old = rcu_replace_pointer(vm->msr_filter, f, lockdep_is_held(&vm->lock));
-	for (i = 0; i < HVX_MAX_VCPUS; i++) {
-		struct hvx_vcpu *vcpu = vm->vcpus[i];
-
-		if (vcpu) {
-			set_bit(HVX_REQ_MSR_FILTER, &vcpu->requests);
-			hvx_vcpu_kick(vcpu);
-		}
-	}
+	hvx_vm_request_all(vm, HVX_REQ_MSR_FILTER);
 	mutex_unlock(&vm->lock);
 	synchronize_rcu();
 	hvx_msr_filter_free_one(old);

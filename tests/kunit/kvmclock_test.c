@@ -4,7 +4,8 @@
  * CPUs have; that the structure a vCPU is given makes the guest read the
  * clock KVM_GET_CLOCK reads, whatever the vCPU's TSC is offset or scaled
  * to; KVM_SET_CLOCK's rules; and steal time's MSR and the sum it keeps.
- * Guest memory, the vCPU's TSC and the kick are this file's stand-ins.
+ * Guest memory, the vCPU's TSC and the requests to every vCPU are this
+ * file's stand-ins.
  */
 #include <kunit/test.h>
 
@@ -49,8 +50,14 @@ u32 hvx_tsc_get_khz(const struct hvx_vcpu *vcpu)
 	return vcpu->tsc.khz;
 }
 
-void hvx_vcpu_kick(struct hvx_vcpu *vcpu)
+/* The request only: no vCPU runs here to be kicked. */
+void hvx_vm_request_all(struct hvx_vm *vm, unsigned int req)
 {
+	unsigned int i;
+
+	for (i = 0; i < HVX_MAX_VCPUS; i++)
+		if (vm->vcpus[i])
+			set_bit(req, &vm->vcpus[i]->requests);
 }
 
 static u64 dist(u64 a, u64 b)
