@@ -100,6 +100,10 @@ long hvx_check_extension(struct hvx_vm *vm, long ext)
 	case KVM_CAP_ENABLE_CAP:	/* on a vCPU: ENFORCE_PV_FEATURE_CPUID */
 	case KVM_CAP_ENFORCE_PV_FEATURE_CPUID:
 		return 1;
+	case KVM_CAP_SET_GUEST_DEBUG:
+		return 1;
+	case KVM_CAP_SET_GUEST_DEBUG2:	/* the KVM_GUESTDBG_* bits taken */
+		return hvx_guest_debug_flags();
 	case KVM_CAP_ADJUST_CLOCK:	/* the flags KVM_GET_CLOCK may give */
 		return KVM_CLOCK_TSC_STABLE | KVM_CLOCK_REALTIME |
 		       KVM_CLOCK_HOST_TSC;

@@ -363,8 +363,9 @@ static long hvx_vcpu_lapic_ioctl(struct hvx_vcpu *vcpu, bool set,
 /*
  * The ioctls of interrupts and of the state a VMM saves and restores with
  * them: KVM_INTERRUPT, KVM_NMI, KVM_GET/SET_VCPU_EVENTS,
- * KVM_GET/SET_DEBUGREGS, KVM_GET/SET_LAPIC, KVM_SET_VAPIC_ADDR,
- * KVM_GET/SET_MP_STATE, KVM_X86_SETUP_MCE and KVM_X86_SET_MCE.
+ * KVM_SET_GUEST_DEBUG, KVM_GET/SET_DEBUGREGS, KVM_GET/SET_LAPIC,
+ * KVM_SET_VAPIC_ADDR, KVM_GET/SET_MP_STATE, KVM_X86_SETUP_MCE and
+ * KVM_X86_SET_MCE.
  */
 static long hvx_vcpu_events_ioctl(struct hvx_vcpu *vcpu, unsigned int ioctl,
 				  void __user *argp)
@@ -392,6 +393,13 @@ static long hvx_vcpu_events_ioctl(struct hvx_vcpu *vcpu, unsigned int ioctl,
 		if (copy_from_user(&events, argp, sizeof(events)))
 			return -EFAULT;
 		return hvx_set_vcpu_events(vcpu, &events);
+	case KVM_SET_GUEST_DEBUG: {
+		struct kvm_guest_debug gd;
+
+		if (copy_from_user(&gd, argp, sizeof(gd)))
+			return -EFAULT;
+		return hvx_set_guest_debug(vcpu, &gd);
+	}
 	case KVM_GET_DEBUGREGS:
 		hvx_vmx_get_debugregs(vcpu, &dbg);
 		return copy_to_user(argp, &dbg, sizeof(dbg)) ? -EFAULT : 0;

@@ -279,6 +279,8 @@ struct hvx_vcpu {
 	struct hvx_mmio mmio;
 	struct hvx_msr_exit msr_exit;
 	struct hvx_events events;
+	/* KVM_SET_GUEST_DEBUG's KVM_GUESTDBG_* bits (kmod/vmx/debug.c). */
+	u32 guest_debug;
 
 	/*
 	 * With an in-kernel irqchip: the local APIC; HVX_REQ_* bits others
@@ -436,6 +438,7 @@ int hvx_supported_cpuid(struct kvm_cpuid_entry2 *entries, unsigned int max);
 void hvx_cpuid_lookup(struct hvx_vcpu *vcpu, u32 function, u32 index,
 		      u32 *eax, u32 *ebx, u32 *ecx, u32 *edx);
 bool hvx_guest_has_mwait(struct hvx_vcpu *vcpu);
+bool hvx_guest_has_rtm(struct hvx_vcpu *vcpu);
 bool hvx_guest_pv_has(struct hvx_vcpu *vcpu, unsigned int feature);
 int hvx_vcpu_set_cpuid(struct hvx_vcpu *vcpu,
 		       const struct kvm_cpuid_entry2 *entries,

@@ -28,12 +28,6 @@
 #include "../x86/x86.h"
 #include "vmx_ops.h"
 
-static int hvx_inject_ud(struct hvx_vcpu *vcpu)
-{
-	hvx_inject_exception(vcpu, UD_VECTOR, false, 0);
-	return 1;
-}
-
 static int hvx_internal_error(struct hvx_vcpu *vcpu, u32 suberror)
 {
 	struct kvm_run *run = vcpu->run;
@@ -60,7 +54,11 @@ static int hvx_handle_exception(struct hvx_vcpu *vcpu)
 		return 1;
 
 	switch (vector) {
+	case BP_VECTOR:		/* only while a debugger sets INT3s */
+		return hvx_debug_exception(vcpu, BP_VECTOR);
 	case DB_VECTOR:
+		if (!hvx_debug_exception(vcpu, DB_VECTOR))
+			return 0;
 		/* The exit qualification holds what DR6 would have got. */
 		vcpu->vmx.dr6 = HVX_DR6_ACTIVE_LOW ^
 				(vcpu->vmx.exit_qual & (DR_TRAP_BITS | DR_STEP));
@@ -177,51 +175,6 @@ static int hvx_handle_cr(struct hvx_vcpu *vcpu)
 		if (hvx_set_cr0(vcpu, val))
 			return hvx_inject_gp(vcpu);
 		break;
-	}
-	hvx_skip_instruction(vcpu);
-	return 1;
-}
-
-/*
- * MOV to and from debug registers.  Every access exits, so hvx always
- * knows the guest's DR0-DR3, DR6 and DR7; hvx_isolation_enter() puts
- * DR0-DR3 and DR6 into the CPU whenever DR7 enables a breakpoint.
- */
-static int hvx_handle_dr(struct hvx_vcpu *vcpu)
-{
-	unsigned long qual = vcpu->vmx.exit_qual;
-	int dr = qual & 7, reg = (qual >> 8) & 15;
-	bool from_dr = qual & BIT(4);
-	unsigned long val;
-
-	if (dr == 4 || dr == 5) {
-		if (hvx_guest_cr4(vcpu) & X86_CR4_DE)
-			return hvx_inject_ud(vcpu);
-		dr += 2;
-	}
-	if (from_dr) {
-		if (dr < 4)
-			val = vcpu->vmx.db[dr];
-		else if (dr == 6)
-			val = vcpu->vmx.dr6;
-		else
-			val = vmcs_readl(GUEST_DR7);
-		hvx_reg_write(vcpu, reg, val);
-	} else {
-		val = hvx_reg_read(vcpu, reg);
-		if (!hvx_64bit_code(vcpu))
-			val = (u32)val;
-		if (dr < 4) {
-			vcpu->vmx.db[dr] = val;
-		} else {
-			if (val >> 32)
-				return hvx_inject_gp(vcpu);
-			if (dr == 6)
-				vcpu->vmx.dr6 = (val & HVX_DR6_VOLATILE) |
-						HVX_DR6_FIXED_1;
-			else
-				hvx_set_dr7(vcpu, val);
-		}
 	}
 	hvx_skip_instruction(vcpu);
 	return 1;

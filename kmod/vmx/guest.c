@@ -33,6 +33,15 @@ unsigned long hvx_guest_rip(struct hvx_vcpu *vcpu)
 	return vmcs_readl(GUEST_RIP);
 }
 
+unsigned long hvx_guest_linear_rip(struct hvx_vcpu *vcpu)
+{
+	unsigned long rip = vmcs_readl(GUEST_RIP);
+
+	if (hvx_64bit_code(vcpu))
+		return rip;
+	return (u32)(vmcs_readl(GUEST_CS_BASE) + rip);
+}
+
 unsigned long hvx_guest_rflags(struct hvx_vcpu *vcpu)
 {
 	return vmcs_readl(GUEST_RFLAGS);
@@ -149,19 +158,7 @@ int hvx_cpl(struct hvx_vcpu *vcpu)
 /* Step over the instruction that exited; it is done. */
 void hvx_skip_instruction(struct hvx_vcpu *vcpu)
 {
-	unsigned long rip = vmcs_readl(GUEST_RIP);
-	u32 intr;
-
-	rip += vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
-	if (!hvx_64bit_code(vcpu))
-		rip = (u32)rip;
-	vmcs_writel(GUEST_RIP, rip);
-	/* An STI or MOV SS shadow ends with the instruction after it. */
-	intr = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO);
-	if (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
-		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
-			     intr & ~(GUEST_INTR_STATE_STI |
-				      GUEST_INTR_STATE_MOV_SS));
+	hvx_advance_rip(vcpu, vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
 }
 
 /* The guest's code size: 16, 32 or 64 (CS.L in long mode, else CS.D). */
@@ -172,7 +169,11 @@ unsigned int hvx_code_size(struct hvx_vcpu *vcpu)
 	return vmcs_read32(GUEST_CS_AR_BYTES) & VMX_AR_DB_MASK ? 32 : 16;
 }
 
-/* Step over an instruction of @len bytes (no exit length to go by). */
+/*
+ * Step over an instruction of @len bytes that hvx carried out.  An STI or
+ * MOV SS shadow ends with the instruction after it, and with RFLAGS.TF
+ * set the instruction ends in a single-step trap, as on the CPU (debug.c).
+ */
 void hvx_advance_rip(struct hvx_vcpu *vcpu, unsigned int len)
 {
 	unsigned long rip = vmcs_readl(GUEST_RIP) + len;
@@ -183,6 +184,8 @@ void hvx_advance_rip(struct hvx_vcpu *vcpu, unsigned int len)
 		vmcs_write32(GUEST_INTERRUPTIBILITY_INFO,
 			     intr & ~(GUEST_INTR_STATE_STI |
 				      GUEST_INTR_STATE_MOV_SS));
+	if (unlikely(vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_TF))
+		hvx_debug_step_trap(vcpu);
 }
 
 unsigned long hvx_get_cr8(struct hvx_vcpu *vcpu)

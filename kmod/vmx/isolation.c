@@ -347,24 +347,26 @@ static unsigned int hvx_switch_perf_msrs(struct hvx_vmx_vcpu *vmx)
 unsigned int hvx_isolation_enter(struct hvx_vcpu *vcpu)
 {
 	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
+	const unsigned long *db = hvx_debug_regs(vcpu);
 	unsigned int nr_perf_msrs;
 
 	hvx_uret_load(vcpu->syscall_msrs);
 	nr_perf_msrs = hvx_switch_perf_msrs(vmx);
 
 	/*
-	 * With breakpoints enabled in its DR7 the guest needs its own
-	 * DR0-DR3 in the CPU.  The host's DR7 is live until the entry loads
-	 * the guest's: disable the host's breakpoints first, so that none
-	 * fires in the host on a guest address.
+	 * With breakpoints enabled in the DR7 it runs with, the guest needs
+	 * DR0-DR3 in the CPU: its own, or a debugger's (debug.c).  The
+	 * host's DR7 is live until the entry loads the guest's: disable the
+	 * host's breakpoints first, so that none fires in the host on a
+	 * guest address.
 	 */
-	if (vmx->dr7 & (DR_LOCAL_ENABLE_MASK | DR_GLOBAL_ENABLE_MASK)) {
+	if (db) {
 		if (hw_breakpoint_active())
 			set_debugreg(0, 7);
-		set_debugreg(vmx->db[0], 0);
-		set_debugreg(vmx->db[1], 1);
-		set_debugreg(vmx->db[2], 2);
-		set_debugreg(vmx->db[3], 3);
+		set_debugreg(db[0], 0);
+		set_debugreg(db[1], 1);
+		set_debugreg(db[2], 2);
+		set_debugreg(db[3], 3);
 		set_debugreg(vmx->dr6, 6);
 		vmx->host_dr_dirty = true;
 	}

@@ -312,8 +312,7 @@ static void __hvx_vmx_reset(struct hvx_vcpu *vcpu)
 	vmx->cr8 = 0;
 	memset(vmx->db, 0, sizeof(vmx->db));
 	vmx->dr6 = HVX_DR6_ACTIVE_LOW;
-	vmx->dr7 = HVX_DR7_FIXED_1;
-	vmcs_writel(GUEST_DR7, vmx->dr7);
+	hvx_set_dr7(vcpu, HVX_DR7_FIXED_1);
 	vmcs_write64(GUEST_IA32_DEBUGCTL, 0);
 
 	vmcs_write32(GUEST_SYSENTER_CS, 0);
@@ -389,7 +388,7 @@ void hvx_vmx_get_regs(struct hvx_vcpu *vcpu, struct kvm_regs *r)
 	hvx_vcpu_load(vcpu);
 	r->rsp = vmcs_readl(GUEST_RSP);
 	r->rip = vmcs_readl(GUEST_RIP);
-	r->rflags = vmcs_readl(GUEST_RFLAGS);
+	r->rflags = hvx_debug_rflags_out(vcpu, vmcs_readl(GUEST_RFLAGS));
 	hvx_vcpu_put(vcpu);
 }
 
@@ -416,7 +415,8 @@ int hvx_vmx_set_regs(struct hvx_vcpu *vcpu, const struct kvm_regs *r)
 	vmcs_writel(GUEST_RSP, r->rsp);
 	vmcs_writel(GUEST_RIP, r->rip);
 	/* As KVM: bit 1 of RFLAGS is always set; the rest is checked at entry. */
-	vmcs_writel(GUEST_RFLAGS, r->rflags | X86_EFLAGS_FIXED);
+	vmcs_writel(GUEST_RFLAGS,
+		    hvx_debug_rflags_in(vcpu, r->rflags | X86_EFLAGS_FIXED));
 	/*
 	 * New registers: an exception raised for the old ones is dropped
 	 * (one being delivered stays), and with IF clear there is no STI.
@@ -505,37 +505,4 @@ int hvx_vmx_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *s)
 	hvx_events_set_interrupt_bitmap(vcpu, s->interrupt_bitmap);
 	hvx_vcpu_put(vcpu);
 	return r;
-}
-
-/* DR7 lives in the VMCS; hvx_isolation_enter() reads the copy. */
-void hvx_set_dr7(struct hvx_vcpu *vcpu, unsigned long val)
-{
-	vcpu->vmx.dr7 = (val & ~HVX_DR7_FIXED_0) | HVX_DR7_FIXED_1;
-	vmcs_writel(GUEST_DR7, vcpu->vmx.dr7);
-}
-
-/* KVM_GET_DEBUGREGS: DR0-DR3, DR6 and DR7 as the guest last set them. */
-void hvx_vmx_get_debugregs(struct hvx_vcpu *vcpu, struct kvm_debugregs *d)
-{
-	memset(d, 0, sizeof(*d));
-	memcpy(d->db, vcpu->vmx.db, sizeof(d->db));
-	d->dr6 = vcpu->vmx.dr6;
-	d->dr7 = vcpu->vmx.dr7;
-}
-
-/*
- * KVM_SET_DEBUGREGS.  As KVM: no flags, DR6 and DR7 are 32-bit registers,
- * and the values are taken as they are (VM entry needs no more of DR7).
- */
-int hvx_vmx_set_debugregs(struct hvx_vcpu *vcpu, const struct kvm_debugregs *d)
-{
-	if (d->flags || d->dr6 >> 32 || d->dr7 >> 32)
-		return -EINVAL;
-	memcpy(vcpu->vmx.db, d->db, sizeof(vcpu->vmx.db));
-	vcpu->vmx.dr6 = d->dr6;
-	vcpu->vmx.dr7 = d->dr7;
-	hvx_vcpu_load(vcpu);
-	vmcs_writel(GUEST_DR7, d->dr7);
-	hvx_vcpu_put(vcpu);
-	return 0;
 }

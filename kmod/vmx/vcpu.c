@@ -33,16 +33,6 @@
 #include "fpu.h"
 #include "vmx_ops.h"
 
-/*
- * Exceptions that exit: #DB and #AC, because a guest can make their
- * delivery fault again forever without the CPU ever exiting (CVE-2015-5307
- * and CVE-2015-8104); hvx reflects them back into the guest.  #MC, because
- * a machine check is the host's to handle, never the guest's.  #UD, for
- * the VMMCALL hvx rewrites (hvx_handle_ud()); the rest go back.
- */
-#define HVX_EXCEPTION_BITMAP	(BIT(DB_VECTOR) | BIT(AC_VECTOR) |	\
-				 BIT(MC_VECTOR) | BIT(UD_VECTOR))
-
 /* Every port exits: one page of ones serves both I/O bitmaps. */
 static void *hvx_all_ones_page;
 
@@ -506,8 +496,15 @@ int hvx_vmx_run(struct hvx_vcpu *vcpu)
 		vmx->host_cr4 = cr4;
 	}
 
-	if (!hvx_inject_events(vcpu))
+	if (!hvx_debug_before_entry(vcpu) || !hvx_inject_events(vcpu))
 		return 0;
+	/*
+	 * A debugger's single step over STI or MOV SS: the CPU would take
+	 * TF with their shadow for a single-step trap already pending (VM
+	 * entry checks so), but this TF is hvx's.  As KVM, drop the shadow.
+	 */
+	if (unlikely(vcpu->guest_debug & KVM_GUESTDBG_SINGLESTEP))
+		hvx_set_interrupt_shadow(vcpu, 0);
 
 	/*
 	 * The guest gets the FPU registers, with its own state in them;

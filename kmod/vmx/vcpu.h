@@ -12,6 +12,7 @@
 
 #include <asm/msr-index.h>
 #include <asm/processor-flags.h>
+#include <asm/trapnr.h>
 #include <asm/vmx.h>
 
 #include "isolation.h"
@@ -47,6 +48,17 @@ struct hvx_vcpu;
 extern unsigned long hvx_cr4_guest_bits;
 
 /*
+ * Exceptions that exit: #DB and #AC, because a guest can make their
+ * delivery fault again forever without the CPU ever exiting (CVE-2015-5307
+ * and CVE-2015-8104); hvx reflects them back into the guest.  #MC, because
+ * a machine check is the host's to handle, never the guest's.  #UD, for
+ * the VMMCALL hvx rewrites (hvx_handle_ud()); the rest go back.  #BP
+ * too while a debugger sets software breakpoints (debug.c).
+ */
+#define HVX_EXCEPTION_BITMAP	(BIT(DB_VECTOR) | BIT(AC_VECTOR) |	\
+				 BIT(MC_VECTOR) | BIT(UD_VECTOR))
+
+/*
  * Debug register values (SDM "Debug Registers"): the DR6 bits that read 1
  * when nothing happened, the ones an exception changes, and DR7's fixed 1.
  */
@@ -55,6 +67,8 @@ extern unsigned long hvx_cr4_guest_bits;
 #define HVX_DR6_FIXED_1		0xfffe0ff0UL
 #define HVX_DR7_FIXED_1		0x00000400UL
 #define HVX_DR7_FIXED_0		0x0000d800UL	/* bits 11, 12, 14, 15 */
+#define HVX_DR6_BD		0x00002000UL	/* a MOV DR with DR7.GD set */
+#define HVX_DR7_GD		0x00002000UL	/* general detect */
 
 struct hvx_vmx_vcpu {
 	void *vmcs;
@@ -78,9 +92,22 @@ struct hvx_vmx_vcpu {
 
 	/* Guest state the VMCS does not hold. */
 	unsigned long cr8;
+	/* debug.c: the guest's own debug registers. */
 	unsigned long db[4];
 	unsigned long dr6;
-	unsigned long dr7;	/* a copy of GUEST_DR7, read before every entry */
+	unsigned long dr7;
+	/*
+	 * debug.c: a debugger's (KVM_SET_GUEST_DEBUG): its DR0-DR3 and DR7;
+	 * the DR7 in GUEST_DR7, the guest's or the debugger's, read before
+	 * every entry; where single steps began; a step hvx emulated, to
+	 * report before the next entry; the last INT3's length.
+	 */
+	unsigned long debug_db[4];
+	unsigned long debug_dr7;
+	unsigned long eff_dr7;
+	unsigned long step_rip;
+	bool step_exit;
+	u32 bp_len;
 	/*
 	 * Host state a VM exit clobbers (isolation.c): the thread's
 	 * DEBUGCTL and LDT, read once per KVM_RUN, and whether the CPU's
@@ -142,10 +169,23 @@ void hvx_vmx_get_sregs(struct hvx_vcpu *vcpu, struct kvm_sregs *sregs);
 int hvx_vmx_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *sregs);
 int hvx_set_cr0(struct hvx_vcpu *vcpu, unsigned long val);
 int hvx_set_cr4(struct hvx_vcpu *vcpu, unsigned long val);
+
+/* kmod/vmx/debug.c */
+u32 hvx_guest_debug_flags(void);
 void hvx_set_dr7(struct hvx_vcpu *vcpu, unsigned long val);
+const unsigned long *hvx_debug_regs(struct hvx_vcpu *vcpu);
+int hvx_debug_exception(struct hvx_vcpu *vcpu, u8 vector);
+void hvx_debug_step_trap(struct hvx_vcpu *vcpu);
+int hvx_debug_before_entry(struct hvx_vcpu *vcpu);
+int hvx_handle_dr(struct hvx_vcpu *vcpu);
 void hvx_vmx_get_debugregs(struct hvx_vcpu *vcpu, struct kvm_debugregs *d);
 int hvx_vmx_set_debugregs(struct hvx_vcpu *vcpu,
 			  const struct kvm_debugregs *d);
+unsigned long hvx_debug_rflags_out(struct hvx_vcpu *vcpu,
+				   unsigned long rflags);
+unsigned long hvx_debug_rflags_in(struct hvx_vcpu *vcpu, unsigned long rflags);
+int hvx_set_guest_debug(struct hvx_vcpu *vcpu,
+			const struct kvm_guest_debug *dbg);
 
 /* kmod/vmx/exits.c */
 int hvx_handle_exit(struct hvx_vcpu *vcpu);

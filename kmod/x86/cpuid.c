@@ -525,6 +525,14 @@ unsigned int hvx_guest_maxphyaddr(struct hvx_vcpu *vcpu)
 	return e ? clamp(e->eax & 0xff, 32U, 52U) : 36;
 }
 
+/* RTM in the guest's CPUID (leaf 7 EBX): DR6 bit 16 is then its to use. */
+bool hvx_guest_has_rtm(struct hvx_vcpu *vcpu)
+{
+	const struct kvm_cpuid_entry2 *e = hvx_cpuid_find(vcpu, 7, 0);
+
+	return e && (e->ebx & F(RTM));
+}
+
 /**
  * hvx_guest_has_mwait - does the guest's CPUID offer MONITOR and MWAIT?
  * @vcpu: the vCPU

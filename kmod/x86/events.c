@@ -125,6 +125,27 @@ void hvx_inject_exception(struct hvx_vcpu *vcpu, u8 vector, bool has_error,
 			  error_code, 0);
 }
 
+/*
+ * Raise #BP or #OF as its instruction of @instr_len bytes would, with the
+ * return address after it: KVM_GUESTDBG_INJECT_BP hands the guest the INT3
+ * a debugger caught.
+ */
+void hvx_inject_soft_exception(struct hvx_vcpu *vcpu, u8 vector,
+			       u32 instr_len)
+{
+	hvx_set_exception(&vcpu->events, false, HVX_EV_SOFT_EXCEPTION, vector,
+			  false, 0, instr_len);
+}
+
+/* An exception waits to be delivered, or the guest to shut down. */
+bool hvx_exception_waiting(struct hvx_vcpu *vcpu)
+{
+	struct hvx_events *ev = &vcpu->events;
+
+	return ev->exception.pending || ev->exception.injected ||
+	       ev->triple_fault;
+}
+
 /**
  * hvx_event_requeue - an event the CPU was delivering when the guest exited
  * @vcpu: the vCPU
@@ -282,6 +303,7 @@ static void hvx_inject_exception_now(struct hvx_vcpu *vcpu)
 int hvx_inject_events(struct hvx_vcpu *vcpu)
 {
 	struct hvx_events *ev = &vcpu->events;
+	bool blocked = vcpu->guest_debug & KVM_GUESTDBG_BLOCKIRQ;
 	bool busy = true, held = false, asked = false, more = false;
 	struct hvx_tpr_state tpr = {};
 	int vector;
@@ -320,6 +342,10 @@ int hvx_inject_events(struct hvx_vcpu *vcpu)
 		ev->exception.pending = false;
 		ev->exception.injected = true;
 		hvx_inject_exception_now(vcpu);
+	} else if (blocked) {
+		/* A debugger steps the guest: no new interrupt or NMI. */
+		busy = false;
+		hvx_vmx_inject_none(vcpu);
 	} else if (ev->nmi_pending && hvx_nmi_allowed(vcpu)) {
 		ev->nmi_pending--;
 		ev->nmi_injected = true;
@@ -338,7 +364,8 @@ int hvx_inject_events(struct hvx_vcpu *vcpu)
 	 * runs with, and when it must exit as it lowers it, go to the CPU.
 	 */
 	if (vcpu->apic) {
-		if (asked ? more : hvx_irqchip_has_interrupt(vcpu, &tpr))
+		if ((asked ? more : hvx_irqchip_has_interrupt(vcpu, &tpr)) &&
+		    !blocked)
 			held = true;
 		hvx_vmx_set_tpr_shadow(vcpu, tpr.tpr, tpr.threshold);
 	}
@@ -349,7 +376,8 @@ int hvx_inject_events(struct hvx_vcpu *vcpu)
 	 */
 	hvx_vmx_set_windows(vcpu,
 			    held || hvx_vmm_wants_window(vcpu),
-			    ev->nmi_pending && (busy || !hvx_nmi_allowed(vcpu)));
+			    ev->nmi_pending && !blocked &&
+			    (busy || !hvx_nmi_allowed(vcpu)));
 	return 1;
 }
 

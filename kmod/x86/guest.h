@@ -30,6 +30,8 @@ int hvx_cpl(struct hvx_vcpu *vcpu);
 
 /* Registers the VMCS holds. */
 unsigned long hvx_guest_rip(struct hvx_vcpu *vcpu);
+/* RIP as an address: CS's base added outside 64-bit code. */
+unsigned long hvx_guest_linear_rip(struct hvx_vcpu *vcpu);
 unsigned long hvx_guest_rflags(struct hvx_vcpu *vcpu);
 unsigned long hvx_guest_cr0(struct hvx_vcpu *vcpu);
 unsigned long hvx_guest_cr3(struct hvx_vcpu *vcpu);

@@ -122,9 +122,7 @@ int hvx_handle_ud(struct hvx_vcpu *vcpu)
 	    hvx_fetch_insn(vcpu, insn) < sizeof(vmmcall) ||
 	    memcmp(insn, vmmcall, sizeof(vmmcall)))
 		goto ud;
-	gva = hvx_guest_rip(vcpu);
-	if (!hvx_64bit_code(vcpu))
-		gva = (u32)(gva + hvx_guest_seg_base(vcpu, HVX_SEG_CS));
+	gva = hvx_guest_linear_rip(vcpu);
 	if (hvx_guest_linear_copy(vcpu, gva, vmcall, sizeof(vmcall), true) >= 0)
 		return 1;
 ud:

@@ -26,6 +26,9 @@ bool hvx_exception_has_error(u8 vector);
 void hvx_events_reset(struct hvx_vcpu *vcpu);
 void hvx_inject_exception(struct hvx_vcpu *vcpu, u8 vector, bool has_error,
 			  u32 error_code);
+void hvx_inject_soft_exception(struct hvx_vcpu *vcpu, u8 vector,
+			       u32 instr_len);
+bool hvx_exception_waiting(struct hvx_vcpu *vcpu);
 void hvx_event_requeue(struct hvx_vcpu *vcpu, enum hvx_event_type type,
 		       u8 vector, bool has_error, u32 error_code,
 		       u32 instr_len);
@@ -57,10 +60,16 @@ void hvx_events_get_interrupt_bitmap(struct hvx_vcpu *vcpu, u64 *bitmap);
 void hvx_events_set_interrupt_bitmap(struct hvx_vcpu *vcpu,
 				     const u64 *bitmap);
 
-/* #GP(0), for a handler to return (1: enter the guest again). */
+/* #GP(0) and #UD, for a handler to return (1: enter the guest again). */
 static inline int hvx_inject_gp(struct hvx_vcpu *vcpu)
 {
 	hvx_inject_exception(vcpu, GP_VECTOR, true, 0);
+	return 1;
+}
+
+static inline int hvx_inject_ud(struct hvx_vcpu *vcpu)
+{
+	hvx_inject_exception(vcpu, UD_VECTOR, false, 0);
 	return 1;
 }
 

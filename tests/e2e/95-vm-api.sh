@@ -1,7 +1,7 @@
 # The VM and vCPU ioctls (tests/e2e/progs/vm_api_test.c; its MSR and FPU
 # parts on KVM as well), a failed entry's log line, an unmodified KVM client on
-# /dev/hvx, the CPU model's MSRs and dirty logging against KVM's, and VMX
-# released when the last fd of the last VM is closed.
+# /dev/hvx, the CPU model's MSRs, dirty logging and guest debugging against
+# KVM's, and VMX released when the last fd of the last VM is closed.
 . /tests/lib.sh
 
 check "insmod hvx enable_at_load=0" insmod $HVX_KO enable_at_load=0
@@ -41,8 +41,10 @@ for prog in xsave_test api_errors_test hostdbg_test; do
 done
 # The CPU model's MSRs (IA32_ARCH_CAPABILITIES, kvmclock's, the MTRRs,
 # machine checks) and dirty page logging, through a guest that does what
-# its VMM asks: the same transcript on both.
+# its VMM asks, and a VMM that debugs its guest (KVM_SET_GUEST_DEBUG):
+# the same transcript on both.
 compare_devices msr_model_test probe
 compare_devices dirty_log_test probe
+compare_devices guestdbg_test debug
 check "rmmod kvm_intel" rmmod kvm_intel
 check "rmmod hvx" rmmod hvx
