@@ -29,7 +29,7 @@ for t in /tests/[0-9]*.sh; do
 	echo "=== $name"
 	t0=$(cut -d. -f1 /proc/uptime)
 	rm -f /tmp/rc /tmp/results
-	(timeout -s KILL 900 sh "$t" </dev/null; echo $? >/tmp/rc) 2>&1 |
+	(timeout -s KILL 1500 sh "$t" </dev/null; echo $? >/tmp/rc) 2>&1 |
 	while IFS= read -r line; do
 		echo "$line"
 		# Shell only, no sed per line: a fork costs a lot in Bochs,

@@ -8,6 +8,8 @@
 #   run.sh                 every test; prints "N passed, N failed"
 #   run.sh --only NAME[,NAME...]  some tests (tests/e2e/NAME.sh, with or without
 #                          its number), for debugging
+#   run.sh --part 1|2      one half of every test, in a machine of its own
+#                          (build/machine-N): make test runs both at once
 #   run.sh --demo          load hvx and run vmctl in the machine
 #   run.sh --bench         the benchmarks, hvx against KVM, on one CPU
 #                          (bench/run.sh turns their output into tables)
@@ -20,9 +22,9 @@
 # The run fails on any failed test, on an oops, WARN, BUG, lockdep or
 # kmemleak report in the serial log, and on a time-out.  The serial log,
 # the TAP output and Bochs' own log stay in build/machine/ for the reader.
-# A full run (and --only kdump) ends with kdump: the machine crashes on
-# purpose with hvx holding VMX, and a crash kernel must boot and run hvx
-# (tests/machine/kdump.sh).
+# A full run, part 1 (and --only kdump) end with kdump: the machine
+# crashes on purpose with hvx holding VMX, and a crash kernel must boot
+# and run hvx (tests/machine/kdump.sh).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -30,21 +32,57 @@ out=$repo/build/machine
 mode=all
 only=
 # A test run is stopped once no result has come for stall_s seconds (each
-# test runs under a 900 s limit inside the machine, and reports when it
+# test runs under a 1,500 s limit inside the machine, and reports when it
 # ends) or, at the latest, after timeout_s: how fast Bochs runs depends on
 # the host, by 30% between two of ours, so a fixed budget for the whole
 # run would fail a slow host's good run.
 timeout_s=${HVX_MACHINE_TIMEOUT:-3600}
-stall_s=1200
+stall_s=1800
+
+# make test runs the end-to-end tests in two machines at once
+# (tests/run-all.sh), one for each of the host's two cores: Bochs
+# emulates a whole machine, all its CPUs, in one thread, so one machine
+# leaves a core idle.  Part 1 runs these tests and ends with kdump; part 2
+# runs every other one, with Debian's kernel.  The split balances the
+# machine time each test reports ("=== NAME took N s" in the serial log),
+# with each machine's boot, kmemleak scans and kdump: about 1,500 s each.
+# It also keeps the initramfs small where it can: only part 1 carries the
+# selftests and QEMU.
+part1="00-kunit 10-vmx-on-off 20-kvm-after-hvx 30-kvm-owns-vmx 40-take-turns
+	50-cpu-hotplug 60-suspend 70-load-loop 80-unprivileged 88-selftests
+	91-interrupts 93-apic 93-smp 94-linux 94-pit 94-qemu"
+# part_tests N: the comma-separated tests of part N.
+part_tests() {
+	local t name list=
+	for t in "$repo"/tests/e2e/[0-9]*.sh; do
+		name=$(basename "$t" .sh)
+		case " $(echo $part1) " in
+		*" $name "*) [ "$1" = 1 ] && list=$list,$name ;;
+		*) [ "$1" = 2 ] && list=$list,$name ;;
+		esac
+	done
+	[ "$1" = 1 ] && list=$list,kdump
+	echo "${list#,}"
+}
 
 case "${1:-}" in
 --only) mode=only; only=${2:?run.sh --only NAME} ;;
+--part)
+	case "${2:-}" in
+	1 | 2) ;;
+	*) echo "usage: run.sh --part 1|2" >&2; exit 2 ;;
+	esac
+	mode=only
+	only=$(part_tests "$2")
+	out=$repo/build/machine-$2
+	;;
 --demo) mode=demo ;;
 --bench) mode=bench ;;
 --shell) mode=shell ;;
 --conformance) mode=conformance; only=${2:-} ;;
 "") ;;
-*) echo "usage: run.sh [--only NAME | --demo | --bench | --shell | --conformance [TEST,...]]" >&2
+*) echo "usage: run.sh [--only NAME | --part 1|2 | --demo | --bench | --shell |" \
+	"--conformance [TEST,...]]" >&2
    exit 2 ;;
 esac
 
@@ -133,9 +171,10 @@ fi
 # The Linux guest (tests/linux-guest), built once and cached like the
 # kernel, in /tests/linux for the runs that boot it: all of them, the
 # demo, the shell, the benchmarks, and --only runs that name a test with
-# "linux" or "qemu" in its name.
+# "linux", "qemu" or "debian" in its name.
 case "$mode,$only," in
-all,* | demo,* | shell,* | bench,* | only,*linux* | only,*qemu*) guest=linux ;;
+all,* | demo,* | shell,* | bench,* | only,*linux* | only,*qemu* | only,*debian*)
+	guest=linux ;;
 *) guest= ;;
 esac
 if [ -n "$guest" ]; then
@@ -143,6 +182,13 @@ if [ -n "$guest" ]; then
 	mkdir -p "$root/tests/linux"
 	cp "$lg/bzImage" "$lg/initrd.gz" "$root/tests/linux/"
 fi
+# Debian's own kernel, unmodified, in /tests/debian for 94-debian.sh.
+case "$mode,$only," in
+all,* | shell,* | only,*debian*)
+	mkdir -p "$root/tests/debian"
+	cp "$("$repo/tests/linux-guest/debian-kernel.sh")" "$root/tests/debian/vmlinuz"
+	;;
+esac
 # Debian's QEMU with its libraries and firmware (tests/qemu/bundle.sh),
 # at their own paths, for the runs that include tests/e2e/94-qemu.sh and
 # for the benchmarks.
