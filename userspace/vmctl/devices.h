@@ -72,6 +72,30 @@ struct resetctl {
 bus_fn i8042_io;
 bus_fn cf9_io;
 
+/*
+ * acpi.c: the PM1 event (status, enable) and control registers ACPI's
+ * FADT names, and power-off through them.
+ */
+#define ACPI_PM1_EVT_PORT	0x600
+#define ACPI_PM1_EVT_LEN	4
+#define ACPI_PM1_CNT_PORT	0x604
+#define ACPI_PM1_CNT_LEN	2
+#define ACPI_PM1_SCI_EN		0x0001
+#define ACPI_PM1_SLP_TYP_SHIFT	10
+#define ACPI_PM1_SLP_EN		0x2000
+#define ACPI_S5_TYPE		5	/* SLP_TYP for \_S5, in the DSDT */
+
+struct acpi_pm {
+	uint8_t regs[ACPI_PM1_EVT_LEN + ACPI_PM1_CNT_LEN];
+	/* Called when the guest powers the machine off. */
+	void (*power_off)(void *ctx);
+	void *ctx;
+};
+
+void acpi_pm_init(struct acpi_pm *pm, void (*power_off)(void *ctx),
+		  void *ctx);
+bus_fn acpi_pm_io;
+
 /* testdev.c: the ports and the MMIO scratch page of test images. */
 #define TESTDEV_DEBUG_PORT	0xe9
 #define TESTDEV_EXIT_PORT	0xf4

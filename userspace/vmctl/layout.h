@@ -13,7 +13,7 @@
  *   [0, 0x9fc00)            RAM: the first 639 KiB, where Linux also puts
  *                           its AP start-up trampoline
  *   [0x9fc00, 0x100000)     reserved: the MP table, then the PC's VGA and
- *                           ROM hole, which holds no memory here
+ *                           ROM hole, where only the ACPI tables are
  *   [0x100000, --mem)       RAM, up to GUEST_MMIO_START
  *   [4 GiB, ...)            RAM: what --mem has beyond GUEST_MMIO_START
  *
@@ -35,6 +35,8 @@
 #define BOOT_CMDLINE_MAX	0x10000
 
 #define MPTABLE_ADDR		0x9fc00	/* in the last KiB below 640 KiB */
+#define ACPI_ADDR		0xe0000	/* the RSDP, then the tables */
+#define ACPI_MAX		0x1000
 #define LOW_RAM_END		MPTABLE_ADDR
 #define HIGH_RAM_START		0x100000
 

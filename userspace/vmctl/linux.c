@@ -7,9 +7,11 @@
  *                   ISA IRQ n to PIC line n and IOAPIC pin n
  *   in vmctl        the 16550A UART at 0x3f8 on IRQ 4 (serial.c, with the
  *                   console on stdin and stdout, console.c), the CMOS clock
- *                   (rtc.c), the reset ports (resetctl.c); every other port
- *                   and MMIO address is an empty bus
- *   described by    the MP table (mptable.c)
+ *                   (rtc.c), the reset ports (resetctl.c), ACPI's PM1
+ *                   registers for power-off (acpi.c); every other port and
+ *                   MMIO address is an empty bus
+ *   described by    the MP table (mptable.c) and ACPI's tables (acpi.c),
+ *                   for kernels without ACPI and with it
  *   booted by       the 64-bit boot protocol (bzimage.c)
  *
  * The order follows what the device checks: the irqchip before the vCPUs
@@ -55,6 +57,7 @@ static struct linux_devices {
 	struct serial serial;
 	struct rtc rtc;
 	struct resetctl reset;
+	struct acpi_pm pm;
 	struct kvm_cpuid_entry2 leaf1;
 } devs;
 
@@ -75,6 +78,11 @@ static void guest_reset(void *ctx, const char *how)
 
 	snprintf(why, sizeof(why), "the guest rebooted (%s)", how);
 	machine_stop(ctx, STATUS_REBOOT, why);
+}
+
+static void guest_power_off(void *ctx)
+{
+	machine_stop(ctx, STATUS_POWEROFF, "the guest powered off (ACPI S5)");
 }
 
 /*
@@ -108,11 +116,14 @@ int linux_machine_setup(struct machine *m, const struct linux_image *li)
 	serial_init(&devs.serial, machine_serial_output, serial_set_irq, m);
 	rtc_init(&devs.rtc);
 	devs.reset = (struct resetctl) { .reset = guest_reset, .ctx = m };
+	acpi_pm_init(&devs.pm, guest_power_off, m);
 	r = bus_add(&m->pio, SERIAL_PORT, 8, serial_io, &devs.serial) ?:
 	    bus_add(&m->pio, RTC_PORT, 2, rtc_io, &devs.rtc) ?:
 	    bus_add(&m->pio, I8042_DATA_PORT, 1, i8042_io, &devs.reset) ?:
 	    bus_add(&m->pio, I8042_CMD_PORT, 1, i8042_io, &devs.reset) ?:
-	    bus_add(&m->pio, RESET_CONTROL_PORT, 1, cf9_io, &devs.reset);
+	    bus_add(&m->pio, RESET_CONTROL_PORT, 1, cf9_io, &devs.reset) ?:
+	    bus_add(&m->pio, ACPI_PM1_EVT_PORT,
+		    ACPI_PM1_EVT_LEN + ACPI_PM1_CNT_LEN, acpi_pm_io, &devs.pm);
 	if (r)
 		fprintf(stderr, "vmctl run: cannot place the devices: %s\n",
 			strerror(-r));
@@ -187,7 +198,10 @@ static int set_boot_regs(struct vcpu *v)
 	return 0;
 }
 
-/* One vCPU; vCPU 0 also writes the MP table and gets the entry state. */
+/*
+ * One vCPU; vCPU 0 also writes the MP table and ACPI's tables and gets
+ * the entry state.
+ */
 int linux_vcpu_setup(struct vcpu *v)
 {
 	int r;
@@ -202,6 +216,7 @@ int linux_vcpu_setup(struct vcpu *v)
 	if (!r && v->id == 0) {
 		mptable_write(v->m->mem, v->m->nr_vcpus, devs.leaf1.eax,
 			      devs.leaf1.edx);
+		acpi_write(v->m->mem, v->m->nr_vcpus);
 		r = set_boot_regs(v);
 	}
 	return r;

@@ -19,8 +19,9 @@
 
 /* vmctl run's exit status when the guest or vmctl failed. */
 #define STATUS_GUEST_FAILED	125
-/* A Linux guest rebooted (it cannot power off without ACPI: see README). */
+/* A Linux guest rebooted, or powered off (ACPI, acpi.c). */
 #define STATUS_REBOOT		0
+#define STATUS_POWEROFF		4
 
 struct machine;
 struct vcpu;

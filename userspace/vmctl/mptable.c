@@ -95,16 +95,6 @@ struct mpc_intsrc {
 	uint8_t dstirq;
 } __attribute__((packed));
 
-static uint8_t checksum(const void *p, size_t len)
-{
-	const uint8_t *b = p;
-	uint8_t sum = 0;
-
-	while (len--)
-		sum += *b++;
-	return -sum;
-}
-
 static void intsrc(uint8_t **p, uint8_t type, uint8_t irqtype,
 		   uint8_t srcbusirq, uint8_t dstapic, uint8_t dstirq)
 {
@@ -174,12 +164,12 @@ size_t mptable_write(uint8_t *mem, int nr_cpus, uint32_t cpu_signature,
 	memcpy(mpc->productid, "VMCTL       ", 12);
 	mpc->oemcount = count;
 	mpc->lapic = LAPIC_ADDR;
-	mpc->checksum = checksum(mpc, mpc->length);
+	mpc->checksum = table_checksum(mpc, mpc->length);
 
 	memcpy(mpf->signature, "_MP_", 4);
 	mpf->physptr = MPTABLE_ADDR + sizeof(*mpf);
 	mpf->length = 1;
 	mpf->specification = 4;
-	mpf->checksum = checksum(mpf, sizeof(*mpf));
+	mpf->checksum = table_checksum(mpf, sizeof(*mpf));
 	return p - (uint8_t *)mpf;
 }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests for the Linux boot loader (bzimage.c), the MP table
- * (mptable.c) and the TSC leaf (cpuid.c), on synthetic bzImages in host
- * memory: what the zero page, the e820 map, the page tables and the MP
- * table hold, and which images and sizes are refused.
+ * (mptable.c, acpi.c) and the TSC leaf (cpuid.c), on synthetic bzImages in
+ * host memory: what the zero page, the e820 map, the page tables, the MP
+ * table and the ACPI tables hold, and which images and sizes are refused.
  */
 #include <asm/bootparam.h>
 #include <stdio.h>
@@ -13,6 +13,7 @@
 
 #include "../boot.h"
 #include "../cpuid.h"
+#include "../devices.h"
 #include "../layout.h"
 
 #define CHECK_WHAT "boot"
@@ -264,6 +265,75 @@ static void test_mptable(void)
 	free(mem);
 }
 
+/* The ACPI table at guest address @addr, checked for signature and sum. */
+static uint8_t *acpi_table(uint8_t *mem, uint64_t addr, const char *sig,
+			   uint32_t *len)
+{
+	uint8_t *t = mem + addr;
+
+	memcpy(len, t + 4, 4);
+	CHECK(addr >= ACPI_ADDR && addr + *len <= ACPI_ADDR + ACPI_MAX &&
+	      !memcmp(t, sig, 4) && !sum(t, *len),
+	      "%s at %#llx: signature, place, checksum over %u bytes", sig,
+	      (unsigned long long)addr, *len);
+	return t;
+}
+
+static void test_acpi(void)
+{
+	static const uint8_t s5[] = { 0x08, '_', 'S', '5', '_', 0x12 };
+	uint8_t *mem = calloc(1, 1 << 20), *rsdp = mem + ACPI_ADDR;
+	uint8_t *xsdt, *fadt, *dsdt, *madt, *e;
+	uint32_t len, xlen, mlen, u32, cpus = 0, ioapics = 0, nmis = 0;
+	uint64_t addr, entry[2];
+	uint16_t u16;
+	size_t n;
+
+	n = acpi_write(mem, 3);
+	CHECK(n <= ACPI_MAX, "the tables fit their %d bytes (%zu)", ACPI_MAX, n);
+	CHECK(!memcmp(rsdp, "RSD PTR ", 8) && rsdp[15] == 2 &&
+	      !sum(rsdp, 20) && !sum(rsdp, 36),
+	      "the RSDP: signature, revision 2, both checksums");
+	memcpy(&addr, rsdp + 24, 8);
+	xsdt = acpi_table(mem, addr, "XSDT", &xlen);
+	CHECK(xlen == 36 + 16, "the XSDT lists two tables");
+	memcpy(entry, xsdt + 36, 16);
+	fadt = acpi_table(mem, entry[0], "FACP", &len);
+	madt = acpi_table(mem, entry[1], "APIC", &mlen);
+
+	memcpy(&u32, fadt + 40, 4);
+	dsdt = acpi_table(mem, u32, "DSDT", &len);
+	CHECK(len > 36 + sizeof(s5) && !memcmp(dsdt + 36, s5, sizeof(s5)) &&
+	      dsdt[36 + 9] == ACPI_S5_TYPE, "the DSDT names \\_S5 with SLP_TYP %d",
+	      ACPI_S5_TYPE);
+	memcpy(&u32, fadt + 36, 4);
+	CHECK(u32 % 64 == 0 && !memcmp(mem + u32, "FACS", 4),
+	      "the FACS: 64-byte aligned");
+	memcpy(&u32, fadt + 56, 4);
+	CHECK(u32 == ACPI_PM1_EVT_PORT && fadt[88] == ACPI_PM1_EVT_LEN,
+	      "the FADT's PM1 event block: %#x, %u bytes", u32, fadt[88]);
+	memcpy(&u32, fadt + 64, 4);
+	CHECK(u32 == ACPI_PM1_CNT_PORT && fadt[89] == ACPI_PM1_CNT_LEN,
+	      "the FADT's PM1 control block: %#x, %u bytes", u32, fadt[89]);
+	memcpy(&u32, fadt + 48, 4);
+	memcpy(&u16, fadt + 109, 2);
+	CHECK(u32 == 0 && !(u16 & 2), "no SMI command port, no 8042");
+
+	for (e = madt + 44; e < madt + mlen; e += e[1]) {
+		if (e[0] == 0 && e[3] == cpus && (e[4] & 1))
+			cpus++;
+		else if (e[0] == 1 && e[2] == 3)
+			ioapics++;
+		else if (e[0] == 4 && e[2] == 0xff && e[5] == 1)
+			nmis++;
+		else
+			CHECK(0, "MADT entry type %u", e[0]);
+	}
+	CHECK(cpus == 3 && ioapics == 1 && nmis == 1 && e == madt + mlen,
+	      "the MADT: 3 CPUs, the IOAPIC after them, NMI on LINT1");
+	free(mem);
+}
+
 static void test_tsc_leaf(void)
 {
 	static const struct { uint32_t khz, eax, ebx; } cases[] = {
@@ -288,8 +358,9 @@ int main(void)
 	test_refusals();
 	test_high_memory();
 	test_mptable();
+	test_acpi();
 	test_tsc_leaf();
-	printf("%s - unit: boot loader, MP table and TSC leaf: %d checks passed, %d failed\n",
+	printf("%s - unit: boot loader, MP table, ACPI tables and TSC leaf: %d checks passed, %d failed\n",
 	       failed ? "not ok" : "ok", passed, failed);
 	return failed != 0;
 }

@@ -205,6 +205,55 @@ static void test_reset(void)
 	CHECK(resets == 2 && strstr(reset_how, "0xcf9"), "0xcf9 with bit 2 resets");
 }
 
+static int power_offs;
+
+static void on_power_off(void *ctx)
+{
+	power_offs++;
+}
+
+static void pm_write(struct acpi_pm *pm, uint16_t port, uint16_t v)
+{
+	acpi_pm_io(NULL, pm, port, (uint8_t *)&v, 2, true);
+}
+
+static uint16_t pm_read(struct acpi_pm *pm, uint16_t port)
+{
+	uint16_t v;
+
+	acpi_pm_io(NULL, pm, port, (uint8_t *)&v, 2, false);
+	return v;
+}
+
+static void test_acpi_pm(void)
+{
+	struct acpi_pm pm;
+	uint16_t s5 = ACPI_S5_TYPE << ACPI_PM1_SLP_TYP_SHIFT;
+	uint8_t b = 0;
+
+	acpi_pm_init(&pm, on_power_off, NULL);
+	CHECK(pm_read(&pm, ACPI_PM1_CNT_PORT) == ACPI_PM1_SCI_EN,
+	      "PM1_CNT: in ACPI mode from the start (SCI_EN)");
+	pm_write(&pm, ACPI_PM1_EVT_PORT, 0xffff);
+	CHECK(pm_read(&pm, ACPI_PM1_EVT_PORT) == 0, "PM1_STS stays clear");
+	pm_write(&pm, ACPI_PM1_EVT_PORT + 2, 0x0120);
+	CHECK(pm_read(&pm, ACPI_PM1_EVT_PORT + 2) == 0x0120, "PM1_EN reads back");
+	pm_write(&pm, ACPI_PM1_CNT_PORT, s5);
+	CHECK(power_offs == 0 &&
+	      pm_read(&pm, ACPI_PM1_CNT_PORT) == (s5 | ACPI_PM1_SCI_EN),
+	      "SLP_TYP alone: nothing yet, and it reads back");
+	pm_write(&pm, ACPI_PM1_CNT_PORT, 3 << ACPI_PM1_SLP_TYP_SHIFT | ACPI_PM1_SLP_EN);
+	CHECK(power_offs == 0, "SLP_EN with another sleep type: nothing");
+	pm_write(&pm, ACPI_PM1_CNT_PORT, s5 | ACPI_PM1_SLP_EN);
+	CHECK(power_offs == 1, "SLP_EN with \\_S5's type: power-off");
+	CHECK(!(pm_read(&pm, ACPI_PM1_CNT_PORT) & ACPI_PM1_SLP_EN),
+	      "SLP_EN reads 0");
+	acpi_pm_io(NULL, &pm, ACPI_PM1_CNT_PORT + 1, &b, 1, true);
+	CHECK(power_offs == 1, "a byte write of its high half alone: nothing");
+	acpi_pm_io(NULL, &pm, ACPI_PM1_CNT_PORT + 1, &b, 2, false);
+	CHECK(b == 0xff, "a read past the registers is the empty bus");
+}
+
 int main(void)
 {
 	test_serial_registers();
@@ -212,7 +261,8 @@ int main(void)
 	test_serial_input();
 	test_rtc();
 	test_reset();
-	printf("%s - unit: UART, CMOS clock and reset ports: %d checks passed, %d failed\n",
+	test_acpi_pm();
+	printf("%s - unit: UART, CMOS clock, reset ports and ACPI PM1: %d checks passed, %d failed\n",
 	       failed ? "not ok" : "ok", passed, failed);
 	return failed != 0;
 }
