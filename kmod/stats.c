@@ -11,9 +11,11 @@
  * pages (ept_tables) and the pages charged to RLIMIT_MEMLOCK
  * (locked_pages), all instant values.  A vCPU's: every exit (exits), one
  * cumulative counter per VMX basic exit reason, named after the SDM's
- * (exit_io_instruction, exit_ept_violation, ...), and the TSC cycles it
- * spent in the guest (guest_tsc_cycles).  The same figures as debugfs
- * and the netlink family (vmctl stats).
+ * (exit_io_instruction, exit_ept_violation, ...), the TSC cycles it
+ * spent in the guest (guest_tsc_cycles), and its directed yields
+ * (directed_yield_attempted and _successful, KVM's names).  The exits
+ * and cycles are the figures debugfs and the netlink family (vmctl
+ * stats) give.
  *
  * The id string starts with "kvm", as the format asks: "kvm-PID" and
  * "kvm-PID/vcpu-ID", KVM's own, with the VM's creator's PID.
@@ -86,7 +88,7 @@ static int hvx_stats_layout(struct hvx_stats_file *sf)
 			if (hvx_exit_names[i].reason < HVX_NR_EXIT_REASONS)
 				sf->reasons[sf->nr_reasons++] =
 					hvx_exit_names[i].reason;
-		sf->nr_stats = sf->nr_reasons + 2;
+		sf->nr_stats = sf->nr_reasons + 4;
 	} else {
 		sf->nr_stats = ARRAY_SIZE(hvx_vm_stat_names);
 	}
@@ -127,9 +129,13 @@ static int hvx_stats_layout(struct hvx_stats_file *sf)
 			name[j] = tolower(name[j]);
 		hvx_stats_describe(sf, 1 + i, name, counter);
 	}
-	hvx_stats_describe(sf, sf->nr_stats - 1, "guest_tsc_cycles",
+	hvx_stats_describe(sf, sf->nr_stats - 3, "guest_tsc_cycles",
 			   KVM_STATS_TYPE_CUMULATIVE | KVM_STATS_UNIT_CYCLES |
 			   KVM_STATS_BASE_POW10);
+	hvx_stats_describe(sf, sf->nr_stats - 2, "directed_yield_attempted",
+			   counter);
+	hvx_stats_describe(sf, sf->nr_stats - 1, "directed_yield_successful",
+			   counter);
 	return 0;
 }
 
@@ -155,7 +161,9 @@ static void hvx_stats_values(const struct hvx_stats_file *sf, u64 *v)
 	v[0] = sum;
 	for (i = 0; i < sf->nr_reasons; i++)
 		v[1 + i] = READ_ONCE(s->exits[sf->reasons[i]]);
-	v[sf->nr_stats - 1] = READ_ONCE(s->guest_tsc);
+	v[sf->nr_stats - 3] = READ_ONCE(s->guest_tsc);
+	v[sf->nr_stats - 2] = READ_ONCE(s->yields_attempted);
+	v[sf->nr_stats - 1] = READ_ONCE(s->yields_successful);
 }
 
 static ssize_t hvx_stats_read(struct file *file, char __user *buf,

@@ -249,6 +249,9 @@ struct hvx_msr_exit {
 struct hvx_vcpu_stats {
 	u64 exits[HVX_NR_EXIT_REASONS];	/* by basic exit reason */
 	u64 guest_tsc;			/* TSC cycles from entry to exit */
+	/* KVM_HC_SCHED_YIELD: asked, and given to the other vCPU. */
+	u64 yields_attempted;
+	u64 yields_successful;
 	int last_cpu;			/* -1 until the first entry */
 };
 

@@ -41,13 +41,16 @@ int hvx_emulate_cpuid(struct hvx_vcpu *vcpu)
  * lock holder, say).  If that vCPU's thread is runnable but not running,
  * it gets the rest of this thread's time slice (yield_to() does nothing
  * otherwise).  A hint, as in KVM: the guest carries on whatever happens,
- * and without the in-kernel APIC no ID names a vCPU.
+ * and without the in-kernel APIC no ID names a vCPU.  The vCPU's
+ * statistics count the hypercalls and the yields that happened, as KVM's
+ * directed_yield_attempted and _successful.
  */
 static void hvx_sched_yield(struct hvx_vcpu *vcpu, unsigned long dest)
 {
 	struct hvx_vcpu *target = NULL;
 	struct task_struct *task;
 
+	vcpu->stats.yields_attempted++;
 	if (single_task_running())
 		return;
 	if (vcpu->apic && dest <= U32_MAX)
@@ -60,7 +63,8 @@ static void hvx_sched_yield(struct hvx_vcpu *vcpu, unsigned long dest)
 	if (!task)
 		return;
 	hvx_vcpu_put(vcpu);
-	yield_to(task, true);
+	if (yield_to(task, true) > 0)
+		vcpu->stats.yields_successful++;
 	hvx_vcpu_load(vcpu);
 	put_task_struct(task);
 }

@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "statsfd.h"
 #include "tap.h"
 
 #define CODE	0x1000
@@ -605,37 +606,6 @@ static void test_feature_msrs(void)
 	m.hdr.nmsrs = 256;
 	TAP_EXPECT_ERRNO(ioctl(sys, KVM_GET_MSRS, &m), E2BIG,
 			 "feature msrs: KVM_GET_MSRS of 256 on the system fd");
-}
-
-/*
- * A statistic of a KVM_GET_STATS_FD fd, by name, read with pread() at the
- * offsets its header gives; *@found says whether it is there.
- */
-static uint64_t stat_of(int fd, const char *name, bool *found)
-{
-	struct kvm_stats_header h;
-	size_t one;
-	uint64_t v = 0;
-	char *d;
-
-	*found = false;
-	if (pread(fd, &h, sizeof(h), 0) != sizeof(h) || h.num_desc > 4096)
-		return 0;
-	one = sizeof(struct kvm_stats_desc) + h.name_size;
-	d = calloc(h.num_desc, one);
-	if (d && pread(fd, d, h.num_desc * one, h.desc_offset) ==
-		 (ssize_t)(h.num_desc * one)) {
-		for (unsigned int i = 0; i < h.num_desc && !*found; i++) {
-			struct kvm_stats_desc *s = (void *)(d + i * one);
-
-			if (strncmp(s->name, name, h.name_size))
-				continue;
-			*found = pread(fd, &v, sizeof(v),
-				       h.data_offset + s->offset) == sizeof(v);
-		}
-	}
-	free(d);
-	return v;
 }
 
 /*
