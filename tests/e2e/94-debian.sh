@@ -7,7 +7,7 @@
 # the kernel has ACPI, so it finds vmctl's ACPI tables, and the machine's
 # power-off (PM1_CNT's \_S5) ends the run.
 #
-# One boot costs about 550 s of the machine's time, nearly all of it the
+# One boot costs about 580 s of the machine's time, nearly all of it the
 # kernel's own work under emulation (README, "Debian's own kernel"), so
 # it runs once, on hvx: 94-linux.sh compares the small kernel's boots
 # with kvm_intel's.  Two options keep it to that:

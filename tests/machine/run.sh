@@ -45,12 +45,13 @@ stall_s=1800
 # leaves a core idle.  Part 1 runs these tests and ends with kdump; part 2
 # runs every other one, with Debian's kernel.  The split balances the
 # machine time each test reports ("=== NAME took N s" in the serial log),
-# with each machine's boot, kmemleak scans and kdump: about 1,500 s each.
-# It also keeps the initramfs small where it can: only part 1 carries the
-# selftests and QEMU.
+# with each machine's boot, kmemleak scans and kdump: about 1,650 s each.
+# It also keeps the initramfs small where it can (each MB of it costs the
+# boot about a second): only part 1 carries the selftests and QEMU, only
+# part 2 Debian's kernel.
 part1="00-kunit 10-vmx-on-off 20-kvm-after-hvx 30-kvm-owns-vmx 40-take-turns
 	50-cpu-hotplug 60-suspend 70-load-loop 80-unprivileged 88-selftests
-	91-interrupts 93-apic 93-smp 94-linux 94-pit 94-qemu"
+	93-apic 93-smp 94-linux 94-pit 94-qemu"
 # part_tests N: the comma-separated tests of part N.
 part_tests() {
 	local t name list=
@@ -142,7 +143,8 @@ make -s -C "$out/src/bench" O="$root/tests/guests" >>"$out/build.log" 2>&1 ||
 cp "$repo/bench/bench.sh" "$repo/tests/qemu/qemu-linux.sh" "$root/tests/bin/"
 for prog in "$repo"/tests/e2e/progs/*.c; do
 	name=$(basename "$prog" .c)
-	gcc -static -O2 -Wall -Werror -o "$root/tests/bin/$name" "$prog"
+	# Stripped: every MB of the initramfs costs the boot about a second.
+	gcc -static -s -O2 -Wall -Werror -o "$root/tests/bin/$name" "$prog"
 done
 # KVM's own selftests (tests/selftests), built once and cached like the
 # kernel, with the runner and its lists in /selftests: every one for
@@ -232,8 +234,13 @@ cmdline="$cmdline page_poison=1"
 # runs in; the machine gets that much more, so that the first kernel
 # keeps the memory it always had.
 megs=512
-# The benchmarks crash nothing, nor does the conformance run.
-if [ "$mode" != bench ] && [ "$mode" != conformance ]; then
+# Which runs end with kdump: as run-tests.sh decides.  Only they, and the
+# shell, have a crash kernel.
+kdump=0
+case "$mode,$only," in
+all,* | only,kdump,* | only,*,kdump,*) kdump=1 ;;
+esac
+if [ "$kdump" = 1 ] || [ "$mode" = shell ]; then
 	crash_megs=96
 	megs=$((megs + crash_megs))
 	cmdline="$cmdline crashkernel=${crash_megs}M"
@@ -377,11 +384,6 @@ if [ "$mode" = demo ]; then
 	exit 0
 fi
 
-# Which runs end with kdump: as run-tests.sh decides.
-kdump=0
-case "$mode,$only," in
-all,* | only,kdump,* | only,*,kdump,*) kdump=1 ;;
-esac
 exec python3 "$repo/tests/machine/judge.py" --serial "$serial" --tap "$tapout" \
 	--bochs-log "$out/bochs.log" --kdump "$kdump" \
 	--bochs-status "$brc" --timed-out "$([ $brc = 124 ] || [ -n "$hung" ] && echo 1 || echo 0)"
