@@ -167,9 +167,9 @@ static struct acpi_gas port(uint16_t addr, uint8_t bytes)
 static void fadt_write(struct acpi_fadt *f, uint32_t facs, uint32_t dsdt)
 {
 	memset(f, 0, sizeof(*f));
-	f->facs = facs;
-	f->dsdt = dsdt;
+	/* FIRMWARE_CTRL must be 0 where X_FIRMWARE_CTRL is set. */
 	f->x_facs = facs;
+	f->dsdt = dsdt;
 	f->x_dsdt = dsdt;
 	f->sci_int = ACPI_SCI_IRQ;
 	f->pm1a_evt_blk = ACPI_PM1_EVT_PORT;

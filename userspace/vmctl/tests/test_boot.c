@@ -307,8 +307,9 @@ static void test_acpi(void)
 	      dsdt[36 + 9] == ACPI_S5_TYPE, "the DSDT names \\_S5 with SLP_TYP %d",
 	      ACPI_S5_TYPE);
 	memcpy(&u32, fadt + 36, 4);
-	CHECK(u32 % 64 == 0 && !memcmp(mem + u32, "FACS", 4),
-	      "the FACS: 64-byte aligned");
+	memcpy(&addr, fadt + 132, 8);
+	CHECK(!u32 && addr % 64 == 0 && !memcmp(mem + addr, "FACS", 4),
+	      "the FACS: at X_FIRMWARE_CTRL only, 64-byte aligned");
 	memcpy(&u32, fadt + 56, 4);
 	CHECK(u32 == ACPI_PM1_EVT_PORT && fadt[88] == ACPI_PM1_EVT_LEN,
 	      "the FADT's PM1 event block: %#x, %u bytes", u32, fadt[88]);
