@@ -237,14 +237,12 @@ void hvx_string_advance(struct hvx_vcpu *vcpu, bool si, bool di,
 unsigned int hvx_fetch_insn(struct hvx_vcpu *vcpu, u8 *buf)
 {
 	u32 access = HVX_PF_FETCH | (hvx_cpl(vcpu) == 3 ? HVX_PF_USER : 0);
-	u64 gva = hvx_guest_rip(vcpu), gpa;
+	u64 gva = hvx_guest_linear_rip(vcpu), gpa;
 	bool wide = hvx_64bit_code(vcpu);
 	struct hvx_paging pg;
 	unsigned int n = 0, chunk;
 	u32 pf_error;
 
-	if (!wide)
-		gva += hvx_guest_seg_base(vcpu, HVX_SEG_CS);
 	hvx_get_paging(vcpu, &pg);
 
 	hvx_vcpu_put(vcpu);
