@@ -54,12 +54,13 @@ void hvx_vm_debugfs_add(struct hvx_vm *vm, int fd)
 		return;
 	}
 	vm->debugfs = debugfs_create_dir(name, hvx_debugfs_root);
-	debugfs_create_ulong("pages_4k", 0444, vm->debugfs, &vm->ept.nr_4k);
-	debugfs_create_ulong("pages_2m", 0444, vm->debugfs, &vm->ept.nr_2m);
+	/* The EPT of address space 0, the one a vCPU out of SMM uses. */
+	debugfs_create_ulong("pages_4k", 0444, vm->debugfs, &vm->ept[0].nr_4k);
+	debugfs_create_ulong("pages_2m", 0444, vm->debugfs, &vm->ept[0].nr_2m);
 	debugfs_create_ulong("ept_tables", 0444, vm->debugfs,
-			     &vm->ept.nr_tables);
+			     &vm->ept[0].nr_tables);
 	debugfs_create_ulong("locked_pages", 0444, vm->debugfs,
-			     &vm->ept.nr_locked);
+			     &vm->ept[0].nr_locked);
 }
 
 /* Waits for readers of the VM's files to finish. */

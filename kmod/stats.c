@@ -148,11 +148,15 @@ static void hvx_stats_values(const struct hvx_stats_file *sf, u64 *v)
 	u64 sum = 0;
 
 	if (!sf->vcpu) {
-		ept = &sf->vm->ept;
-		v[0] = READ_ONCE(ept->nr_4k);
-		v[1] = READ_ONCE(ept->nr_2m);
-		v[2] = READ_ONCE(ept->nr_tables);
-		v[3] = READ_ONCE(ept->nr_locked);
+		/* Both address spaces' EPTs (SMM's is mostly empty). */
+		memset(v, 0, 4 * sizeof(*v));
+		for (i = 0; i < HVX_NR_ADDRESS_SPACES; i++) {
+			ept = &sf->vm->ept[i];
+			v[0] += READ_ONCE(ept->nr_4k);
+			v[1] += READ_ONCE(ept->nr_2m);
+			v[2] += READ_ONCE(ept->nr_tables);
+			v[3] += READ_ONCE(ept->nr_locked);
+		}
 		return;
 	}
 	s = &sf->vcpu->stats;

@@ -185,6 +185,7 @@ static int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 		}
 		cond_resched();
 		hvx_kvmclock_update(vcpu);
+		hvx_smm_check(vcpu);
 		hvx_vcpu_load(vcpu);
 		if (unlikely(test_bit(HVX_REQ_MSR_FILTER, &vcpu->requests)))
 			hvx_msr_filter_reload(vcpu);
@@ -362,7 +363,7 @@ static long hvx_vcpu_lapic_ioctl(struct hvx_vcpu *vcpu, bool set,
 
 /*
  * The ioctls of interrupts and of the state a VMM saves and restores with
- * them: KVM_INTERRUPT, KVM_NMI, KVM_GET/SET_VCPU_EVENTS,
+ * them: KVM_INTERRUPT, KVM_NMI, KVM_SMI, KVM_GET/SET_VCPU_EVENTS,
  * KVM_SET_GUEST_DEBUG, KVM_GET/SET_DEBUGREGS, KVM_GET/SET_LAPIC,
  * KVM_SET_VAPIC_ADDR, KVM_GET/SET_MP_STATE, KVM_X86_SETUP_MCE and
  * KVM_X86_SET_MCE.
@@ -385,6 +386,10 @@ static long hvx_vcpu_events_ioctl(struct hvx_vcpu *vcpu, unsigned int ioctl,
 		return hvx_vcpu_interrupt(vcpu, irq.irq);
 	case KVM_NMI:
 		hvx_vcpu_nmi(vcpu);
+		return 0;
+	case KVM_SMI:
+		/* Taken before the next entry (kmod/x86/smm.c). */
+		vcpu->smm.pending = true;
 		return 0;
 	case KVM_GET_VCPU_EVENTS:
 		hvx_get_vcpu_events(vcpu, &events);
@@ -684,6 +689,7 @@ struct hvx_vcpu *hvx_vcpu_create(struct hvx_vm *vm, u32 id)
 	if (r)
 		goto err;
 	hvx_mp_state_init(vcpu);
+	hvx_smm_init(vcpu);
 	return vcpu;
 
 err:

@@ -65,7 +65,8 @@ static int hvx_vm_release(struct inode *inode, struct file *filp)
 }
 
 /*
- * Sum up the slots for netlink, which reads the sums without mmu_lock.
+ * Sum up the slots for netlink, which reads the sums without mmu_lock:
+ * those of address space 0, the guest's memory (SMM's view repeats it).
  * Each change of a slot is followed by a sum taken under the lock, so the
  * last sum written is of the slots as they are.
  */
@@ -76,10 +77,10 @@ static void hvx_vm_sum_slots(struct hvx_vm *vm)
 
 	mutex_lock(&vm->mmu_lock);
 	for (i = 0; i < HVX_MAX_MEMSLOTS; i++) {
-		if (!vm->slots.slot[i].npages)
+		if (!vm->slots[0].slot[i].npages)
 			continue;
 		n++;
-		size += vm->slots.slot[i].npages << PAGE_SHIFT;
+		size += vm->slots[0].slot[i].npages << PAGE_SHIFT;
 	}
 	WRITE_ONCE(vm->nr_slots, n);
 	WRITE_ONCE(vm->mem_size, size);

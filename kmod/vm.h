@@ -53,6 +53,7 @@
 #include "x86/mce.h"
 #include "x86/mtrr.h"
 #include "x86/regs.h"
+#include "x86/smm.h"
 #include "x86/tsc.h"
 #include "../uapi/hvx.h"
 
@@ -103,11 +104,17 @@ struct hvx_vm {
 	/*
 	 * Guards slots and ept.  The vCPUs' fault paths hold it across page
 	 * faults on the VMM's memory, which is why netlink never takes it.
+	 *
+	 * Two address spaces, as KVM's (KVM_CAP_MULTI_ADDRESS_SPACE): the
+	 * high 16 bits of a slot's id say which.  A vCPU sees the first
+	 * normally and the second in SMM (kmod/x86/smm.c), where the VMM
+	 * maps SMRAM over what the rest of the machine sees.  Each has its
+	 * own slots and its own EPT, which the vCPU's EPTP names.
 	 */
 	struct mutex mmu_lock;
-	struct hvx_memslots slots;
-	struct hvx_ept ept;
-	u64 eptp;
+	struct hvx_memslots slots[HVX_NR_ADDRESS_SPACES];
+	struct hvx_ept ept[HVX_NR_ADDRESS_SPACES];
+	u64 eptp[HVX_NR_ADDRESS_SPACES];
 	/* Mapped at the APIC's address (hvx_mmu_apic_access_page()), or NULL. */
 	struct page *apic_access_page;
 	/*
@@ -301,6 +308,8 @@ struct hvx_vcpu {
 	unsigned long apic_events;
 	u8 sipi_vector;
 	bool halt_if;
+	/* kmod/x86/smm.c: system management mode. */
+	struct hvx_smm smm;
 
 	/*
 	 * The guest's registers that live in memory rather than in the VMCS
@@ -357,6 +366,19 @@ struct hvx_vcpu {
 	struct hvx_vmx_vcpu vmx;
 };
 
+/* Before an entry, not loaded: an SMI to take?  (kmod/x86/smm.c) */
+static inline void hvx_smm_check(struct hvx_vcpu *vcpu)
+{
+	if (unlikely(READ_ONCE(vcpu->smm.queued) || vcpu->smm.pending))
+		hvx_smm_take_smi(vcpu);
+}
+
+/* The address space the vCPU sees (struct hvx_vm's slots): 1 in SMM. */
+static inline int hvx_vcpu_as(const struct hvx_vcpu *vcpu)
+{
+	return vcpu->smm.active;
+}
+
 /* The bootstrap processor: it starts running, the others wait for IPIs. */
 static inline bool hvx_vcpu_is_bsp(const struct hvx_vcpu *vcpu)
 {
@@ -407,12 +429,17 @@ void hvx_notify(u32 event, struct hvx_vm *vm, const struct hvx_vcpu *vcpu,
 void hvx_vm_debugfs_add(struct hvx_vm *vm, int fd);
 void hvx_vm_debugfs_remove(struct hvx_vm *vm);
 
-/* kmod/ept/mmu.c: guest-physical memory, in the VMM's context */
-int hvx_read_guest(struct hvx_vm *vm, u64 gpa, void *buf, size_t len);
-int hvx_write_guest(struct hvx_vm *vm, u64 gpa, const void *buf,
+/*
+ * kmod/ept/mmu.c: guest-physical memory in address space @as (0, or 1
+ * for a vCPU in SMM: hvx_vcpu_as()), in the VMM's context.
+ */
+int hvx_read_guest(struct hvx_vm *vm, int as, u64 gpa, void *buf,
+		   size_t len);
+int hvx_write_guest(struct hvx_vm *vm, int as, u64 gpa, const void *buf,
 		    size_t len);
-int __hvx_read_guest(struct hvx_vm *vm, u64 gpa, void *buf, size_t len);
-int __hvx_write_guest(struct hvx_vm *vm, u64 gpa, const void *buf,
+int __hvx_read_guest(struct hvx_vm *vm, int as, u64 gpa, void *buf,
+		     size_t len);
+int __hvx_write_guest(struct hvx_vm *vm, int as, u64 gpa, const void *buf,
 		      size_t len);
 
 /* kmod/stats.c */
@@ -427,7 +454,7 @@ int hvx_mmu_init(struct hvx_vm *vm);
 void hvx_mmu_destroy(struct hvx_vm *vm);
 int hvx_mmu_set_slot(struct hvx_vm *vm,
 		     const struct hvx_memslot_request *req);
-int hvx_mmu_fault(struct hvx_vm *vm, u64 gpa, u64 access);
+int hvx_mmu_fault(struct hvx_vm *vm, int as, u64 gpa, u64 access);
 struct page *hvx_mmu_apic_access_page(struct hvx_vm *vm);
 /* Make every CPU forget the VM's EPT translations (INVEPT). */
 void hvx_mmu_flush(struct hvx_vm *vm);
@@ -442,6 +469,7 @@ void hvx_cpuid_lookup(struct hvx_vcpu *vcpu, u32 function, u32 index,
 		      u32 *eax, u32 *ebx, u32 *ecx, u32 *edx);
 bool hvx_guest_has_mwait(struct hvx_vcpu *vcpu);
 bool hvx_guest_has_rtm(struct hvx_vcpu *vcpu);
+bool hvx_guest_has_lm(struct hvx_vcpu *vcpu);
 bool hvx_guest_pv_has(struct hvx_vcpu *vcpu, unsigned int feature);
 int hvx_vcpu_set_cpuid(struct hvx_vcpu *vcpu,
 		       const struct kvm_cpuid_entry2 *entries,

@@ -52,7 +52,8 @@ unsigned long *hvx_dirty_bitmap_alloc(u64 npages)
  * where the guest's APIC is, keeps its write access: its writes never
  * reach memory.  mmu_lock is held.
  */
-static void hvx_dirty_restart(struct hvx_vm *vm, struct hvx_memslot *slot,
+static void hvx_dirty_restart(struct hvx_vm *vm, struct hvx_ept *ept,
+			      struct hvx_memslot *slot,
 			      const unsigned long *snap)
 {
 	const u64 apic_gfn = APIC_DEFAULT_PHYS_BASE >> PAGE_SHIFT;
@@ -65,7 +66,7 @@ static void hvx_dirty_restart(struct hvx_vm *vm, struct hvx_memslot *slot,
 		__clear_bit(i, slot->dirty_bitmap);
 		if (vm->apic_access_page && gfn == apic_gfn)
 			continue;
-		if (hvx_ept_write_protect(&vm->ept, gfn << PAGE_SHIFT))
+		if (hvx_ept_write_protect(ept, gfn << PAGE_SHIFT))
 			flush = true;
 	}
 	if (flush)
@@ -90,6 +91,7 @@ int hvx_get_dirty_log(struct hvx_vm *vm, struct kvm_dirty_log __user *argp)
 {
 	struct kvm_dirty_log log;
 	struct hvx_memslot *slot;
+	unsigned int as, id;
 	unsigned long *snap;
 	u64 generation, npages;
 	size_t bytes;
@@ -97,12 +99,14 @@ int hvx_get_dirty_log(struct hvx_vm *vm, struct kvm_dirty_log __user *argp)
 
 	if (copy_from_user(&log, argp, sizeof(log)))
 		return -EFAULT;
-	/* The high 16 bits name an address space, and hvx has only 0. */
-	if (log.slot >= HVX_MAX_MEMSLOTS)
+	/* The high 16 bits name the address space. */
+	as = log.slot >> HVX_SLOT_AS_SHIFT;
+	id = (u16)log.slot;
+	if (as >= HVX_NR_ADDRESS_SPACES || id >= HVX_MAX_MEMSLOTS)
 		return -EINVAL;
 
 	mutex_lock(&vm->mmu_lock);
-	slot = &vm->slots.slot[log.slot];
+	slot = &vm->slots[as].slot[id];
 	if (!slot->npages || !slot->dirty_bitmap) {
 		mutex_unlock(&vm->mmu_lock);
 		return -ENOENT;
@@ -115,15 +119,15 @@ int hvx_get_dirty_log(struct hvx_vm *vm, struct kvm_dirty_log __user *argp)
 		return -ENOMEM;
 	}
 	memcpy(snap, slot->dirty_bitmap, bytes);
-	hvx_dirty_restart(vm, slot, snap);
-	generation = vm->slots.generation;
+	hvx_dirty_restart(vm, &vm->ept[as], slot, snap);
+	generation = vm->slots[as].generation;
 	mutex_unlock(&vm->mmu_lock);
 
 	r = 0;
 	if (copy_to_user(log.dirty_bitmap, snap, bytes)) {
 		r = -EFAULT;
 		mutex_lock(&vm->mmu_lock);
-		if (vm->slots.generation == generation)
+		if (vm->slots[as].generation == generation)
 			bitmap_or(slot->dirty_bitmap, slot->dirty_bitmap, snap,
 				  npages);
 		mutex_unlock(&vm->mmu_lock);

@@ -31,7 +31,7 @@ int hvx_memslot_check(const struct hvx_memslots *slots,
 	u64 base_gfn, npages;
 	unsigned int i;
 
-	/* The high 16 bits of the slot id name an address space: only 0. */
+	/* The id within its address space: hvx_mmu_set_slot() split it. */
 	if (req->id >= HVX_MAX_MEMSLOTS)
 		return -EINVAL;
 	if (req->flags & ~allowed_flags)

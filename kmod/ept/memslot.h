@@ -14,6 +14,13 @@
 #define HVX_MAX_MEMSLOTS	32
 
 /*
+ * KVM_CAP_MULTI_ADDRESS_SPACE: the high 16 bits of a slot's id name one
+ * of these (kmod/vm.h).
+ */
+#define HVX_NR_ADDRESS_SPACES	2
+#define HVX_SLOT_AS_SHIFT	16
+
+/*
  * The highest guest-physical address a slot may reach: what a 4-level
  * EPT maps (48 bits).
  */

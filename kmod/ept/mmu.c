@@ -97,16 +97,22 @@ module_param_cb(nx_huge_pages, &hvx_nx_huge_pages_ops, &hvx_nx_mode, 0444);
 MODULE_PARM_DESC(nx_huge_pages,
 		 "iTLB multihit mitigation, no executable 2 MiB EPT pages: auto (on CPUs with the erratum, unless mitigations=off), off, force (or on); reads Y or N");
 
-static void hvx_invept_ipi(void *eptp)
+static void hvx_invept_ipi(void *data)
 {
-	if (cpu_has_vmx_invept_context())
-		hvx_invept(VMX_EPT_EXTENT_CONTEXT, *(u64 *)eptp);
-	else
+	struct hvx_vm *vm = data;
+	int as;
+
+	if (!cpu_has_vmx_invept_context()) {
 		hvx_invept(VMX_EPT_EXTENT_GLOBAL, 0);
+		return;
+	}
+	for (as = 0; as < HVX_NR_ADDRESS_SPACES; as++)
+		if (vm->eptp[as])	/* made (hvx_mmu_init()) */
+			hvx_invept(VMX_EPT_EXTENT_CONTEXT, vm->eptp[as]);
 }
 
 /*
- * Forget @vm's EPT translations on every CPU.  A CPU running the guest is
+ * Forget @vm's EPT translations, of both address spaces, on every CPU.  A CPU running the guest is
  * interrupted by the IPI (a VM exit) and invalidates before it re-enters.
  *
  * A CPU keeps the translations and paging-structure entries it cached
@@ -131,7 +137,7 @@ static void hvx_invept_ipi(void *eptp)
  */
 void hvx_mmu_flush(struct hvx_vm *vm)
 {
-	on_each_cpu(hvx_invept_ipi, &vm->eptp, 1);
+	on_each_cpu(hvx_invept_ipi, vm, 1);
 }
 
 static void hvx_mmu_flush_cb(void *vm)
@@ -146,10 +152,13 @@ static void hvx_mmu_flush_cb(void *vm)
  * the RLIMIT_MEMLOCK of the process running the guest, as it is at each
  * pin.  The charge follows the EPT: 4 KiB before a 4 KiB leaf is made,
  * 2 MiB before a 2 MiB one, given back when the leaf goes and its pages
- * are unpinned, so ept.nr_locked is always what the EPT maps.
+ * are unpinned, so each EPT's nr_locked is always what it maps.  A page
+ * both address spaces map (SMM's view, kmod/vm.h) is pinned and charged
+ * by each.
  * CAP_IPC_LOCK lifts the limit, as for mlock(); the pages still count.
  */
-static int hvx_mmu_charge(struct hvx_vm *vm, unsigned long npages)
+static int hvx_mmu_charge(struct hvx_vm *vm, struct hvx_ept *ept,
+			  unsigned long npages)
 {
 	struct mm_struct *mm = vm->mm;
 	unsigned long limit = rlimit(RLIMIT_MEMLOCK) >> PAGE_SHIFT;
@@ -165,17 +174,18 @@ static int hvx_mmu_charge(struct hvx_vm *vm, unsigned long npages)
 	mmap_write_unlock(mm);
 	/* Read without mmu_lock (debugfs, netlink): one store at a time. */
 	if (!r)
-		WRITE_ONCE(vm->ept.nr_locked, vm->ept.nr_locked + npages);
+		WRITE_ONCE(ept->nr_locked, ept->nr_locked + npages);
 	return r;
 }
 
-static void hvx_mmu_uncharge(struct hvx_vm *vm, unsigned long npages)
+static void hvx_mmu_uncharge(struct hvx_vm *vm, struct hvx_ept *ept,
+			     unsigned long npages)
 {
 	struct mm_struct *mm = vm->mm;
 
 	if (!npages)
 		return;
-	WRITE_ONCE(vm->ept.nr_locked, vm->ept.nr_locked - npages);
+	WRITE_ONCE(ept->nr_locked, ept->nr_locked - npages);
 	/*
 	 * The VM keeps mm itself (mmgrab()) but not its memory: once the
 	 * process has exited, or exec'd, nothing is left to give back to.
@@ -196,6 +206,7 @@ static void hvx_mmu_uncharge(struct hvx_vm *vm, unsigned long npages)
  */
 struct hvx_zap {
 	struct hvx_vm *vm;
+	struct hvx_ept *ept;
 	bool flush;		/* flush even when nothing was collected */
 	unsigned int n, max;
 	u64 *entry;
@@ -228,7 +239,7 @@ static void hvx_zap_release(struct hvx_zap *z)
 		}
 	}
 	z->n = 0;
-	hvx_mmu_uncharge(z->vm, npages);
+	hvx_mmu_uncharge(z->vm, z->ept, npages);
 }
 
 static void hvx_zap_collect(u64 entry, int level, void *data)
@@ -246,9 +257,10 @@ static void hvx_zap_collect(u64 entry, int level, void *data)
 	z->entry[z->n++] = entry;
 }
 
-static void hvx_zap_init(struct hvx_zap *z, struct hvx_vm *vm)
+static void hvx_zap_init(struct hvx_zap *z, struct hvx_vm *vm, int as)
 {
 	z->vm = vm;
+	z->ept = &vm->ept[as];
 	z->flush = false;
 	z->n = 0;
 	z->entry = (u64 *)__get_free_page(GFP_KERNEL | __GFP_NOWARN);
@@ -266,27 +278,31 @@ static void hvx_zap_finish(struct hvx_zap *z)
 		free_page((unsigned long)z->entry);
 }
 
-/* Unmap [start, end) and unpin its pages.  mmu_lock is held. */
-static void hvx_mmu_unmap(struct hvx_vm *vm, u64 start, u64 end)
+/* Unmap [start, end) of @as and unpin its pages.  mmu_lock is held. */
+static void hvx_mmu_unmap(struct hvx_vm *vm, int as, u64 start, u64 end)
 {
 	struct hvx_zap z;
 
-	hvx_zap_init(&z, vm);
-	hvx_ept_unmap_range(&vm->ept, start, end, hvx_zap_collect, &z);
+	hvx_zap_init(&z, vm, as);
+	hvx_ept_unmap_range(z.ept, start, end, hvx_zap_collect, &z);
 	hvx_zap_finish(&z);
 }
 
 /* Called with VMX on (hvx_vmx_get()), before any vCPU exists. */
 int hvx_mmu_init(struct hvx_vm *vm)
 {
-	int r;
+	int as, r;
 
 	mutex_init(&vm->mmu_lock);
-	r = hvx_ept_init(&vm->ept);
-	if (r)
-		return r;
-	vm->eptp = hvx_ept_pointer(&vm->ept);
-	/* Whatever a CPU still holds under this EPTP is not this VM's. */
+	for (as = 0; as < HVX_NR_ADDRESS_SPACES; as++) {
+		r = hvx_ept_init(&vm->ept[as]);
+		if (r) {
+			hvx_mmu_destroy(vm);	/* the other's, if made */
+			return r;
+		}
+		vm->eptp[as] = hvx_ept_pointer(&vm->ept[as]);
+	}
+	/* Whatever a CPU still holds under these EPTPs is not this VM's. */
 	hvx_mmu_flush(vm);
 	return 0;
 }
@@ -298,19 +314,21 @@ int hvx_mmu_init(struct hvx_vm *vm)
 void hvx_mmu_destroy(struct hvx_vm *vm)
 {
 	struct hvx_zap z;
-	int i;
+	int as, i;
 
-	if (!vm->ept.root)
-		return;
-	hvx_zap_init(&z, vm);
-	z.flush = true;
-	hvx_ept_unmap_range(&vm->ept, 0, BIT_ULL(HVX_MAX_GPA_BITS),
-			    hvx_zap_collect, &z);
-	hvx_zap_finish(&z);
-	WARN_ON_ONCE(vm->ept.nr_locked);
-	hvx_ept_destroy(&vm->ept, NULL, NULL);
-	for (i = 0; i < HVX_MAX_MEMSLOTS; i++)
-		kvfree(vm->slots.slot[i].dirty_bitmap);
+	for (as = 0; as < HVX_NR_ADDRESS_SPACES; as++) {
+		if (!vm->ept[as].root)
+			continue;
+		hvx_zap_init(&z, vm, as);
+		z.flush = true;
+		hvx_ept_unmap_range(z.ept, 0, BIT_ULL(HVX_MAX_GPA_BITS),
+				    hvx_zap_collect, &z);
+		hvx_zap_finish(&z);
+		WARN_ON_ONCE(vm->ept[as].nr_locked);
+		hvx_ept_destroy(&vm->ept[as], NULL, NULL);
+		for (i = 0; i < HVX_MAX_MEMSLOTS; i++)
+			kvfree(vm->slots[as].slot[i].dirty_bitmap);
+	}
 	if (vm->apic_access_page)
 		__free_page(vm->apic_access_page);
 }
@@ -351,15 +369,16 @@ struct page *hvx_mmu_apic_access_page(struct hvx_vm *vm)
  * which the MMIO path reports as an access it cannot emulate (KVM fails
  * the same emulation).  mmu_lock is held.
  */
-static int hvx_mmu_map_apic_access(struct hvx_vm *vm, u64 gpa, u64 access)
+static int hvx_mmu_map_apic_access(struct hvx_vm *vm, struct hvx_ept *ept,
+				   u64 gpa, u64 access)
 {
 	int level;
 
 	if (access & HVX_EPT_EXEC)
 		return -ENOENT;
-	if (hvx_ept_lookup(&vm->ept, gpa, &level))
+	if (hvx_ept_lookup(ept, gpa, &level))
 		return 0;	/* another vCPU mapped it meanwhile */
-	return hvx_ept_map(&vm->ept, gpa & PAGE_MASK,
+	return hvx_ept_map(ept, gpa & PAGE_MASK,
 			   page_to_phys(vm->apic_access_page), 1,
 			   HVX_EPT_READ | HVX_EPT_WRITE);
 }
@@ -367,7 +386,8 @@ static int hvx_mmu_map_apic_access(struct hvx_vm *vm, u64 gpa, u64 access)
 /**
  * hvx_mmu_set_slot - create, change or delete a memory slot
  * @vm: the VM
- * @req: the slot; memory_size 0 deletes it
+ * @as_req: the slot; memory_size 0 deletes it.  The high 16 bits of its
+ *          id name the address space.
  *
  * Changing a slot replaces it: its old mappings go, and the new range is
  * mapped as the guest touches it.  So does turning dirty logging on or
@@ -377,18 +397,24 @@ static int hvx_mmu_map_apic_access(struct hvx_vm *vm, u64 gpa, u64 access)
  *
  * Return: 0, -EINVAL, -EEXIST (hvx_memslot_check()), or -ENOMEM.
  */
-int hvx_mmu_set_slot(struct hvx_vm *vm, const struct hvx_memslot_request *req)
+int hvx_mmu_set_slot(struct hvx_vm *vm,
+		     const struct hvx_memslot_request *as_req)
 {
+	struct hvx_memslot_request one = *as_req, *req = &one;
+	int as = as_req->id >> HVX_SLOT_AS_SHIFT;
 	unsigned long *bitmap = NULL;
 	struct hvx_memslot *slot;
 	int r;
 
+	if (as >= HVX_NR_ADDRESS_SPACES)
+		return -EINVAL;
+	req->id = (u16)as_req->id;
 	mutex_lock(&vm->mmu_lock);
-	r = hvx_memslot_check(&vm->slots, req,
+	r = hvx_memslot_check(&vm->slots[as], req,
 			      KVM_MEM_READONLY | KVM_MEM_LOG_DIRTY_PAGES);
 	if (r)
 		goto out;
-	slot = &vm->slots.slot[req->id];
+	slot = &vm->slots[as].slot[req->id];
 	if (req->memory_size && slot->npages &&
 	    slot->base_gfn == req->guest_phys_addr >> PAGE_SHIFT &&
 	    slot->npages == req->memory_size >> PAGE_SHIFT &&
@@ -407,10 +433,10 @@ int hvx_mmu_set_slot(struct hvx_vm *vm, const struct hvx_memslot_request *req)
 		u64 end = start + (slot->npages << PAGE_SHIFT);
 
 		/* Out of the tables, out of every TLB, then unpinned. */
-		hvx_mmu_unmap(vm, start, end);
+		hvx_mmu_unmap(vm, as, start, end);
 	}
 	kvfree(slot->dirty_bitmap);
-	hvx_memslot_set(&vm->slots, req);
+	hvx_memslot_set(&vm->slots[as], req);
 	slot->dirty_bitmap = bitmap;
 out:
 	mutex_unlock(&vm->mmu_lock);
@@ -468,9 +494,9 @@ static int hvx_mmu_pin(unsigned long hva, int npages, unsigned int gup,
  * charged in full, and @page's pin dropped (its charge is the 2 MiB's
  * now); false leaves @page and its charge as they were, for a 4 KiB leaf.
  */
-static bool hvx_mmu_map_2m(struct hvx_vm *vm, const struct hvx_memslot *slot,
-			   u64 gfn, struct page *page, unsigned int gup,
-			   u64 prot)
+static bool hvx_mmu_map_2m(struct hvx_vm *vm, struct hvx_ept *ept,
+			   const struct hvx_memslot *slot, u64 gfn,
+			   struct page *page, unsigned int gup, u64 prot)
 {
 	u64 first = gfn & ~(u64)(HVX_2M_PAGES - 1);
 	unsigned long hva = hvx_memslot_hva(slot, first);
@@ -481,7 +507,7 @@ static bool hvx_mmu_map_2m(struct hvx_vm *vm, const struct hvx_memslot *slot,
 	bool ok = false;
 
 	if (!cpu_has_vmx_ept_2m_page() ||
-	    hvx_ept_has_table(&vm->ept, first << PAGE_SHIFT, 2) ||
+	    hvx_ept_has_table(ept, first << PAGE_SHIFT, 2) ||
 	    !hvx_memslot_covers(slot, first, first + HVX_2M_PAGES - 1) ||
 	    !IS_ALIGNED(hva, PMD_SIZE) || folio_size(folio) < PMD_SIZE ||
 	    !IS_ALIGNED(head_pfn, HVX_2M_PAGES) ||
@@ -490,7 +516,7 @@ static bool hvx_mmu_map_2m(struct hvx_vm *vm, const struct hvx_memslot *slot,
 		return false;
 
 	/* Near the limit, a 4 KiB leaf may fit where 2 MiB do not. */
-	if (hvx_mmu_charge(vm, HVX_2M_PAGES - 1))
+	if (hvx_mmu_charge(vm, ept, HVX_2M_PAGES - 1))
 		return false;
 	pages = kvmalloc_array(HVX_2M_PAGES, sizeof(*pages), GFP_KERNEL);
 	if (pages && !hvx_mmu_pin(hva, HVX_2M_PAGES, gup, pages)) {
@@ -499,7 +525,7 @@ static bool hvx_mmu_map_2m(struct hvx_vm *vm, const struct hvx_memslot *slot,
 		for (i = 0; i < HVX_2M_PAGES && ok; i++)
 			ok = page_to_pfn(pages[i]) == head_pfn + i;
 		if (ok)
-			ok = !hvx_ept_map(&vm->ept, first << PAGE_SHIFT,
+			ok = !hvx_ept_map(ept, first << PAGE_SHIFT,
 					  (u64)head_pfn << PAGE_SHIFT, 2, prot);
 		if (!ok)
 			unpin_user_pages(pages, HVX_2M_PAGES);
@@ -508,19 +534,19 @@ static bool hvx_mmu_map_2m(struct hvx_vm *vm, const struct hvx_memslot *slot,
 	if (ok)
 		unpin_user_page(page);
 	else
-		hvx_mmu_uncharge(vm, HVX_2M_PAGES - 1);
+		hvx_mmu_uncharge(vm, ept, HVX_2M_PAGES - 1);
 	return ok;
 }
 
 /* Why a guest access failed, for the VMM's user: rate-limited. */
-static void hvx_mmu_report(struct hvx_vm *vm, u64 gpa, unsigned long hva,
-			   int r)
+static void hvx_mmu_report(struct hvx_vm *vm, struct hvx_ept *ept, u64 gpa,
+			   unsigned long hva, int r)
 {
 	if (r == -ENOMEM)
 		pr_warn_ratelimited("%s[%d]: guest-physical %#llx not mapped: pinning it would exceed RLIMIT_MEMLOCK (%lu KiB; this VM has %lu KiB locked), so KVM_RUN fails with ENOMEM. Raise the VMM's limit (ulimit -l) or give it CAP_IPC_LOCK\n",
 				    current->comm, task_tgid_nr(current), gpa,
 				    rlimit(RLIMIT_MEMLOCK) >> 10,
-				    vm->ept.nr_locked << (PAGE_SHIFT - 10));
+				    ept->nr_locked << (PAGE_SHIFT - 10));
 	else if (r == -EOPNOTSUPP)
 		pr_warn_ratelimited("%s[%d]: guest-physical %#llx not mapped: the VMM's memory at %#lx is a shared, writable mapping of a file whose writes its filesystem tracks (page_mkwrite, writeback), which must not be pinned for a guest, so KVM_RUN fails with EOPNOTSUPP. Back guest memory with anonymous memory, a memfd, tmpfs or hugetlbfs, or map the file MAP_PRIVATE\n",
 				    current->comm, task_tgid_nr(current), gpa,
@@ -530,6 +556,7 @@ static void hvx_mmu_report(struct hvx_vm *vm, u64 gpa, unsigned long hva,
 /**
  * hvx_mmu_fault - map the page behind a guest-physical address
  * @vm: the VM
+ * @as: the address space of the vCPU's access (hvx_vcpu_as())
  * @gpa: the address whose access made an EPT violation
  * @access: what the guest tried: HVX_EPT_READ, _WRITE and _EXEC (an
  *          instruction fetch), which an EPT violation's exit
@@ -550,8 +577,9 @@ static void hvx_mmu_report(struct hvx_vm *vm, u64 gpa, unsigned long hva,
  * -EOPNOTSUPP when the VMM's memory there may not be pinned for a guest,
  * -EFAULT when it cannot be used, -EINTR when the VMM is being killed.
  */
-int hvx_mmu_fault(struct hvx_vm *vm, u64 gpa, u64 access)
+int hvx_mmu_fault(struct hvx_vm *vm, int as, u64 gpa, u64 access)
 {
+	struct hvx_ept *ept = &vm->ept[as];
 	bool write = access & HVX_EPT_WRITE;
 	bool nx = hvx_nx_huge_pages();
 	const struct hvx_memslot *slot;
@@ -570,10 +598,10 @@ int hvx_mmu_fault(struct hvx_vm *vm, u64 gpa, u64 access)
 
 	mutex_lock(&vm->mmu_lock);
 	if (vm->apic_access_page && gfn == APIC_DEFAULT_PHYS_BASE >> PAGE_SHIFT) {
-		r = hvx_mmu_map_apic_access(vm, gpa, access);
+		r = hvx_mmu_map_apic_access(vm, ept, gpa, access);
 		goto out;
 	}
-	slot = hvx_memslot_find(&vm->slots, gfn);
+	slot = hvx_memslot_find(&vm->slots[as], gfn);
 	if (!slot) {
 		r = -ENOENT;
 		goto out;
@@ -590,7 +618,7 @@ int hvx_mmu_fault(struct hvx_vm *vm, u64 gpa, u64 access)
 			prot = HVX_EPT_READ | HVX_EPT_EXEC;
 	}
 	r = 0;
-	entry = hvx_ept_lookup(&vm->ept, gpa, &level);
+	entry = hvx_ept_lookup(ept, gpa, &level);
 	if (entry) {
 		/*
 		 * Mapped: by another vCPU meanwhile; without write access,
@@ -599,31 +627,31 @@ int hvx_mmu_fault(struct hvx_vm *vm, u64 gpa, u64 access)
 		 * and become the 4 KiB leaves'.
 		 */
 		if (write && !(entry & HVX_EPT_WRITE) && slot->dirty_bitmap) {
-			hvx_ept_make_writable(&vm->ept, gpa);
+			hvx_ept_make_writable(ept, gpa);
 			hvx_memslot_mark_dirty(slot, gfn);
 		} else if (level == 2 && (access & HVX_EPT_EXEC) &&
 			   !(entry & HVX_EPT_EXEC))
-			r = hvx_ept_split_2m(&vm->ept, gpa, prot,
+			r = hvx_ept_split_2m(ept, gpa, prot,
 					     hvx_mmu_flush_cb, vm);
 		goto out;
 	}
 
 	hva = hvx_memslot_hva(slot, gfn);
-	r = hvx_mmu_charge(vm, 1);
+	r = hvx_mmu_charge(vm, ept, 1);
 	if (r) {
-		hvx_mmu_report(vm, gpa, hva, r);
+		hvx_mmu_report(vm, ept, gpa, hva, r);
 		goto out;
 	}
 	r = hvx_mmu_pin(hva, 1, gup, &page);
 	if (r) {
-		hvx_mmu_report(vm, gpa, hva, r);
+		hvx_mmu_report(vm, ept, gpa, hva, r);
 		goto out_uncharge;
 	}
 	if (!slot->dirty_bitmap && hvx_nx_max_level(access, nx) == 2 &&
-	    hvx_mmu_map_2m(vm, slot, gfn, page, gup,
+	    hvx_mmu_map_2m(vm, ept, slot, gfn, page, gup,
 			   hvx_nx_huge_prot(prot, nx)))
 		goto out;
-	r = hvx_ept_map(&vm->ept, gfn << PAGE_SHIFT, page_to_phys(page), 1,
+	r = hvx_ept_map(ept, gfn << PAGE_SHIFT, page_to_phys(page), 1,
 			prot);
 	if (!r) {
 		if (write)
@@ -632,7 +660,7 @@ int hvx_mmu_fault(struct hvx_vm *vm, u64 gpa, u64 access)
 	}
 	unpin_user_page(page);
 out_uncharge:
-	hvx_mmu_uncharge(vm, 1);
+	hvx_mmu_uncharge(vm, ept, 1);
 out:
 	mutex_unlock(&vm->mmu_lock);
 	return r;
@@ -645,7 +673,7 @@ out:
  * read-only slot are dropped, as a ROM drops them.  Returns 0, -EFAULT
  * when the VMM's memory faults, or -ENOENT when an address has no slot.
  */
-static int __hvx_guest_copy(struct hvx_vm *vm, u64 gpa, void *buf,
+static int __hvx_guest_copy(struct hvx_vm *vm, int as, u64 gpa, void *buf,
 			    size_t len, bool write)
 {
 	lockdep_assert_held(&vm->mmu_lock);
@@ -654,7 +682,7 @@ static int __hvx_guest_copy(struct hvx_vm *vm, u64 gpa, void *buf,
 		const struct hvx_memslot *slot;
 		unsigned long hva;
 
-		slot = hvx_memslot_find(&vm->slots, gpa >> PAGE_SHIFT);
+		slot = hvx_memslot_find(&vm->slots[as], gpa >> PAGE_SHIFT);
 		if (!slot)
 			return -ENOENT;
 		hva = hvx_memslot_hva(slot, gpa >> PAGE_SHIFT) +
@@ -683,34 +711,37 @@ static int __hvx_guest_copy(struct hvx_vm *vm, u64 gpa, void *buf,
 }
 
 /* The caller holds vm->mmu_lock. */
-int __hvx_read_guest(struct hvx_vm *vm, u64 gpa, void *buf, size_t len)
+int __hvx_read_guest(struct hvx_vm *vm, int as, u64 gpa, void *buf,
+		     size_t len)
 {
-	return __hvx_guest_copy(vm, gpa, buf, len, false);
+	return __hvx_guest_copy(vm, as, gpa, buf, len, false);
 }
 
 /* The caller holds vm->mmu_lock. */
-int __hvx_write_guest(struct hvx_vm *vm, u64 gpa, const void *buf,
+int __hvx_write_guest(struct hvx_vm *vm, int as, u64 gpa, const void *buf,
 		      size_t len)
 {
-	return __hvx_guest_copy(vm, gpa, (void *)buf, len, true);
+	return __hvx_guest_copy(vm, as, gpa, (void *)buf, len, true);
 }
 
-int hvx_read_guest(struct hvx_vm *vm, u64 gpa, void *buf, size_t len)
+int hvx_read_guest(struct hvx_vm *vm, int as, u64 gpa, void *buf,
+		   size_t len)
 {
 	int r;
 
 	mutex_lock(&vm->mmu_lock);
-	r = __hvx_read_guest(vm, gpa, buf, len);
+	r = __hvx_read_guest(vm, as, gpa, buf, len);
 	mutex_unlock(&vm->mmu_lock);
 	return r;
 }
 
-int hvx_write_guest(struct hvx_vm *vm, u64 gpa, const void *buf, size_t len)
+int hvx_write_guest(struct hvx_vm *vm, int as, u64 gpa, const void *buf,
+		    size_t len)
 {
 	int r;
 
 	mutex_lock(&vm->mmu_lock);
-	r = __hvx_write_guest(vm, gpa, buf, len);
+	r = __hvx_write_guest(vm, as, gpa, buf, len);
 	mutex_unlock(&vm->mmu_lock);
 	return r;
 }

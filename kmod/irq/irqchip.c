@@ -43,6 +43,9 @@ static int hvx_irqchip_accept(struct hvx_vcpu *vcpu, const struct hvx_irq *irq)
 	case HVX_LAPIC_SIPI:
 		hvx_vcpu_apic_event(vcpu, false, irq->vector);
 		return 1;
+	case HVX_LAPIC_SMI:
+		hvx_vcpu_smi(vcpu);
+		return 1;
 	default:
 		return 0;
 	}

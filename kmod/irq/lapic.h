@@ -118,7 +118,7 @@ struct hvx_lapic_action {
  *	but for the BSP) and calls hvx_lapic_reset(@init = true)
  * @HVX_LAPIC_SIPI: a start-up IPI with the vector of the message: the
  *	caller starts a vCPU in INIT_RECEIVED at vector << 12
- * @HVX_LAPIC_SMI: an SMI (hvx has no SMM: the caller drops it)
+ * @HVX_LAPIC_SMI: an SMI: the caller raises it (kmod/x86/smm.c)
  * @HVX_LAPIC_EXTINT: ExtINT: the vector comes from the PIC
  *
  * For the IOAPIC's deliver() count, > COALESCED is accepted.

@@ -163,16 +163,13 @@ void hvx_debug_step_trap(struct hvx_vcpu *vcpu)
 		hvx_guest_db(vcpu, DR_STEP);
 }
 
-/**
- * hvx_debug_before_entry - a single step the VMM must see first?
- * @vcpu: the vCPU, loaded
- *
- * Return: 0 with KVM_EXIT_DEBUG in vcpu->run, or 1 to enter.
+/*
+ * A single step hvx carried out (vcpu->vmx.step_exit) ends here, before
+ * the next entry, in the KVM_EXIT_DEBUG the VMM must see first
+ * (hvx_vmx_run()).  Return: 0.
  */
-int hvx_debug_before_entry(struct hvx_vcpu *vcpu)
+int hvx_debug_step_exit(struct hvx_vcpu *vcpu)
 {
-	if (likely(!vcpu->vmx.step_exit))
-		return 1;
 	vcpu->vmx.step_exit = false;
 	return hvx_debug_exit(vcpu, DB_VECTOR, DR_STEP | HVX_DR6_ACTIVE_LOW);
 }

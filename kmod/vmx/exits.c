@@ -249,7 +249,7 @@ static int hvx_handle_ept_violation(struct hvx_vcpu *vcpu)
 	if (!IS_ENABLED(CONFIG_KVM_INTEL))
 		vcpu->vmx.l1d_flush = true;
 	hvx_vcpu_put(vcpu);
-	r = hvx_mmu_fault(vcpu->vm, gpa,
+	r = hvx_mmu_fault(vcpu->vm, hvx_vcpu_as(vcpu), gpa,
 			  vcpu->vmx.exit_qual & HVX_EPT_RWX);
 	hvx_vcpu_load(vcpu);
 	if (!r)

@@ -154,7 +154,8 @@ static int hvx_load_pdptrs(struct hvx_vcpu *vcpu, unsigned long cr3)
 	int r;
 
 	hvx_vcpu_put(vcpu);
-	r = hvx_read_guest(vcpu->vm, cr3 & 0xffffffe0UL, pdpte, sizeof(pdpte));
+	r = hvx_read_guest(vcpu->vm, hvx_vcpu_as(vcpu), cr3 & 0xffffffe0UL,
+			   pdpte, sizeof(pdpte));
 	hvx_vcpu_load(vcpu);
 	if (r)
 		return r;
@@ -455,31 +456,27 @@ void hvx_vmx_get_sregs(struct hvx_vcpu *vcpu, struct kvm_sregs *s)
 	hvx_get_msr(vcpu, MSR_IA32_APICBASE, &s->apic_base);
 }
 
-/*
- * KVM_SET_SREGS: the whole system state at once.  The combination must be
- * one a CPU can be in (KVM's rules): long mode needs paging and PAE, and
- * nothing else may claim long mode.
- */
-int hvx_vmx_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *s)
+/* The combination must be one a CPU can be in (KVM's rules). */
+static bool hvx_sregs_valid(struct hvx_vcpu *vcpu, const struct kvm_sregs *s)
 {
-	bool paging = s->cr0 & X86_CR0_PG;
-	int r = 0;
-
 	if (!hvx_cr0_valid(s->cr0) || (s->cr4 & ~hvx_cr4_guest_bits) ||
 	    (s->cr4 & vcpu->cr4_reserved) || (s->efer & ~HVX_EFER_GUEST_BITS))
-		return -EINVAL;
-	if ((s->efer & EFER_LME) && paging) {
-		if (!(s->cr4 & X86_CR4_PAE) || !(s->efer & EFER_LMA))
-			return -EINVAL;
-		if (s->cr3 >> boot_cpu_data.x86_phys_bits)
-			return -EINVAL;
-	} else if ((s->efer & EFER_LMA) || s->cs.l) {
-		return -EINVAL;
-	}
-	/* An in-kernel APIC takes its base as KVM_SET_MSRS would. */
-	if (vcpu->apic &&
-	    hvx_irqchip_wrmsr(vcpu, MSR_IA32_APICBASE, s->apic_base, true))
-		return -EINVAL;
+		return false;
+	/* Long mode needs paging and PAE, and nothing else may claim it. */
+	if ((s->efer & EFER_LME) && (s->cr0 & X86_CR0_PG))
+		return (s->cr4 & X86_CR4_PAE) && (s->efer & EFER_LMA) &&
+		       !(s->cr3 >> boot_cpu_data.x86_phys_bits);
+	return !(s->efer & EFER_LMA) && !s->cs.l;
+}
+
+/*
+ * The segments, descriptor tables, CR0, CR3, CR4 and EFER of @s, checked
+ * already; the PDPTEs with PAE paging.  The vCPU is not loaded.
+ */
+static int hvx_load_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *s)
+{
+	int r = 0;
+
 	hvx_vcpu_load(vcpu);
 	hvx_set_seg(HVX_SREG_CS, &s->cs);
 	hvx_set_seg(HVX_SREG_DS, &s->ds);
@@ -497,12 +494,49 @@ int hvx_vmx_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *s)
 	hvx_write_cr0(s->cr0);
 	hvx_write_cr4(s->cr4);
 	vcpu->efer = s->efer & ~EFER_LMA;
-	hvx_update_lma(vcpu, paging);
-	vcpu->cr2 = s->cr2;
-	hvx_cr8_write(vcpu, s->cr8 & 15);
+	hvx_update_lma(vcpu, s->cr0 & X86_CR0_PG);
 	if (hvx_pae_paging(s->cr0, s->cr4, vcpu->efer))
 		r = hvx_load_pdptrs(vcpu, s->cr3) ? -EFAULT : 0;
+	hvx_vcpu_put(vcpu);
+	return r;
+}
+
+/*
+ * KVM_SET_SREGS: the whole system state at once, if hvx_sregs_valid().
+ * The vCPU is not loaded.
+ */
+int hvx_vmx_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *s)
+{
+	int r;
+
+	if (!hvx_sregs_valid(vcpu, s))
+		return -EINVAL;
+	/* An in-kernel APIC takes its base as KVM_SET_MSRS would. */
+	if (vcpu->apic &&
+	    hvx_irqchip_wrmsr(vcpu, MSR_IA32_APICBASE, s->apic_base, true))
+		return -EINVAL;
+	r = hvx_load_sregs(vcpu, s);
+	vcpu->cr2 = s->cr2;
+	hvx_vcpu_load(vcpu);
+	hvx_cr8_write(vcpu, s->cr8 & 15);
 	hvx_events_set_interrupt_bitmap(vcpu, s->interrupt_bitmap);
 	hvx_vcpu_put(vcpu);
 	return r;
+}
+
+/**
+ * hvx_vmx_set_system_regs - what an SMI or RSM changes of KVM_SET_SREGS'
+ * @vcpu: the vCPU, not loaded
+ * @s: the state: its segments, descriptor tables, CR0, CR3, CR4 and EFER
+ *
+ * Not CR2, CR8, the APIC base or an interrupt (kmod/x86/smm.c).
+ *
+ * Return: 0, -EINVAL for a state no CPU can be in, or -EFAULT when the
+ * PDPTEs cannot be read.
+ */
+int hvx_vmx_set_system_regs(struct hvx_vcpu *vcpu, const struct kvm_sregs *s)
+{
+	if (!hvx_sregs_valid(vcpu, s))
+		return -EINVAL;
+	return hvx_load_sregs(vcpu, s);
 }

@@ -316,6 +316,16 @@ void hvx_vcpu_put(struct hvx_vcpu *vcpu)
 	put_cpu();
 }
 
+/*
+ * The EPT of the address space the vCPU sees: SMM switches it.  Each EPT
+ * is its own EPTP, so the translations cached for one never serve the
+ * other, and nothing needs flushing.  The vCPU is loaded.
+ */
+void hvx_vmx_load_eptp(struct hvx_vcpu *vcpu)
+{
+	vmcs_write64(EPT_POINTER, vcpu->vm->eptp[hvx_vcpu_as(vcpu)]);
+}
+
 /* The controls and host state that never change for a VMCS. */
 static void hvx_vmcs_setup(struct hvx_vcpu *vcpu)
 {
@@ -353,7 +363,7 @@ static void hvx_vmcs_setup(struct hvx_vcpu *vcpu)
 	vmcs_write64(IO_BITMAP_B, __pa(hvx_all_ones_page));
 	vmcs_write64(MSR_BITMAP, __pa(hvx_msr_bitmap));
 	vmcs_write64(VMCS_LINK_POINTER, -1ULL);
-	vmcs_write64(EPT_POINTER, vcpu->vm->eptp);
+	hvx_vmx_load_eptp(vcpu);
 	hvx_tsc_vcpu_setup(vcpu);
 	vmcs_writel(CR0_GUEST_HOST_MASK, HVX_CR0_HOST_OWNED);
 	vmcs_writel(CR4_GUEST_HOST_MASK,
@@ -496,7 +506,10 @@ int hvx_vmx_run(struct hvx_vcpu *vcpu)
 		vmx->host_cr4 = cr4;
 	}
 
-	if (!hvx_debug_before_entry(vcpu) || !hvx_inject_events(vcpu))
+	/* A single step the VMM must see first; then the events. */
+	if (unlikely(vmx->step_exit))
+		return hvx_debug_step_exit(vcpu);
+	if (!hvx_inject_events(vcpu))
 		return 0;
 	/*
 	 * A debugger's single step over STI or MOV SS: the CPU would take

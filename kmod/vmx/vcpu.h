@@ -167,6 +167,8 @@ void hvx_vmx_get_regs(struct hvx_vcpu *vcpu, struct kvm_regs *regs);
 int hvx_vmx_set_regs(struct hvx_vcpu *vcpu, const struct kvm_regs *regs);
 void hvx_vmx_get_sregs(struct hvx_vcpu *vcpu, struct kvm_sregs *sregs);
 int hvx_vmx_set_sregs(struct hvx_vcpu *vcpu, const struct kvm_sregs *sregs);
+int hvx_vmx_set_system_regs(struct hvx_vcpu *vcpu,
+			    const struct kvm_sregs *sregs);
 int hvx_set_cr0(struct hvx_vcpu *vcpu, unsigned long val);
 int hvx_set_cr4(struct hvx_vcpu *vcpu, unsigned long val);
 
@@ -176,7 +178,7 @@ void hvx_set_dr7(struct hvx_vcpu *vcpu, unsigned long val);
 const unsigned long *hvx_debug_regs(struct hvx_vcpu *vcpu);
 int hvx_debug_exception(struct hvx_vcpu *vcpu, u8 vector);
 void hvx_debug_step_trap(struct hvx_vcpu *vcpu);
-int hvx_debug_before_entry(struct hvx_vcpu *vcpu);
+int hvx_debug_step_exit(struct hvx_vcpu *vcpu);
 int hvx_handle_dr(struct hvx_vcpu *vcpu);
 void hvx_vmx_get_debugregs(struct hvx_vcpu *vcpu, struct kvm_debugregs *d);
 int hvx_vmx_set_debugregs(struct hvx_vcpu *vcpu,

@@ -533,6 +533,14 @@ bool hvx_guest_has_rtm(struct hvx_vcpu *vcpu)
 	return e && (e->ebx & F(RTM));
 }
 
+/* Long mode in the guest's CPUID: its SMM state save map is the 64-bit one. */
+bool hvx_guest_has_lm(struct hvx_vcpu *vcpu)
+{
+	const struct kvm_cpuid_entry2 *e = hvx_cpuid_find(vcpu, 0x80000001, 0);
+
+	return e && (e->edx & F(LM));
+}
+
 /**
  * hvx_guest_has_mwait - does the guest's CPUID offer MONITOR and MWAIT?
  * @vcpu: the vCPU

@@ -452,7 +452,7 @@ void hvx_save_run_state(struct hvx_vcpu *vcpu)
 	run->cr8 = hvx_cr8_read(vcpu);
 	hvx_get_msr(vcpu, MSR_IA32_APICBASE, &apic_base);
 	run->apic_base = apic_base;
-	run->flags = 0;
+	run->flags = vcpu->smm.active ? KVM_RUN_X86_SMM : 0;
 }
 
 /**
@@ -520,6 +520,7 @@ void hvx_get_vcpu_events(struct hvx_vcpu *vcpu, struct kvm_vcpu_events *e)
 	e->nmi.pending = ev->nmi_pending != 0;
 	e->nmi.masked = hvx_get_nmi_mask(vcpu);
 	hvx_vcpu_put(vcpu);
+	hvx_smm_get_events(vcpu, e);
 
 	e->flags = KVM_VCPUEVENT_VALID_NMI_PENDING | KVM_VCPUEVENT_VALID_SHADOW |
 		   KVM_VCPUEVENT_VALID_SMM;
@@ -533,8 +534,9 @@ void hvx_get_vcpu_events(struct hvx_vcpu *vcpu, struct kvm_vcpu_events *e)
  * As KVM, but stricter where KVM would let the next VM entry fail: an
  * injected exception must be one of 0-31 but NMI, with an error code just
  * where the exception pushes one; a software interrupt (which GET never
- * reports) is refused.  hvx has no SMM, exception payloads or triple-fault
- * events: asking for them is refused.
+ * reports) is refused.  hvx has no exception payloads or triple-fault
+ * events: asking for them is refused.  The smi fields put the vCPU in or
+ * out of SMM without saving or loading anything (hvx_smm_set_events()).
  *
  * Return: 0 or -EINVAL.
  */
@@ -557,9 +559,7 @@ int hvx_set_vcpu_events(struct hvx_vcpu *vcpu, const struct kvm_vcpu_events *e)
 	    (e->interrupt.shadow & ~(KVM_X86_SHADOW_INT_MOV_SS |
 				     KVM_X86_SHADOW_INT_STI)))
 		return -EINVAL;
-	if ((e->flags & KVM_VCPUEVENT_VALID_SMM) &&
-	    (e->smi.smm || e->smi.pending || e->smi.smm_inside_nmi ||
-	     e->smi.latched_init))
+	if (hvx_smm_check_events(vcpu, e))
 		return -EINVAL;
 
 	hvx_vcpu_load(vcpu);
@@ -579,6 +579,7 @@ int hvx_set_vcpu_events(struct hvx_vcpu *vcpu, const struct kvm_vcpu_events *e)
 	if ((e->flags & KVM_VCPUEVENT_VALID_SIPI_VECTOR) && vcpu->apic)
 		hvx_set_sipi_vector(vcpu, e->sipi_vector);
 	hvx_set_nmi_mask(vcpu, e->nmi.masked);
+	hvx_smm_set_events(vcpu, e);
 	hvx_vcpu_put(vcpu);
 	return 0;
 }

@@ -81,6 +81,9 @@ void hvx_set_interrupt_shadow(struct hvx_vcpu *vcpu, u8 shadow);
 bool hvx_get_nmi_mask(struct hvx_vcpu *vcpu);
 void hvx_set_nmi_mask(struct hvx_vcpu *vcpu, bool masked);
 
+/* The EPT of the vCPU's address space (hvx_vcpu_as()) into the VMCS. */
+void hvx_vmx_load_eptp(struct hvx_vcpu *vcpu);
+
 /* The guest writes EFER (state.c): 0, or 1 for #GP. */
 int hvx_set_efer(struct hvx_vcpu *vcpu, u64 val);
 

@@ -346,21 +346,24 @@ static void hvx_pv_write(struct hvx_vcpu *vcpu, u64 gpa, void *data,
 	u32 version;
 
 	mutex_lock(&vm->mmu_lock);
-	if (__hvx_read_guest(vm, gpa + version_at, &version, sizeof(version)))
+	if (__hvx_read_guest(vm, 0, gpa + version_at, &version,
+			     sizeof(version)))
 		goto out;
 	/* Odd before the first write is whatever memory held: skip it. */
 	version = (version + 1) | 1;
-	if (__hvx_write_guest(vm, gpa + version_at, &version, sizeof(version)))
+	if (__hvx_write_guest(vm, 0, gpa + version_at, &version,
+			      sizeof(version)))
 		goto out;
 	/* The odd version is seen before any field changes... */
 	smp_wmb();
 	memcpy(data + version_at, &version, sizeof(version));
-	if (__hvx_write_guest(vm, gpa, data, len))
+	if (__hvx_write_guest(vm, 0, gpa, data, len))
 		goto out;
 	/* ...and the even one only once they all have. */
 	smp_wmb();
 	version++;
-	__hvx_write_guest(vm, gpa + version_at, &version, sizeof(version));
+	__hvx_write_guest(vm, 0, gpa + version_at, &version,
+			  sizeof(version));
 out:
 	mutex_unlock(&vm->mmu_lock);
 }
@@ -423,7 +426,7 @@ static void hvx_kvmclock_write_steal(struct hvx_vcpu *vcpu)
 		kc->steal_task = current;
 		kc->run_delay = delay;
 	}
-	if (hvx_read_guest(vcpu->vm, gpa, &st, sizeof(st)))
+	if (hvx_read_guest(vcpu->vm, 0, gpa, &st, sizeof(st)))
 		return;
 	st.steal += delay - kc->run_delay;
 	st.preempted = 0;

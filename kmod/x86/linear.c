@@ -17,10 +17,15 @@
 #include "paging.h"
 #include "x86.h"
 
-/* Reads the guest's paging structures; the caller holds vm->mmu_lock. */
+/*
+ * Reads the guest's paging structures (@ctx is the vCPU, whose address
+ * space they are in); the caller holds vm->mmu_lock.
+ */
 static int hvx_walk_read(void *ctx, u64 gpa, void *val, unsigned int size)
 {
-	return __hvx_read_guest(ctx, gpa, val, size);
+	struct hvx_vcpu *vcpu = ctx;
+
+	return __hvx_read_guest(vcpu->vm, hvx_vcpu_as(vcpu), gpa, val, size);
 }
 
 /* The guest's paging state, for the walker.  The vCPU is loaded. */
@@ -83,7 +88,7 @@ static void hvx_inject_pf(struct hvx_vcpu *vcpu, const struct hvx_pf *pf)
  * Return: 0; 1 with @pf set when the guest must get a #PF; or the error
  * of guest memory (-ENOENT: no RAM at an address).
  */
-static int hvx_linear_copy(struct hvx_vm *vm, const struct hvx_paging *pg,
+static int hvx_linear_copy(struct hvx_vcpu *vcpu, const struct hvx_paging *pg,
 			   u64 gva, bool wide, void *buf, unsigned int len,
 			   u32 access, struct hvx_pf *pf)
 {
@@ -92,13 +97,15 @@ static int hvx_linear_copy(struct hvx_vm *vm, const struct hvx_paging *pg,
 	u64 at[2] = { gva, (gva & PAGE_MASK) + PAGE_SIZE }, gpa[2];
 	unsigned int i, pages = first < len ? 2 : 1;
 	bool write = access & HVX_PF_WRITE;
+	struct hvx_vm *vm = vcpu->vm;
+	int as = hvx_vcpu_as(vcpu);
 	int r = 0;
 
 	mutex_lock(&vm->mmu_lock);
 	for (i = 0; i < pages && !r; i++) {
 		if (!wide)
 			at[i] = (u32)at[i];
-		r = hvx_gva_to_gpa(pg, at[i], access, hvx_walk_read, vm,
+		r = hvx_gva_to_gpa(pg, at[i], access, hvx_walk_read, vcpu,
 				   &gpa[i], &pf->error);
 		pf->addr = at[i];
 	}
@@ -106,8 +113,8 @@ static int hvx_linear_copy(struct hvx_vm *vm, const struct hvx_paging *pg,
 		unsigned int n = i ? len - first : first;
 		void *part = buf + (i ? first : 0);
 
-		r = write ? __hvx_write_guest(vm, gpa[i], part, n) :
-			    __hvx_read_guest(vm, gpa[i], part, n);
+		r = write ? __hvx_write_guest(vm, as, gpa[i], part, n) :
+			    __hvx_read_guest(vm, as, gpa[i], part, n);
 	}
 	mutex_unlock(&vm->mmu_lock);
 	return r;
@@ -130,7 +137,7 @@ int hvx_guest_linear_copy(struct hvx_vcpu *vcpu, u64 gva, void *buf,
 
 	hvx_get_paging(vcpu, &pg);
 	hvx_vcpu_put(vcpu);
-	r = hvx_linear_copy(vcpu->vm, &pg, gva, wide, buf, len, access, &pf);
+	r = hvx_linear_copy(vcpu, &pg, gva, wide, buf, len, access, &pf);
 	hvx_vcpu_load(vcpu);
 	if (r == 1)
 		hvx_inject_pf(vcpu, &pf);
@@ -252,9 +259,10 @@ unsigned int hvx_fetch_insn(struct hvx_vcpu *vcpu, u8 *buf)
 
 		chunk = min_t(unsigned int, HVX_INSN_MAX - n,
 			      PAGE_SIZE - (at & ~PAGE_MASK));
-		if (hvx_gva_to_gpa(&pg, at, access, hvx_walk_read, vcpu->vm,
+		if (hvx_gva_to_gpa(&pg, at, access, hvx_walk_read, vcpu,
 				   &gpa, &pf_error) ||
-		    __hvx_read_guest(vcpu->vm, gpa, buf + n, chunk))
+		    __hvx_read_guest(vcpu->vm, hvx_vcpu_as(vcpu), gpa,
+				     buf + n, chunk))
 			break;
 		n += chunk;
 	}

@@ -62,6 +62,16 @@ static void hvx_accept_apic_events(struct hvx_vcpu *vcpu)
 
 	if (likely(!READ_ONCE(vcpu->apic_events)))
 		return;
+	/*
+	 * In SMM, INIT waits for RSM and a start-up IPI is lost, as on a
+	 * CPU (and in KVM).
+	 */
+	if (vcpu->smm.active) {
+		if (test_and_clear_bit(HVX_APIC_INIT, &vcpu->apic_events))
+			vcpu->smm.latched_init = true;
+		clear_bit(HVX_APIC_SIPI, &vcpu->apic_events);
+		return;
+	}
 	if (test_and_clear_bit(HVX_APIC_INIT, &vcpu->apic_events)) {
 		hvx_vcpu_load(vcpu);
 		hvx_vmx_init_reset(vcpu);
@@ -106,12 +116,12 @@ int hvx_emulate_hlt(struct hvx_vcpu *vcpu)
 
 /*
  * What a halted vCPU wakes for: an exception its VMM queued (a #MC from
- * KVM_X86_SET_MCE), an NMI, or an interrupt it would take.
+ * KVM_X86_SET_MCE), an NMI, an SMI, or an interrupt it would take.
  */
 static bool hvx_vcpu_halt_ends(struct hvx_vcpu *vcpu)
 {
 	return vcpu->events.exception.pending || vcpu->events.nmi_pending ||
-	       atomic_read(&vcpu->events.nmi_queued) ||
+	       atomic_read(&vcpu->events.nmi_queued) || hvx_smi_waiting(vcpu) ||
 	       (vcpu->halt_if && hvx_irqchip_has_interrupt(vcpu, NULL));
 }
 

@@ -94,6 +94,12 @@ static __always_inline int __hvx_get_msr(struct hvx_vcpu *vcpu, u32 index,
 	case MSR_IA32_POWER_CTL:
 		*val = vcpu->power_ctl;
 		break;
+	case MSR_IA32_SMBASE:
+		/* The VMM's to save and restore; a guest has no such MSR. */
+		if (!host)
+			return 1;
+		*val = vcpu->smm.smbase;
+		break;
 	case MSR_PLATFORM_INFO:
 		/* The VMM reads it always (hvx_get_msr()). */
 		if (READ_ONCE(vcpu->vm->platform_info_hidden))
@@ -174,6 +180,11 @@ static __always_inline int __hvx_set_msr(struct hvx_vcpu *vcpu, u32 index,
 	case MSR_IA32_TSC:
 	case MSR_IA32_TSC_ADJUST:
 		return hvx_tsc_set_msr(vcpu, index, val, host);
+	case MSR_IA32_SMBASE:
+		if (!host || val >> 32)
+			return 1;
+		vcpu->smm.smbase = val;
+		break;
 	case MSR_IA32_TSC_DEADLINE:
 		/* As KVM: ignored without an in-kernel APIC, never a #GP. */
 		if (vcpu->apic)

@@ -107,24 +107,32 @@ int hvx_emulate_vmcall(struct hvx_vcpu *vcpu)
 }
 
 /*
- * The #UD a guest raised (the exception bitmap sends each one here).  The
- * one hvx acts on is AMD's hypercall, VMMCALL (0f 01 d9, no prefix),
- * which is #UD on Intel: a guest kernel patched for AMD, or moved from an
- * AMD host, runs it.  As in KVM (KVM_X86_QUIRK_FIX_HYPERCALL_INSN), hvx
- * writes VMCALL over it, as the guest's own store would (its paging's
- * checks, and a #PF where they refuse), and the guest runs it again.  With
- * the quirk off, for any other instruction, and where the code is not in
- * RAM, the guest gets its #UD.
+ * The #UD a guest raised (the exception bitmap sends each one here).  hvx
+ * acts on two instructions:
+ *
+ *  - RSM in SMM, which the CPU refuses as it is not really in SMM
+ *    (kmod/x86/smm.c carries it out);
+ *  - AMD's hypercall, VMMCALL (0f 01 d9, no prefix), which is #UD on
+ *    Intel: a guest kernel patched for AMD, or moved from an AMD host, runs
+ *    it.  As in KVM (KVM_X86_QUIRK_FIX_HYPERCALL_INSN), hvx writes VMCALL
+ *    over it, as the guest's own store would (its paging's checks, and a
+ *    #PF where they refuse), and the guest runs it again.
+ *
+ * With the quirk off, for any other instruction, and where the code is
+ * not in RAM, the guest gets its #UD.
  */
 int hvx_handle_ud(struct hvx_vcpu *vcpu)
 {
-	static const u8 vmmcall[] = { 0x0f, 0x01, 0xd9 };
+	static const u8 vmmcall[] = { 0x0f, 0x01, 0xd9 }, rsm[] = { 0x0f, 0xaa };
 	u8 insn[HVX_INSN_MAX], vmcall[] = { 0x0f, 0x01, 0xc1 };
+	unsigned int len = hvx_fetch_insn(vcpu, insn);
 	u64 gva;
 
+	if (vcpu->smm.active && len >= sizeof(rsm) &&
+	    !memcmp(insn, rsm, sizeof(rsm)))
+		return hvx_emulate_rsm(vcpu);
 	if (!hvx_quirk(vcpu->vm, KVM_X86_QUIRK_FIX_HYPERCALL_INSN) ||
-	    hvx_fetch_insn(vcpu, insn) < sizeof(vmmcall) ||
-	    memcmp(insn, vmmcall, sizeof(vmmcall)))
+	    len < sizeof(vmmcall) || memcmp(insn, vmmcall, sizeof(vmmcall)))
 		goto ud;
 	gva = hvx_guest_linear_rip(vcpu);
 	if (hvx_guest_linear_copy(vcpu, gva, vmcall, sizeof(vmcall), true) >= 0)

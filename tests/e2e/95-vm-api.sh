@@ -1,7 +1,7 @@
 # The VM and vCPU ioctls (tests/e2e/progs/vm_api_test.c; its MSR and FPU
 # parts on KVM as well), a failed entry's log line, an unmodified KVM client on
-# /dev/hvx, the CPU model's MSRs, dirty logging and guest debugging against
-# KVM's, and VMX released when the last fd of the last VM is closed.
+# /dev/hvx, the CPU model's MSRs, dirty logging, guest debugging and SMM
+# against KVM's, and VMX released when the last fd of the last VM is closed.
 . /tests/lib.sh
 
 check "insmod hvx enable_at_load=0" insmod $HVX_KO enable_at_load=0
@@ -46,5 +46,8 @@ done
 compare_devices msr_model_test probe
 compare_devices dirty_log_test probe
 compare_devices guestdbg_test debug
+# System management mode as firmware uses it: SMIs from the APIC and the
+# VMM, SMRAM in address space 1, SMBASE moved, both state save maps.
+compare_devices smi_test smm
 check "rmmod kvm_intel" rmmod kvm_intel
 check "rmmod hvx" rmmod hvx

@@ -11,29 +11,34 @@
 
 #include "../../kmod/x86/kvmclock.c"
 
-/* Guest-physical memory: two pages at address 0. */
+/*
+ * Guest-physical memory: two pages at address 0, in address space 0 (the
+ * paravirtual structures are never SMRAM's).
+ */
 static u8 test_mem[2 * PAGE_SIZE];
 
-int __hvx_read_guest(struct hvx_vm *vm, u64 gpa, void *buf, size_t len)
+int __hvx_read_guest(struct hvx_vm *vm, int as, u64 gpa, void *buf,
+		     size_t len)
 {
-	if (gpa > sizeof(test_mem) || len > sizeof(test_mem) - gpa)
+	if (as || gpa > sizeof(test_mem) || len > sizeof(test_mem) - gpa)
 		return -ENOENT;
 	memcpy(buf, test_mem + gpa, len);
 	return 0;
 }
 
-int __hvx_write_guest(struct hvx_vm *vm, u64 gpa, const void *buf,
+int __hvx_write_guest(struct hvx_vm *vm, int as, u64 gpa, const void *buf,
 		      size_t len)
 {
-	if (gpa > sizeof(test_mem) || len > sizeof(test_mem) - gpa)
+	if (as || gpa > sizeof(test_mem) || len > sizeof(test_mem) - gpa)
 		return -ENOENT;
 	memcpy(test_mem + gpa, buf, len);
 	return 0;
 }
 
-int hvx_read_guest(struct hvx_vm *vm, u64 gpa, void *buf, size_t len)
+int hvx_read_guest(struct hvx_vm *vm, int as, u64 gpa, void *buf,
+		   size_t len)
 {
-	return __hvx_read_guest(vm, gpa, buf, len);
+	return __hvx_read_guest(vm, as, gpa, buf, len);
 }
 
 /*

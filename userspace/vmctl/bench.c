@@ -110,8 +110,15 @@ static const char *first_instruction(struct bench_vm *b)
 		return "KVM_RUN";
 	if (b->run->exit_reason != KVM_EXIT_IO ||
 	    b->run->io.port != FIRST_PORT) {
+		/* Say which exit it was: the device's log may say more. */
+		static char why[96];
+
+		snprintf(why, sizeof(why),
+			 "KVM_RUN's first exit (reason %u, suberror %u, not the guest's OUT)",
+			 b->run->exit_reason, b->run->exit_reason ==
+			 KVM_EXIT_INTERNAL_ERROR ? b->run->internal.suberror : 0);
 		errno = EPROTO;
-		return "KVM_RUN's first exit (not the guest's OUT)";
+		return why;
 	}
 	return NULL;
 }
