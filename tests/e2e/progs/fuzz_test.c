@@ -174,7 +174,8 @@ static size_t random_code(uint8_t *mem, size_t size)
 static void set_slot(struct vm *vm)
 {
 	struct kvm_userspace_memory_region r = {
-		.slot = below(40),
+		/* Address space 0, SMM's 1, or one that is not there. */
+		.slot = below(4) ? below(40) : below(3) << 16 | below(40),
 		.flags = below(4) ? 0 : (uint32_t)rnd(),
 		.guest_phys_addr = below(2) ? below(64) << 20 : pick(),
 		.memory_size = below(3) ? (below(1024) + 1) << 12 : pick(),
@@ -277,9 +278,9 @@ static void mutate_sregs(struct vcpu *v)
 }
 
 /*
- * Events: an interrupt or NMI from the VMM, or random event and debug
- * register state, mostly with the flags and vectors KVM defines; and
- * KVM_ENABLE_CAP on the vCPU.
+ * Events: an interrupt, NMI or SMI from the VMM, or random event and
+ * debug register state (SMM's too), mostly with the flags and vectors KVM
+ * defines; and KVM_ENABLE_CAP on the vCPU.
  */
 static void random_events(struct vcpu *v)
 {
@@ -287,7 +288,10 @@ static void random_events(struct vcpu *v)
 	struct kvm_debugregs d;
 	struct kvm_interrupt irq;
 
-	switch (below(5)) {
+	switch (below(6)) {
+	case 4:
+		ioctl(v->fd, KVM_SMI);
+		break;
 	case 3: {
 		/* The guest held to its CPUID's paravirtual features, or not. */
 		struct kvm_enable_cap cap = {
