@@ -92,16 +92,26 @@ static const char *open_vm(struct bench_vm *b, const char *device, void *mem)
 	return NULL;
 }
 
-/* Real mode at CODE_ADDR, then KVM_RUN until the guest's first OUT. */
+/*
+ * Real mode at CODE_ADDR, then KVM_RUN until the guest's first OUT.  The
+ * segments are set whole rather than taken from KVM_GET_SREGS: in the
+ * test machine, kvm_intel's entry sometimes failed on an SS that was not
+ * a code or data segment ("VMENTER FAIL: VMCS guest SS not segment" in
+ * Bochs' log) when only CS was changed.
+ */
 static const char *first_instruction(struct bench_vm *b)
 {
+	const struct kvm_segment real = {
+		.limit = 0xffff, .type = 3, .s = 1, .present = 1,
+	};
 	struct kvm_sregs sregs;
 	struct kvm_regs regs = { .rip = CODE_ADDR, .rflags = 2 };
 
 	if (ioctl(b->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
 		return "KVM_GET_SREGS";
-	sregs.cs.selector = 0;
-	sregs.cs.base = 0;
+	sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss = real;
+	sregs.cs = real;
+	sregs.cs.type = 11;
 	if (ioctl(b->vcpu_fd, KVM_SET_SREGS, &sregs) < 0)
 		return "KVM_SET_SREGS";
 	if (ioctl(b->vcpu_fd, KVM_SET_REGS, &regs) < 0)
