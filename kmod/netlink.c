@@ -195,8 +195,10 @@ static int hvx_nl_fill_vm(struct sk_buff *msg, struct hvx_vm *vm,
 			  u32 portid, u32 seq, int flags,
 			  struct netlink_callback *cb)
 {
+	struct hvx_ept ept;
 	void *hdr;
 
+	hvx_mmu_totals(vm, &ept);
 	hdr = genlmsg_put(msg, portid, seq, &hvx_genl_family, flags,
 			  HVX_CMD_VM_GET);
 	if (!hdr)
@@ -214,12 +216,8 @@ static int hvx_nl_fill_vm(struct sk_buff *msg, struct hvx_vm *vm,
 	    nla_put_u32(msg, HVX_A_VM_NR_SLOTS, READ_ONCE(vm->nr_slots)) ||
 	    nla_put_u64_64bit(msg, HVX_A_VM_MEM_SIZE, READ_ONCE(vm->mem_size),
 			      HVX_A_PAD) ||
-	    nla_put_u64_64bit(msg, HVX_A_VM_EPT_4K,
-			      READ_ONCE(vm->ept[0].nr_4k) +
-			      READ_ONCE(vm->ept[1].nr_4k), HVX_A_PAD) ||
-	    nla_put_u64_64bit(msg, HVX_A_VM_EPT_2M,
-			      READ_ONCE(vm->ept[0].nr_2m) +
-			      READ_ONCE(vm->ept[1].nr_2m), HVX_A_PAD) ||
+	    nla_put_u64_64bit(msg, HVX_A_VM_EPT_4K, ept.nr_4k, HVX_A_PAD) ||
+	    nla_put_u64_64bit(msg, HVX_A_VM_EPT_2M, ept.nr_2m, HVX_A_PAD) ||
 	    nla_put_u64_64bit(msg, HVX_A_VM_CREATED, vm->created_ns,
 			      HVX_A_PAD) ||
 	    nla_put_u32(msg, HVX_A_VM_NR_VCPUS, READ_ONCE(vm->nr_vcpus)) ||

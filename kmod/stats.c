@@ -143,20 +143,17 @@ static int hvx_stats_layout(struct hvx_stats_file *sf)
 static void hvx_stats_values(const struct hvx_stats_file *sf, u64 *v)
 {
 	const struct hvx_vcpu_stats *s;
-	const struct hvx_ept *ept;
+	struct hvx_ept ept;
 	unsigned int i;
 	u64 sum = 0;
 
 	if (!sf->vcpu) {
 		/* Both address spaces' EPTs (SMM's is mostly empty). */
-		memset(v, 0, 4 * sizeof(*v));
-		for (i = 0; i < HVX_NR_ADDRESS_SPACES; i++) {
-			ept = &sf->vm->ept[i];
-			v[0] += READ_ONCE(ept->nr_4k);
-			v[1] += READ_ONCE(ept->nr_2m);
-			v[2] += READ_ONCE(ept->nr_tables);
-			v[3] += READ_ONCE(ept->nr_locked);
-		}
+		hvx_mmu_totals(sf->vm, &ept);
+		v[0] = ept.nr_4k;
+		v[1] = ept.nr_2m;
+		v[2] = ept.nr_tables;
+		v[3] = ept.nr_locked;
 		return;
 	}
 	s = &sf->vcpu->stats;

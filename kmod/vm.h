@@ -458,6 +458,7 @@ int hvx_mmu_fault(struct hvx_vm *vm, int as, u64 gpa, u64 access);
 struct page *hvx_mmu_apic_access_page(struct hvx_vm *vm);
 /* Make every CPU forget the VM's EPT translations (INVEPT). */
 void hvx_mmu_flush(struct hvx_vm *vm);
+void hvx_mmu_totals(const struct hvx_vm *vm, struct hvx_ept *sum);
 
 /* kmod/ept/dirty.c */
 unsigned long *hvx_dirty_bitmap_alloc(u64 npages);

@@ -112,8 +112,9 @@ static void hvx_invept_ipi(void *data)
 }
 
 /*
- * Forget @vm's EPT translations, of both address spaces, on every CPU.  A CPU running the guest is
- * interrupted by the IPI (a VM exit) and invalidates before it re-enters.
+ * Forget @vm's EPT translations, of both address spaces, on every CPU.  A
+ * CPU running the guest is interrupted by the IPI (a VM exit) and
+ * invalidates before it re-enters.
  *
  * A CPU keeps the translations and paging-structure entries it cached
  * under an EPTP until INVEPT drops them, even after the VM that used them
@@ -138,6 +139,25 @@ static void hvx_invept_ipi(void *data)
 void hvx_mmu_flush(struct hvx_vm *vm)
 {
 	on_each_cpu(hvx_invept_ipi, vm, 1);
+}
+
+/*
+ * @vm's EPT counters summed over both address spaces, for netlink and the
+ * statistics fd, which read them without mmu_lock.
+ */
+void hvx_mmu_totals(const struct hvx_vm *vm, struct hvx_ept *sum)
+{
+	const struct hvx_ept *ept;
+	int as;
+
+	memset(sum, 0, sizeof(*sum));
+	for (as = 0; as < HVX_NR_ADDRESS_SPACES; as++) {
+		ept = &vm->ept[as];
+		sum->nr_tables += READ_ONCE(ept->nr_tables);
+		sum->nr_4k += READ_ONCE(ept->nr_4k);
+		sum->nr_2m += READ_ONCE(ept->nr_2m);
+		sum->nr_locked += READ_ONCE(ept->nr_locked);
+	}
 }
 
 static void hvx_mmu_flush_cb(void *vm)

@@ -329,6 +329,13 @@ void hvx_vcpu_smi(struct hvx_vcpu *vcpu)
 	hvx_vcpu_kick(vcpu);
 }
 
+/* An SMI an APIC sent becomes the vCPU's pending one.  Its own thread. */
+static void hvx_smi_collect(struct hvx_vcpu *vcpu)
+{
+	if (READ_ONCE(vcpu->smm.queued) && xchg(&vcpu->smm.queued, false))
+		vcpu->smm.pending = true;
+}
+
 /* Does an SMI wait that the vCPU can take?  It wakes a halted vCPU. */
 bool hvx_smi_waiting(struct hvx_vcpu *vcpu)
 {
@@ -410,8 +417,7 @@ static void hvx_enter_smm(struct hvx_vcpu *vcpu)
  */
 void hvx_smm_take_smi(struct hvx_vcpu *vcpu)
 {
-	if (READ_ONCE(vcpu->smm.queued) && xchg(&vcpu->smm.queued, false))
-		vcpu->smm.pending = true;
+	hvx_smi_collect(vcpu);
 	if (!vcpu->smm.pending || vcpu->smm.active ||
 	    hvx_event_in_delivery(vcpu) || vcpu->events.exception.pending)
 		return;
@@ -498,8 +504,7 @@ out:
 /* KVM_GET_VCPU_EVENTS' smi. */
 void hvx_smm_get_events(struct hvx_vcpu *vcpu, struct kvm_vcpu_events *e)
 {
-	if (READ_ONCE(vcpu->smm.queued) && xchg(&vcpu->smm.queued, false))
-		vcpu->smm.pending = true;
+	hvx_smi_collect(vcpu);
 	e->smi.smm = vcpu->smm.active;
 	e->smi.pending = vcpu->smm.pending;
 	e->smi.smm_inside_nmi = vcpu->smm.inside_nmi;
