@@ -11,6 +11,7 @@
  * IF clear, a guest that never exits keeps its CPU from the host's timer,
  * IPIs and signals (under KVM as much as under hvx).
  */
+#include "uart.h"
 	.code64
 	.globl _start
 _start:
@@ -21,17 +22,5 @@ next:
 1:	dec	%rcx
 	jnz	1b
 	inc	%r12d
-	mov	%r12d, %r13d
-	mov	$8, %r14d
-2:	rol	$4, %r13d		/* 8 hex digits, most significant first */
-	mov	%r13d, %eax
-	and	$15, %eax
-	lea	digits(%rip), %rbx
-	mov	(%rbx,%rax), %al
-	out	%al, $0xe9
-	dec	%r14d
-	jnz	2b
-	mov	$'\n', %al
-	out	%al, $0xe9
+	PUTHEX32 %r12d
 	jmp	next
-digits:	.ascii "0123456789abcdef"
