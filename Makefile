@@ -2,7 +2,8 @@
 #
 # hvx: build the module, vmctl and the KUnit module; check; test.
 #
-#   make                  hvx.ko (and hvx_kunit.ko where KDIR has KUnit), vmctl
+#   make                  hvx.ko (and hvx_kunit.ko where KDIR has KUnit), vmctl,
+#                         libhvxintro (static and shared)
 #   make check            W=1 builds against Debian's 6.1 and 6.12 headers,
 #                         sparse and checkpatch --strict
 #   make test             every test: check, userspace unit tests, and the
@@ -20,16 +21,19 @@
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PWD := $(shell pwd)
 
-.PHONY: all modules vmctl check test demo bench conformance deps machine-test \
+.PHONY: all modules vmctl libhvxintro check test demo bench conformance deps machine-test \
 	machine-shell unit-tests clean
 
-all: modules vmctl
+all: modules vmctl libhvxintro
 
 modules:
 	$(MAKE) -C $(KDIR) M=$(PWD) modules
 
 vmctl:
 	$(MAKE) -C userspace/vmctl
+
+libhvxintro:
+	$(MAKE) -C userspace/libhvxintro
 
 unit-tests:
 	$(MAKE) -C userspace/vmctl test
@@ -61,4 +65,5 @@ machine-shell: deps
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean || true
 	$(MAKE) -C userspace/vmctl clean
+	$(MAKE) -C userspace/libhvxintro clean
 	rm -rf build

@@ -109,6 +109,8 @@ long hvx_check_extension(struct hvx_vm *vm, long ext)
 		return 1;
 	case KVM_CAP_SET_GUEST_DEBUG2:	/* the KVM_GUESTDBG_* bits taken */
 		return hvx_guest_debug_flags();
+	case HVX_CAP_INTROSPECT:	/* kmod/intro/ */
+		return HVX_INTRO_VERSION;
 	case KVM_CAP_ADJUST_CLOCK:	/* the flags KVM_GET_CLOCK may give */
 		return KVM_CLOCK_TSC_STABLE | KVM_CLOCK_REALTIME |
 		       KVM_CLOCK_HOST_TSC;
@@ -257,6 +259,8 @@ static long hvx_dev_ioctl(struct file *filp, unsigned int ioctl,
 		return copy_to_user((void __user *)arg, &cap, sizeof(cap)) ?
 		       -EFAULT : 0;
 	}
+	case HVX_INTROSPECT:
+		return hvx_introspect((void __user *)arg);
 	default:
 		return -ENOTTY;
 	}

@@ -221,6 +221,8 @@ static int hvx_nl_fill_vm(struct sk_buff *msg, struct hvx_vm *vm,
 	    nla_put_u64_64bit(msg, HVX_A_VM_CREATED, vm->created_ns,
 			      HVX_A_PAD) ||
 	    nla_put_u32(msg, HVX_A_VM_NR_VCPUS, READ_ONCE(vm->nr_vcpus)) ||
+	    nla_put_u32(msg, HVX_A_VM_INTROSPECTED,
+			READ_ONCE(vm->introspected)) ||
 	    hvx_nl_put_exits(msg, vm, NULL)) {
 		genlmsg_cancel(msg, hdr);
 		return -EMSGSIZE;
@@ -265,24 +267,10 @@ static int hvx_nl_fill_vcpu(struct sk_buff *msg, struct hvx_vcpu *vcpu,
 	return 0;
 }
 
-/*
- * The VM a request names in HVX_A_VM_ID, with a reference the caller puts
- * with hvx_vm_put(); or an ERR_PTR, with the extended ack saying why.
- */
-static struct hvx_vm *hvx_nl_get_vm(struct sk_buff *skb,
-				    struct nlattr **attrs,
-				    struct netlink_ext_ack *extack)
+/* The VM with @id, with a reference for hvx_vm_put(), or NULL. */
+struct hvx_vm *hvx_vm_get(u32 id)
 {
-	struct nlattr *attr = attrs[HVX_A_VM_ID];
 	struct hvx_vm *vm, *found = NULL;
-	u32 id;
-
-	if (!attr) {
-		NL_SET_ERR_MSG(extack, "the VM id (HVX_A_VM_ID) is missing");
-		NL_SET_ERR_ATTR_MISS(extack, NULL, HVX_A_VM_ID);
-		return ERR_PTR(-EINVAL);
-	}
-	id = nla_get_u32(attr);
 
 	rcu_read_lock();
 	list_for_each_entry_rcu(vm, &hvx_vms, node) {
@@ -293,7 +281,26 @@ static struct hvx_vm *hvx_nl_get_vm(struct sk_buff *skb,
 		}
 	}
 	rcu_read_unlock();
+	return found;
+}
 
+/*
+ * The VM a request names in HVX_A_VM_ID, with a reference the caller puts
+ * with hvx_vm_put(); or an ERR_PTR, with the extended ack saying why.
+ */
+static struct hvx_vm *hvx_nl_get_vm(struct sk_buff *skb,
+				    struct nlattr **attrs,
+				    struct netlink_ext_ack *extack)
+{
+	struct nlattr *attr = attrs[HVX_A_VM_ID];
+	struct hvx_vm *found;
+
+	if (!attr) {
+		NL_SET_ERR_MSG(extack, "the VM id (HVX_A_VM_ID) is missing");
+		NL_SET_ERR_ATTR_MISS(extack, NULL, HVX_A_VM_ID);
+		return ERR_PTR(-EINVAL);
+	}
+	found = hvx_vm_get(nla_get_u32(attr));
 	if (!found) {
 		NL_SET_ERR_MSG_ATTR(extack, attr, "no VM has this id");
 		return ERR_PTR(-ENOENT);

@@ -189,7 +189,10 @@ static int hvx_vcpu_run(struct hvx_vcpu *vcpu)
 		hvx_vcpu_load(vcpu);
 		if (unlikely(test_bit(HVX_REQ_MSR_FILTER, &vcpu->requests)))
 			hvx_msr_filter_reload(vcpu);
-		r = hvx_vmx_run(vcpu);
+		if (unlikely(test_bit(HVX_REQ_INTRO, &vcpu->requests)))
+			r = hvx_intro_request(vcpu);	/* enters next time */
+		else
+			r = hvx_vmx_run(vcpu);
 		if (r > 0 && hvx_irq_window_exit(vcpu))
 			r = 0;
 		hvx_vcpu_put(vcpu);
@@ -663,6 +666,7 @@ struct hvx_vcpu *hvx_vcpu_create(struct hvx_vm *vm, u32 id)
 	hvx_mce_init(vcpu);
 	mutex_init(&vcpu->mutex);
 	rcuwait_init(&vcpu->wait);
+	hvx_vcpu_intro_init(vcpu);
 	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	vcpu->pio_data = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	if (!vcpu->run || !vcpu->pio_data)
@@ -700,6 +704,7 @@ err:
 void hvx_vcpu_free(struct hvx_vcpu *vcpu)
 {
 	put_pid(rcu_dereference_protected(vcpu->pid, true));
+	hvx_vcpu_intro_free(vcpu);
 	hvx_irqchip_vcpu_free(vcpu);
 	hvx_vmx_vcpu_free(vcpu);
 	kfree(vcpu->cpuid);

@@ -10,6 +10,7 @@
 #include <linux/fs.h>
 #include <linux/kvm.h>
 #include <linux/pid.h>
+#include <linux/seq_file.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -479,9 +480,22 @@ static long hvx_vm_ioctl(struct file *filp, unsigned int ioctl,
 	}
 }
 
+/*
+ * /proc/PID/fdinfo/FD of a VM fd names the VM's id, by which netlink and
+ * HVX_INTROSPECT know it: how a VMM, or whoever may read its fdinfo,
+ * learns which VM an fd is.
+ */
+static void hvx_vm_show_fdinfo(struct seq_file *m, struct file *filp)
+{
+	struct hvx_vm *vm = filp->private_data;
+
+	seq_printf(m, "hvx-vm-id:\t%u\n", vm->id);
+}
+
 static const struct file_operations hvx_vm_fops = {
 	.owner		= THIS_MODULE,
 	.release	= hvx_vm_release,
+	.show_fdinfo	= hvx_vm_show_fdinfo,
 	.unlocked_ioctl	= hvx_vm_ioctl,
 	.llseek		= noop_llseek,
 };
@@ -509,6 +523,7 @@ int hvx_create_vm(unsigned long type)
 	init_waitqueue_head(&vm->pause_wq);
 	hvx_vm_eventfd_init(vm);
 	mutex_init(&vm->pause_lock);
+	mutex_init(&vm->intro_lock);
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
 	vm->owner = get_pid(task_tgid(current));

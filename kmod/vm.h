@@ -45,6 +45,7 @@
 
 #include "ept/ept.h"
 #include "ept/memslot.h"
+#include "intro/intro.h"
 #include "irq/irqchip.h"
 #include "irq/pitdev.h"
 #include "vmx/vcpu.h"
@@ -167,6 +168,15 @@ struct hvx_vm {
 	struct list_head irqfds;
 	struct mutex ioeventfds_lock;	/* their writers */
 	struct list_head ioeventfds;
+
+	/*
+	 * kmod/intro/: the introspection channel attached, or NULL; the
+	 * lock guards it and the vCPUs' intro state (intro/intro.h).
+	 * introspected mirrors it for netlink, which takes no lock.
+	 */
+	struct mutex intro_lock;
+	struct hvx_intro *intro;
+	u32 introspected;
 };
 
 /* The VM's irqchip, or NULL.  Pairs with hvx_irqchip_create()'s release. */
@@ -310,6 +320,8 @@ struct hvx_vcpu {
 	bool halt_if;
 	/* kmod/x86/smm.c: system management mode. */
 	struct hvx_smm smm;
+	/* kmod/intro/: the events an introspector watches; its stops. */
+	struct hvx_vcpu_intro intro;
 
 	/*
 	 * The guest's registers that live in memory rather than in the VMCS
@@ -399,6 +411,8 @@ long hvx_check_extension(struct hvx_vm *vm, long ext);
 #define HVX_REQ_STEAL		3
 /* The VM's MSR filter changed (kmod/x86/msr_filter.c). */
 #define HVX_REQ_MSR_FILTER	4
+/* An introspector changed the events, or asks a pause (kmod/intro/). */
+#define HVX_REQ_INTRO		5
 
 /* kmod/vm.c */
 void hvx_vm_put(struct hvx_vm *vm);
@@ -420,6 +434,7 @@ bool hvx_ioeventfd_write(struct hvx_vm *vm, bool pio, u64 addr,
 			 unsigned int len, const void *val);
 
 /* kmod/netlink.c */
+struct hvx_vm *hvx_vm_get(u32 id);
 int hvx_vm_list_add(struct hvx_vm *vm);
 void hvx_vm_list_del(struct hvx_vm *vm);
 void hvx_notify(u32 event, struct hvx_vm *vm, const struct hvx_vcpu *vcpu,
@@ -441,6 +456,9 @@ int __hvx_read_guest(struct hvx_vm *vm, int as, u64 gpa, void *buf,
 		     size_t len);
 int __hvx_write_guest(struct hvx_vm *vm, int as, u64 gpa, const void *buf,
 		      size_t len);
+/* kmod/ept/remote.c: the same from another process (an introspector). */
+int hvx_remote_copy(struct hvx_vm *vm, unsigned long hva, void *buf,
+		    size_t len, bool write);
 
 /* kmod/stats.c */
 int hvx_stats_fd(struct hvx_vm *vm, struct hvx_vcpu *vcpu);

@@ -3,8 +3,8 @@
 #
 # Static checks: hvx.ko builds with no warning under W=1 against Debian 12's
 # 6.1 and 6.12 headers; sparse (C=2) and checkpatch --strict are clean over
-# kmod/, uapi/ and tests/kunit/; vmctl builds with -Werror.  One TAP line
-# per check.
+# kmod/, uapi/ and tests/kunit/; vmctl and libhvxintro build with -Werror.
+# One TAP line per check.
 set -uo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -70,5 +70,13 @@ make -s -C "$repo/userspace/vmctl" >"$out.vmctl.log" 2>&1
 rc=$?
 cat "$out.vmctl.log"
 result $rc "vmctl builds with -Wall -Wextra -Werror"
+
+make -s -C "$repo/userspace/libhvxintro" clean >/dev/null
+make -s -C "$repo/userspace/libhvxintro" >"$out.libhvxintro.log" 2>&1 &&
+	[ -f "$repo/userspace/libhvxintro/libhvxintro.a" ] &&
+	[ -f "$repo/userspace/libhvxintro/libhvxintro.so" ]
+rc=$?
+cat "$out.libhvxintro.log"
+result $rc "libhvxintro builds, static and shared, with -Wall -Wextra -Werror"
 
 exit $failed

@@ -6,11 +6,16 @@
  * KVM has.  What hvx adds lives here: a capability that tells a client it
  * is talking to hvx and which of hvx's extensions it has, and the generic
  * netlink family "hvx", through which any process on the host (not only a
- * VM's owner) lists, watches, pauses and resumes VMs.
+ * VM's owner) lists, watches, pauses and resumes VMs; and introspection,
+ * through which one process of the host's administrator watches and
+ * steers a running guest (HVX_INTROSPECT, at the end).
  */
 #ifndef _UAPI_HVX_H
 #define _UAPI_HVX_H
 
+#include <linux/const.h>
+#include <linux/ioctl.h>
+#include <linux/kvm.h>
 #include <linux/types.h>
 
 /*
@@ -25,6 +30,14 @@
  * KVM_CHECK_EXTENSION(HVX_CAP_HVX) returns 1 on /dev/hvx and 0 on KVM.
  */
 #define HVX_CAP_HVX		(HVX_CAP_BASE + 0)
+
+/**
+ * HVX_CAP_INTROSPECT - HVX_INTROSPECT works
+ *
+ * KVM_CHECK_EXTENSION(HVX_CAP_INTROSPECT) returns the channel's
+ * %HVX_INTRO_VERSION.
+ */
+#define HVX_CAP_INTROSPECT	(HVX_CAP_BASE + 1)
 
 /*
  * The generic netlink family.
@@ -57,8 +70,8 @@
  * @HVX_CMD_VM_GET: with %HVX_A_VM_ID, that VM; as a dump, every VM the
  *	caller may see, one message each: %HVX_A_VM_ID, %HVX_A_VM_PID,
  *	%HVX_A_VM_UID, %HVX_A_VM_COMM, %HVX_A_VM_STATE, %HVX_A_VM_NR_VCPUS,
- *	%HVX_A_VM_NR_SLOTS, %HVX_A_VM_MEM_SIZE, %HVX_A_VM_CREATED, and
- *	%HVX_A_EXITS summed over the vCPUs.
+ *	%HVX_A_VM_NR_SLOTS, %HVX_A_VM_MEM_SIZE, %HVX_A_VM_CREATED,
+ *	%HVX_A_VM_INTROSPECTED, and %HVX_A_EXITS summed over the vCPUs.
  * @HVX_CMD_VCPU_GET: %HVX_A_VM_ID and %HVX_A_VCPU_ID, that vCPU; as a dump
  *	with %HVX_A_VM_ID, each vCPU of the VM: %HVX_A_VM_ID, %HVX_A_VCPU_ID,
  *	%HVX_A_VCPU_STATE, %HVX_A_VCPU_CPU (once it has run),
@@ -127,6 +140,8 @@ enum hvx_cmd {
  *	in 4 KiB pages
  * @HVX_A_VM_EPT_2M: u64, guest memory mapped now with 2 MiB EPT leaves,
  *	in 2 MiB pages (where the host backs guest memory with huge pages)
+ * @HVX_A_VM_INTROSPECTED: u32, 1 while an introspection channel is
+ *	attached to the VM (HVX_INTROSPECT), else 0
  * @__HVX_A_MAX: one past the last attribute
  */
 enum hvx_attr {
@@ -158,6 +173,7 @@ enum hvx_attr {
 	HVX_A_EVENT_REASON,
 	HVX_A_VM_EPT_4K,
 	HVX_A_VM_EPT_2M,
+	HVX_A_VM_INTROSPECTED,
 	__HVX_A_MAX,
 };
 
@@ -232,5 +248,417 @@ enum hvx_event {
 	HVX_EVENT_VM_PAUSED,
 	HVX_EVENT_VM_RESUMED,
 };
+
+/*
+ * Introspection: another process watches and steers a running guest.
+ *
+ * The introspector opens /dev/hvx and asks HVX_INTROSPECT for a VM by its
+ * id (the netlink family's HVX_A_VM_ID).  It gets a file descriptor of its
+ * own, the channel, on which:
+ *
+ *  - commands are ioctls (HVX_INTRO_*), each answered when it returns;
+ *  - events are read(): one struct hvx_intro_event per read, blocking
+ *    unless the fd is O_NONBLOCK, and poll() says when one waits;
+ *  - each event stops its vCPU until HVX_INTRO_REPLY answers it.
+ *
+ * The vocabulary is KVMI's (Bitdefender's KVM introspection): its events,
+ * its reply actions and KVM's own register structs, so that tools written
+ * for it map onto this.  An fd rather than a socket: a command is one
+ * system call with no message to build or parse, and an event costs one
+ * read() and one ioctl() on top of the vCPU's own exit.
+ *
+ * Who may attach: a process with CAP_SYS_ADMIN in the initial user
+ * namespace, the host's administrator, who may read any VMM's memory
+ * anyway.  The VM's owner is not asked, as a debugger does not ask the
+ * process it attaches to; the owner, and anyone who may read the VM over
+ * netlink, sees HVX_A_VM_INTROSPECTED while a channel is attached.  One
+ * channel per VM at a time: a second HVX_INTROSPECT fails with EBUSY.
+ *
+ * Closing the channel (the introspector exiting, however it ends) detaches
+ * it: every event is switched off, every vCPU that waits for a reply or is
+ * paused goes on as if the reply were CONTINUE, and the guest runs on.  A
+ * VM with no channel pays nothing but a test of a word per watched exit.
+ *
+ * A command for every vCPU (%HVX_INTRO_ALL_VCPUS) acts on those the VM
+ * has when it runs; a vCPU made later starts with no event switched on.
+ *
+ * Commands about one vCPU's state (registers, translation, CPUID,
+ * injection) need that vCPU stopped: waiting for the reply to an event,
+ * the PAUSE event included.  Otherwise they fail with EBUSY; pause the
+ * vCPU and read its PAUSE event first.  A vCPU id hvx does not have is
+ * ENOENT.  Every command leaves nothing changed when it fails.
+ */
+#define HVXIO			0xAF
+
+/**
+ * struct hvx_introspect - HVX_INTROSPECT's argument
+ * @vm_id: the VM, by its netlink id
+ * @flags: 0
+ */
+struct hvx_introspect {
+	__u32 vm_id;
+	__u32 flags;
+};
+
+/*
+ * On /dev/hvx: attach to a VM.  Returns the channel's fd (O_CLOEXEC).
+ * EPERM without CAP_SYS_ADMIN, ENOENT for no such VM, EBUSY while another
+ * channel is attached, EINVAL for flags.
+ */
+#define HVX_INTROSPECT		_IOW(HVXIO, 0x01, struct hvx_introspect)
+
+/* The version of the channel's ABI, HVX_INTRO_GET_INFO's @version. */
+#define HVX_INTRO_VERSION	1
+
+/* A command's @vcpu that means every vCPU of the VM. */
+#define HVX_INTRO_ALL_VCPUS	0xffffffffu
+
+/**
+ * enum hvx_intro_event_id - the events, as numbers and as bits of
+ *	HVX_INTRO_CONTROL_EVENTS's mask (1 << id)
+ * @HVX_INTRO_EV_PAUSE: the vCPU stopped for HVX_INTRO_PAUSE.  Always on.
+ * @HVX_INTRO_EV_CR: the guest writes a control register the control's
+ *	@crs names (MOV to CR0, CR3 or CR4; CLTS and LMSW are writes of
+ *	CR0): @cr, before the write
+ * @HVX_INTRO_EV_BREAKPOINT: the guest ran INT3: @breakpoint, before the
+ *	#BP is delivered
+ * @HVX_INTRO_EV_CPUID: the guest ran CPUID: @cpuid, before hvx answers
+ * @HVX_INTRO_EV_HYPERCALL: the guest ran VMCALL: the registers carry the
+ *	call (KVM's convention: number in RAX), before hvx handles it
+ * @HVX_INTRO_EV_XSETBV: the guest writes an extended control register:
+ *	@xsetbv, before the write
+ * @HVX_INTRO_EV_MSR: the guest writes (WRMSR) an MSR that
+ *	HVX_INTRO_CONTROL_MSR watches: @msr, before the write
+ * @HVX_INTRO_EV_COUNT: one past the last event
+ */
+enum hvx_intro_event_id {
+	HVX_INTRO_EV_PAUSE,
+	HVX_INTRO_EV_CR,
+	HVX_INTRO_EV_BREAKPOINT,
+	HVX_INTRO_EV_CPUID,
+	HVX_INTRO_EV_HYPERCALL,
+	HVX_INTRO_EV_XSETBV,
+	HVX_INTRO_EV_MSR,
+	HVX_INTRO_EV_COUNT,
+};
+
+/**
+ * enum hvx_intro_action - what the reply to an event does
+ * @HVX_INTRO_CONTINUE: carry on as without the introspector: the
+ *	instruction is carried out (with the reply's value, if it gives one);
+ *	a breakpoint's #BP goes to the guest, as one that is not the
+ *	introspector's must
+ * @HVX_INTRO_RETRY: enter the guest again at its RIP, the instruction
+ *	not done (after the introspector took its breakpoint out, say)
+ * @HVX_INTRO_SKIP: step over the instruction without carrying it out
+ * @HVX_INTRO_CRASH: end the guest: KVM_RUN returns KVM_EXIT_SHUTDOWN to
+ *	its VMM, as for a triple fault
+ *
+ * Registers the reply sets (%HVX_INTRO_REPLY_REGS) are set first, so
+ * CONTINUE carries the instruction out with them, and SKIP steps over it
+ * from their RIP.  The reply to a PAUSE event resumes the vCPU whatever
+ * its action, but for CRASH.
+ */
+enum hvx_intro_action {
+	HVX_INTRO_CONTINUE,
+	HVX_INTRO_RETRY,
+	HVX_INTRO_SKIP,
+	HVX_INTRO_CRASH,
+};
+
+/**
+ * struct hvx_intro_info - HVX_INTRO_GET_INFO
+ * @version: %HVX_INTRO_VERSION
+ * @vm_id: the VM's id
+ * @nr_vcpus: its vCPUs now
+ * @max_vcpu_id: one past the highest vCPU id it may have
+ * @max_gfn: the highest guest frame number of its memory (address
+ *	space 0), 0 with no memory
+ * @events: the events this hvx has, as bits (1 << enum hvx_intro_event_id)
+ */
+struct hvx_intro_info {
+	__u32 version;
+	__u32 vm_id;
+	__u32 nr_vcpus;
+	__u32 max_vcpu_id;
+	__u64 max_gfn;
+	__u64 events;
+};
+
+/**
+ * struct hvx_intro_vcpu - HVX_INTRO_PAUSE's argument
+ * @vcpu: a vCPU id or %HVX_INTRO_ALL_VCPUS
+ * @flags: 0
+ */
+struct hvx_intro_vcpu {
+	__u32 vcpu;
+	__u32 flags;
+};
+
+/**
+ * struct hvx_intro_control - HVX_INTRO_CONTROL_EVENTS's argument
+ * @vcpu: a vCPU id or %HVX_INTRO_ALL_VCPUS
+ * @crs: for %HVX_INTRO_EV_CR, the control registers watched, as bits
+ *	(1 << 0, 1 << 3, 1 << 4); others are EINVAL
+ * @events: the events switched on, as bits; those not set are switched
+ *	off.  %HVX_INTRO_EV_PAUSE's bit is ignored (it is always on); an
+ *	unknown bit is EINVAL.  %HVX_INTRO_EV_MSR needs MSRs watched too
+ *	(HVX_INTRO_CONTROL_MSR).
+ */
+struct hvx_intro_control {
+	__u32 vcpu;
+	__u32 crs;
+	__u64 events;
+};
+
+/**
+ * struct hvx_intro_msr - HVX_INTRO_CONTROL_MSR's argument
+ * @vcpu: a vCPU id or %HVX_INTRO_ALL_VCPUS
+ * @msr: the MSR whose writes %HVX_INTRO_EV_MSR reports: in 0-0x1fff or
+ *	0xc0000000-0xc0001fff (EINVAL otherwise), as VT-x's MSR bitmaps
+ * @enable: 1 to watch it, 0 to stop
+ * @pad: 0
+ */
+struct hvx_intro_msr {
+	__u32 vcpu;
+	__u32 msr;
+	__u8 enable;
+	__u8 pad[7];
+};
+
+/**
+ * struct hvx_intro_mem - HVX_INTRO_READ_MEM and HVX_INTRO_WRITE_MEM
+ * @gpa: the guest-physical address, in address space 0
+ * @size: bytes, at most 1 MiB
+ * @buf: the introspector's buffer
+ * @flags: 0
+ * @pad: 0
+ *
+ * Guest memory as the guest's own accesses see it, whether or not a vCPU
+ * has touched it yet.  EFAULT for @buf, ENOENT where no memory slot maps
+ * @gpa (nothing is copied then).  Writes to a read-only slot are dropped,
+ * as the guest's own are.
+ */
+struct hvx_intro_mem {
+	__u64 gpa;
+	__u64 size;
+	__u64 buf;
+	__u32 flags;
+	__u32 pad;
+};
+
+/* HVX_INTRO_READ_MEM and HVX_INTRO_WRITE_MEM: at most this many bytes. */
+#define HVX_INTRO_MEM_MAX	(1u << 20)
+
+/**
+ * struct hvx_intro_regs - HVX_INTRO_GET_REGS and HVX_INTRO_SET_REGS
+ * @vcpu: the vCPU, stopped
+ * @pad: 0
+ * @regs: as KVM_GET_REGS and KVM_SET_REGS
+ */
+struct hvx_intro_regs {
+	__u32 vcpu;
+	__u32 pad;
+	struct kvm_regs regs;
+};
+
+/**
+ * struct hvx_intro_sregs - HVX_INTRO_GET_SREGS and HVX_INTRO_SET_SREGS
+ * @vcpu: the vCPU, stopped
+ * @pad: 0
+ * @sregs: as KVM_GET_SREGS and KVM_SET_SREGS, with their checks
+ */
+struct hvx_intro_sregs {
+	__u32 vcpu;
+	__u32 pad;
+	struct kvm_sregs sregs;
+};
+
+/**
+ * struct hvx_intro_translate - HVX_INTRO_TRANSLATE
+ * @vcpu: the vCPU, stopped, whose paging translates
+ * @valid: out: 1 when @gva is mapped, 0 when not
+ * @gva: the guest-linear address
+ * @gpa: out: where it is, with @valid
+ */
+struct hvx_intro_translate {
+	__u32 vcpu;
+	__u32 valid;
+	__u64 gva;
+	__u64 gpa;
+};
+
+/**
+ * struct hvx_intro_cpuid - HVX_INTRO_GET_CPUID
+ * @vcpu: the vCPU, stopped
+ * @function: in: the leaf (EAX)
+ * @index: in: the subleaf (ECX)
+ * @eax: out
+ * @ebx: out
+ * @ecx: out
+ * @edx: out
+ * @pad: 0
+ *
+ * What the guest's CPUID gets: its VMM's table (KVM_SET_CPUID2).
+ */
+struct hvx_intro_cpuid {
+	__u32 vcpu;
+	__u32 function;
+	__u32 index;
+	__u32 eax;
+	__u32 ebx;
+	__u32 ecx;
+	__u32 edx;
+	__u32 pad;
+};
+
+/**
+ * struct hvx_intro_exception - HVX_INTRO_INJECT_EXCEPTION
+ * @vcpu: the vCPU, stopped
+ * @vector: an exception vector, 0-31 but 2 (NMI), 15 and 22-27
+ * @has_error: the exception pushes @error_code (EINVAL for a vector
+ *	that does not, or the reverse)
+ * @pad: 0
+ * @error_code: its error code
+ * @address: for #PF (14), the faulting address, which goes into CR2
+ *
+ * The guest takes it on its next entry, in place of the instruction the
+ * vCPU stopped on (reply RETRY to an event to have that run again after
+ * the handler returns).  EBUSY while another exception waits.
+ */
+struct hvx_intro_exception {
+	__u32 vcpu;
+	__u8 vector;
+	__u8 has_error;
+	__u16 pad;
+	__u32 error_code;
+	__u32 pad2;
+	__u64 address;
+};
+
+/**
+ * struct hvx_intro_event - what read() returns
+ * @size: sizeof(struct hvx_intro_event), for a reader built with another
+ *	version of this header
+ * @event: enum hvx_intro_event_id
+ * @vcpu: the vCPU, which waits for the reply
+ * @seq: the event's number on this channel, which the reply repeats
+ * @pad: 0
+ * @regs: the vCPU's registers when it stopped
+ * @cr0: its CR0
+ * @cr3: its CR3
+ * @cr4: its CR4
+ * @efer: its EFER
+ * @cpl: its privilege level (0-3)
+ * @mode: the size of its code: 2, 4 or 8 bytes (16-bit, 32-bit or
+ *	64-bit)
+ * @insn_len: the length of the instruction it stopped on (0 for PAUSE)
+ * @pad2: 0
+ * @cr: %HVX_INTRO_EV_CR: which register (0, 3 or 4), its value now and
+ *	the value the guest writes
+ * @breakpoint: %HVX_INTRO_EV_BREAKPOINT: the INT3's guest-linear and
+ *	guest-physical address (all ones when unmapped)
+ * @cpuid: %HVX_INTRO_EV_CPUID: the leaf and subleaf asked
+ * @xsetbv: %HVX_INTRO_EV_XSETBV: the register (0 for XCR0), its value now
+ *	and the value the guest writes
+ * @msr: %HVX_INTRO_EV_MSR: the MSR, its value now (0 if hvx cannot read
+ *	it) and the value the guest writes
+ * @payload: room for later events' payloads
+ */
+struct hvx_intro_event {
+	__u16 size;
+	__u16 event;
+	__u32 vcpu;
+	__u32 seq;
+	__u32 pad;
+	struct kvm_regs regs;
+	__u64 cr0;
+	__u64 cr3;
+	__u64 cr4;
+	__u64 efer;
+	__u8 cpl;
+	__u8 mode;
+	__u8 insn_len;
+	__u8 pad2[5];
+	union {
+		struct {
+			__u32 cr;
+			__u32 pad;
+			__u64 old_value;
+			__u64 new_value;
+		} cr;
+		struct {
+			__u64 gva;
+			__u64 gpa;
+		} breakpoint;
+		struct {
+			__u32 function;
+			__u32 index;
+		} cpuid;
+		struct {
+			__u32 xcr;
+			__u32 pad;
+			__u64 old_value;
+			__u64 new_value;
+		} xsetbv;
+		struct {
+			__u32 msr;
+			__u32 pad;
+			__u64 old_value;
+			__u64 new_value;
+		} msr;
+		__u64 payload[8];
+	};
+};
+
+/* struct hvx_intro_reply's @flags. */
+#define HVX_INTRO_REPLY_REGS	_BITUL(0)	/* set @regs first */
+#define HVX_INTRO_REPLY_VALUE	_BITUL(1)	/* CR, XSETBV, MSR: @value */
+
+/**
+ * struct hvx_intro_reply - HVX_INTRO_REPLY's argument
+ * @vcpu: the event's vCPU
+ * @seq: the event's @seq
+ * @action: enum hvx_intro_action
+ * @flags: %HVX_INTRO_REPLY_REGS, %HVX_INTRO_REPLY_VALUE
+ * @value: with %HVX_INTRO_REPLY_VALUE and %HVX_INTRO_CONTINUE, what a CR,
+ *	XSETBV or MSR event's instruction writes instead of the guest's value
+ *	(with the checks the guest's own value would get: #GP if refused)
+ * @regs: with %HVX_INTRO_REPLY_REGS, the vCPU's registers
+ *
+ * ENOENT when the vCPU waits for no event with that @seq (it was
+ * answered, or its thread took a signal: the vCPU then runs the
+ * instruction again when its VMM lets it, and the event comes again).
+ * EINVAL for an unknown action or flag, or a value for another event.
+ */
+struct hvx_intro_reply {
+	__u32 vcpu;
+	__u32 seq;
+	__u32 action;
+	__u32 flags;
+	__u64 value;
+	struct kvm_regs regs;
+};
+
+/* On the channel. */
+#define HVX_INTRO_GET_INFO	_IOR(HVXIO, 0x10, struct hvx_intro_info)
+/*
+ * Stop the vCPU (or each): it sends a PAUSE event when it next comes out
+ * of the guest, or when its VMM next runs it, and waits for the reply.
+ * A vCPU already asked to pause, or stopped, is asked no more.
+ */
+#define HVX_INTRO_PAUSE		_IOW(HVXIO, 0x11, struct hvx_intro_vcpu)
+#define HVX_INTRO_CONTROL_EVENTS _IOW(HVXIO, 0x12, struct hvx_intro_control)
+#define HVX_INTRO_READ_MEM	_IOW(HVXIO, 0x13, struct hvx_intro_mem)
+#define HVX_INTRO_WRITE_MEM	_IOW(HVXIO, 0x14, struct hvx_intro_mem)
+#define HVX_INTRO_GET_REGS	_IOWR(HVXIO, 0x15, struct hvx_intro_regs)
+#define HVX_INTRO_SET_REGS	_IOW(HVXIO, 0x16, struct hvx_intro_regs)
+#define HVX_INTRO_GET_SREGS	_IOWR(HVXIO, 0x17, struct hvx_intro_sregs)
+#define HVX_INTRO_SET_SREGS	_IOW(HVXIO, 0x18, struct hvx_intro_sregs)
+#define HVX_INTRO_TRANSLATE	_IOWR(HVXIO, 0x19, struct hvx_intro_translate)
+#define HVX_INTRO_GET_CPUID	_IOWR(HVXIO, 0x1a, struct hvx_intro_cpuid)
+#define HVX_INTRO_INJECT_EXCEPTION _IOW(HVXIO, 0x1b, struct hvx_intro_exception)
+#define HVX_INTRO_REPLY		_IOW(HVXIO, 0x1c, struct hvx_intro_reply)
+#define HVX_INTRO_CONTROL_MSR	_IOW(HVXIO, 0x1d, struct hvx_intro_msr)
 
 #endif /* _UAPI_HVX_H */

@@ -687,11 +687,13 @@ out:
 }
 
 /*
- * Copy to or from guest-physical memory through the slots, in the VMM's
- * context, with vm->mmu_lock held (so that a walk of the guest's page
- * tables and the copy it leads to take the lock once).  Writes to a
- * read-only slot are dropped, as a ROM drops them.  Returns 0, -EFAULT
- * when the VMM's memory faults, or -ENOENT when an address has no slot.
+ * Copy to or from guest-physical memory through the slots, with
+ * vm->mmu_lock held (so that a walk of the guest's page tables and the
+ * copy it leads to take the lock once): in the VMM's context through its
+ * addresses, from any other (an introspector's) through
+ * hvx_remote_copy().  Writes to a read-only slot are dropped, as a ROM
+ * drops them.  Returns 0, -ENOENT when an address has no slot, or the
+ * error of the VMM's memory (-EFAULT; -ESRCH once it is gone).
  */
 static int __hvx_guest_copy(struct hvx_vm *vm, int as, u64 gpa, void *buf,
 			    size_t len, bool write)
@@ -701,13 +703,23 @@ static int __hvx_guest_copy(struct hvx_vm *vm, int as, u64 gpa, void *buf,
 		size_t n = min_t(size_t, len, PAGE_SIZE - (gpa & ~PAGE_MASK));
 		const struct hvx_memslot *slot;
 		unsigned long hva;
+		int r;
 
 		slot = hvx_memslot_find(&vm->slots[as], gpa >> PAGE_SHIFT);
 		if (!slot)
 			return -ENOENT;
 		hva = hvx_memslot_hva(slot, gpa >> PAGE_SHIFT) +
 		      (gpa & ~PAGE_MASK);
-		if (!write && n == sizeof(u64) && IS_ALIGNED(hva, sizeof(u64))) {
+		if (unlikely(current->mm != vm->mm)) {
+			r = 0;
+			if (!write || !(slot->flags & KVM_MEM_READONLY))
+				r = hvx_remote_copy(vm, hva, buf, n, write);
+			if (r)
+				return r;
+			if (write)
+				hvx_memslot_mark_dirty(slot, gpa >> PAGE_SHIFT);
+		} else if (!write && n == sizeof(u64) &&
+			   IS_ALIGNED(hva, sizeof(u64))) {
 			/* A page-table entry, for the walker: one load. */
 			if (get_user(*(u64 *)buf, (u64 __user *)hva))
 				return -EFAULT;

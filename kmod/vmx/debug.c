@@ -290,14 +290,49 @@ unsigned long hvx_debug_rflags_in(struct hvx_vcpu *vcpu, unsigned long rflags)
 	return rflags;
 }
 
-/* #BP exits only while the VMM sets software breakpoints. */
+/*
+ * #BP exits only while the VMM sets software breakpoints, or an
+ * introspector watches INT3 (kmod/intro/).
+ */
 static void hvx_debug_load_exceptions(struct hvx_vcpu *vcpu)
 {
 	u32 eb = HVX_EXCEPTION_BITMAP;
 
-	if (vcpu->guest_debug & KVM_GUESTDBG_USE_SW_BP)
+	if ((vcpu->guest_debug & KVM_GUESTDBG_USE_SW_BP) ||
+	    hvx_intro_wants(vcpu, HVX_INTRO_EV_BREAKPOINT))
 		eb |= BIT(BP_VECTOR);
 	vmcs_write32(EXCEPTION_BITMAP, eb);
+}
+
+/**
+ * hvx_vmx_intro_exits - the exits an introspector's events need
+ * @vcpu: the vCPU, loaded
+ * @crs: the control registers its CR event watches (1 << 0, 3, 4)
+ *
+ * Otherwise the guest owns most of CR0 and CR4 (its writes of those bits
+ * do not exit), nothing needs MOV to CR3 with EPT, and only a debugger
+ * #BP.  A watched CR0 or CR4 becomes the host's in every bit, so that
+ * every write exits, as KVMI does it; what the guest reads stays the
+ * same, as the read shadow gets the bits it owned.
+ */
+void hvx_vmx_intro_exits(struct hvx_vcpu *vcpu, u32 crs)
+{
+	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
+	unsigned long cr0 = hvx_guest_cr0(vcpu), cr4 = hvx_guest_cr4(vcpu);
+
+	vmcs_writel(CR0_READ_SHADOW, cr0);
+	vmcs_writel(CR0_GUEST_HOST_MASK,
+		    crs & BIT(0) ? ~0UL : HVX_CR0_HOST_OWNED);
+	vmcs_writel(CR4_READ_SHADOW, cr4);
+	vmcs_writel(CR4_GUEST_HOST_MASK, crs & BIT(4) ? ~0UL :
+		    ~(HVX_CR4_GUEST_OWNED & hvx_cr4_guest_bits));
+
+	hvx_debug_load_exceptions(vcpu);
+	if (crs & BIT(3))
+		vmx->cpu_based |= CPU_BASED_CR3_LOAD_EXITING;
+	else
+		vmx->cpu_based &= ~CPU_BASED_CR3_LOAD_EXITING;
+	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, vmx->cpu_based | vmx->windows);
 }
 
 /*

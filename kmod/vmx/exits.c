@@ -42,6 +42,29 @@ static int hvx_internal_error(struct hvx_vcpu *vcpu, u32 suberror)
 	return 0;
 }
 
+/*
+ * The guest ran INT3 while a debugger (KVM_GUESTDBG_USE_SW_BP) or an
+ * introspector (its BREAKPOINT event) sets breakpoints.  The
+ * introspector sees it first; one that is not its goes on to the
+ * debugger, or else back to the guest, as the #BP the guest would have
+ * had without either.
+ */
+static int hvx_handle_bp(struct hvx_vcpu *vcpu)
+{
+	int r;
+
+	if (hvx_intro_wants(vcpu, HVX_INTRO_EV_BREAKPOINT)) {
+		r = hvx_intro_breakpoint(vcpu);
+		if (r != HVX_INTRO_GO)
+			return r;
+	}
+	if (vcpu->guest_debug & KVM_GUESTDBG_USE_SW_BP)
+		return hvx_debug_exception(vcpu, BP_VECTOR);
+	hvx_inject_soft_exception(vcpu, BP_VECTOR,
+				  vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
+	return 1;
+}
+
 static int hvx_handle_exception(struct hvx_vcpu *vcpu)
 {
 	u32 info = vmcs_read32(VM_EXIT_INTR_INFO);
@@ -54,8 +77,8 @@ static int hvx_handle_exception(struct hvx_vcpu *vcpu)
 		return 1;
 
 	switch (vector) {
-	case BP_VECTOR:		/* only while a debugger sets INT3s */
-		return hvx_debug_exception(vcpu, BP_VECTOR);
+	case BP_VECTOR:	/* only for a debugger's or introspector's INT3s */
+		return hvx_handle_bp(vcpu);
 	case DB_VECTOR:
 		if (!hvx_debug_exception(vcpu, DB_VECTOR))
 			return 0;
@@ -129,8 +152,25 @@ static int hvx_handle_vmx_instruction(struct hvx_vcpu *vcpu)
 	return hvx_inject_ud(vcpu);
 }
 
-/* MOV to and from CR0, CR4 and CR8, LMSW and CLTS (SDM table "Exit
- * Qualification for Control-Register Accesses").
+/* CLTS and LMSW: writes of CR0 too, which an introspector may watch. */
+static int hvx_cr0_insn(struct hvx_vcpu *vcpu, unsigned long val)
+{
+	int r;
+
+	if (hvx_intro_wants(vcpu, HVX_INTRO_EV_CR)) {
+		r = hvx_intro_cr(vcpu, 0, &val);
+		if (r != HVX_INTRO_GO)
+			return r;
+	}
+	if (hvx_set_cr0(vcpu, val))
+		return hvx_inject_gp(vcpu);
+	hvx_skip_instruction(vcpu);
+	return 1;
+}
+
+/*
+ * MOV to and from CR0, CR3 (while watched), CR4 and CR8, LMSW and CLTS
+ * (SDM table "Exit Qualification for Control-Register Accesses").
  */
 static int hvx_handle_cr(struct hvx_vcpu *vcpu)
 {
@@ -144,9 +184,17 @@ static int hvx_handle_cr(struct hvx_vcpu *vcpu)
 		val = hvx_reg_read(vcpu, reg);
 		if (!hvx_64bit_code(vcpu))
 			val = (u32)val;
+		if (cr != 8 && hvx_intro_wants(vcpu, HVX_INTRO_EV_CR)) {
+			r = hvx_intro_cr(vcpu, cr, &val);
+			if (r != HVX_INTRO_GO)
+				return r;
+		}
 		switch (cr) {
 		case 0:
 			r = hvx_set_cr0(vcpu, val);
+			break;
+		case 3:		/* only while an introspector watches it */
+			r = hvx_set_cr3(vcpu, val);
 			break;
 		case 4:
 			r = hvx_set_cr4(vcpu, val);
@@ -166,15 +214,10 @@ static int hvx_handle_cr(struct hvx_vcpu *vcpu)
 		hvx_reg_write(vcpu, reg, hvx_cr8_read(vcpu));
 		break;
 	case 2:		/* CLTS */
-		if (hvx_set_cr0(vcpu, hvx_guest_cr0(vcpu) & ~X86_CR0_TS))
-			return hvx_inject_gp(vcpu);
-		break;
+		return hvx_cr0_insn(vcpu, hvx_guest_cr0(vcpu) & ~X86_CR0_TS);
 	case 3:		/* LMSW: sets PE, MP, EM and TS; cannot clear PE */
 		val = (qual >> 16) & 0xf;
-		val |= hvx_guest_cr0(vcpu) & ~0xeUL;
-		if (hvx_set_cr0(vcpu, val))
-			return hvx_inject_gp(vcpu);
-		break;
+		return hvx_cr0_insn(vcpu, val | (hvx_guest_cr0(vcpu) & ~0xeUL));
 	}
 	hvx_skip_instruction(vcpu);
 	return 1;

@@ -155,10 +155,16 @@ int hvx_cpl(struct hvx_vcpu *vcpu)
 	return VMX_AR_DPL(vmcs_read32(GUEST_SS_AR_BYTES));
 }
 
+/* The length of the instruction that exited (or raised the exception). */
+unsigned int hvx_exit_insn_len(struct hvx_vcpu *vcpu)
+{
+	return vmcs_read32(VM_EXIT_INSTRUCTION_LEN);
+}
+
 /* Step over the instruction that exited; it is done. */
 void hvx_skip_instruction(struct hvx_vcpu *vcpu)
 {
-	hvx_advance_rip(vcpu, vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
+	hvx_advance_rip(vcpu, hvx_exit_insn_len(vcpu));
 }
 
 /* The guest's code size: 16, 32 or 64 (CS.L in long mode, else CS.D). */

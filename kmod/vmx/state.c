@@ -257,6 +257,35 @@ int hvx_set_cr4(struct hvx_vcpu *vcpu, unsigned long cr4)
 }
 
 /**
+ * hvx_set_cr3 - the guest writes CR3 (MOV to CR3, which exits only while
+ *	an introspector watches it: kmod/intro/)
+ * @vcpu: the vCPU, loaded
+ * @cr3: the value written
+ *
+ * With EPT the CPU needs nothing of hvx for it; what is left is the
+ * instruction's own checks and, for PAE paging, the PDPTEs it loads.
+ *
+ * Return: 0, or 1 when the write must raise #GP in the guest.
+ */
+int hvx_set_cr3(struct hvx_vcpu *vcpu, unsigned long cr3)
+{
+	unsigned long cr4 = hvx_guest_cr4(vcpu);
+
+	if (vcpu->efer & EFER_LMA) {
+		/* With PCIDE, bit 63 keeps the PCID's TLB entries: not CR3's. */
+		if (cr4 & X86_CR4_PCIDE)
+			cr3 &= ~BIT_ULL(63);
+		if (cr3 >> hvx_guest_maxphyaddr(vcpu))
+			return 1;
+	}
+	if (hvx_pae_paging(hvx_guest_cr0(vcpu), cr4, vcpu->efer) &&
+	    hvx_load_pdptrs(vcpu, cr3))
+		return 1;
+	vmcs_writel(GUEST_CR3, cr3);
+	return 0;
+}
+
+/**
  * hvx_set_efer - the guest writes IA32_EFER (WRMSR)
  * @vcpu: the vCPU, loaded
  * @efer: the value written

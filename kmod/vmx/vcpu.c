@@ -86,8 +86,9 @@ static void hvx_msr_passthrough(void *bitmap, u32 msr)
  *
  * Every vCPU shares hvx's bitmap, unless the VM's filter
  * (kmod/x86/msr_filter.c) denies the guest a read or write of an MSR it
- * passes through: then the vCPU uses its own copy, in which those
- * accesses exit, so that the filter sees them.  QEMU, for one, filters
+ * passes through, or an introspector watches its writes (kmod/intro/):
+ * then the vCPU uses its own copy, in which those accesses exit, so that
+ * the filter or the introspector sees them.  QEMU, for one, filters
  * reads of MSR_CORE_THREAD_COUNT only, which exit anyway.
  */
 void hvx_vmcs_filter_msrs(struct hvx_vcpu *vcpu)
@@ -101,7 +102,9 @@ void hvx_vmcs_filter_msrs(struct hvx_vcpu *vcpu)
 		u32 msr = hvx_passthrough_msrs[i];
 
 		for (rw = 0; rw < 2; rw++) {
-			if (hvx_msr_allowed(vcpu, msr, rw))
+			/* Allowed, and (writes) no introspector watches it? */
+			if (hvx_msr_allowed(vcpu, msr, rw) &&
+			    !(rw && hvx_intro_msr_watched(&vcpu->intro, msr)))
 				continue;
 			__set_bit(msr & 0x1fff, hvx_msr_bitmap_word(own, msr, rw));
 			changed = true;

@@ -171,6 +171,7 @@ int hvx_vmx_set_system_regs(struct hvx_vcpu *vcpu,
 			    const struct kvm_sregs *sregs);
 int hvx_set_cr0(struct hvx_vcpu *vcpu, unsigned long val);
 int hvx_set_cr4(struct hvx_vcpu *vcpu, unsigned long val);
+int hvx_set_cr3(struct hvx_vcpu *vcpu, unsigned long val);
 
 /* kmod/vmx/debug.c */
 u32 hvx_guest_debug_flags(void);

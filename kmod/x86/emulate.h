@@ -19,6 +19,7 @@ static inline unsigned long hvx_addr_mask(unsigned int addr_size)
 	return addr_size == 8 ? ~0UL : GENMASK(addr_size * 8 - 1, 0);
 }
 
+int hvx_guest_translate(struct hvx_vcpu *vcpu, u64 gva, u64 *gpa);
 int hvx_guest_linear_copy(struct hvx_vcpu *vcpu, u64 gva, void *buf,
 			  unsigned int len, bool write);
 unsigned int hvx_fetch_insn(struct hvx_vcpu *vcpu, u8 *buf);

@@ -81,6 +81,9 @@ void hvx_set_interrupt_shadow(struct hvx_vcpu *vcpu, u8 shadow);
 bool hvx_get_nmi_mask(struct hvx_vcpu *vcpu);
 void hvx_set_nmi_mask(struct hvx_vcpu *vcpu, bool masked);
 
+/* The exits an introspector's events need (kmod/intro/). */
+void hvx_vmx_intro_exits(struct hvx_vcpu *vcpu, u32 crs);
+
 /* The EPT of the vCPU's address space (hvx_vcpu_as()) into the VMCS. */
 void hvx_vmx_load_eptp(struct hvx_vcpu *vcpu);
 
@@ -94,7 +97,8 @@ int hvx_set_efer(struct hvx_vcpu *vcpu, u64 val);
 void hvx_vmx_init_reset(struct hvx_vcpu *vcpu);
 void hvx_vmx_deliver_sipi(struct hvx_vcpu *vcpu, u8 vector);
 
-/* Step over the instruction that exited, by its exit length. */
+/* The exit's instruction length; step over that instruction. */
+unsigned int hvx_exit_insn_len(struct hvx_vcpu *vcpu);
 void hvx_skip_instruction(struct hvx_vcpu *vcpu);
 /* Step over an emulated instruction of @len bytes. */
 void hvx_advance_rip(struct hvx_vcpu *vcpu, unsigned int len);

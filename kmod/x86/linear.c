@@ -144,6 +144,35 @@ int hvx_guest_linear_copy(struct hvx_vcpu *vcpu, u64 gva, void *buf,
 	return r;
 }
 
+/**
+ * hvx_guest_translate - where @gva is, under the vCPU's paging as it stands
+ * @vcpu: the vCPU, not loaded (it sleeps)
+ * @gva: the guest-linear address
+ * @gpa: its guest-physical address, on success
+ *
+ * For an introspector (kmod/intro/): the walk a supervisor read would
+ * make, with no access checked but present.
+ *
+ * Return: 0; 1 when nothing maps @gva; or the error of guest memory.
+ */
+int hvx_guest_translate(struct hvx_vcpu *vcpu, u64 gva, u64 *gpa)
+{
+	struct hvx_paging pg;
+	u32 error;
+	int r;
+
+	hvx_vcpu_load(vcpu);
+	hvx_get_paging(vcpu, &pg);
+	if (!hvx_long_mode(vcpu))
+		gva = (u32)gva;
+	pg.smap = pg.smep = false;
+	hvx_vcpu_put(vcpu);
+	mutex_lock(&vcpu->vm->mmu_lock);
+	r = hvx_gva_to_gpa(&pg, gva, 0, hvx_walk_read, vcpu, gpa, &error);
+	mutex_unlock(&vcpu->vm->mmu_lock);
+	return r;
+}
+
 /* Is a REP string instruction with this address size done (rCX zero)? */
 bool hvx_rep_done(struct hvx_vcpu *vcpu, unsigned int addr_size)
 {

@@ -128,6 +128,7 @@ static bool hvx_vcpu_halt_ends(struct hvx_vcpu *vcpu)
 static bool hvx_vcpu_has_wakeup(struct hvx_vcpu *vcpu)
 {
 	return READ_ONCE(vcpu->apic_events) ||
+	       test_bit(HVX_REQ_INTRO, &vcpu->requests) ||
 	       (vcpu->mp_state == KVM_MP_STATE_HALTED &&
 		hvx_vcpu_halt_ends(vcpu));
 }
@@ -141,7 +142,8 @@ static bool hvx_vcpu_has_wakeup(struct hvx_vcpu *vcpu)
  * whoever raised it: hvx_vcpu_kick()) or for a signal.  Its state stays
  * across a return to the VMM for a signal, as KVM's.
  *
- * Return: 0 to enter the guest, -EINTR for a signal.
+ * Return: 0 to go on (to enter the guest, or first to act on an
+ * introspector's request), -EINTR for a signal.
  */
 int hvx_vcpu_wait_runnable(struct hvx_vcpu *vcpu)
 {
@@ -149,7 +151,9 @@ int hvx_vcpu_wait_runnable(struct hvx_vcpu *vcpu)
 
 	for (;;) {
 		hvx_accept_apic_events(vcpu);
-		if (vcpu->mp_state == KVM_MP_STATE_RUNNABLE)
+		/* An introspector's pause stops a halted vCPU too. */
+		if (vcpu->mp_state == KVM_MP_STATE_RUNNABLE ||
+		    test_bit(HVX_REQ_INTRO, &vcpu->requests))
 			return 0;
 		if (vcpu->mp_state == KVM_MP_STATE_HALTED &&
 		    hvx_vcpu_halt_ends(vcpu)) {

@@ -453,10 +453,16 @@ int hvx_emulate_wrmsr(struct hvx_vcpu *vcpu)
 	unsigned long *g = vcpu->regs;
 	u64 val = (u32)g[HVX_REG_RAX] | ((u64)(u32)g[HVX_REG_RDX] << 32);
 	u32 index = g[HVX_REG_RCX];
+	int r;
 
 	if (hvx_msr_filtered(vcpu, index, true))
 		return hvx_msr_refused(vcpu, true, index, val,
 				       KVM_MSR_EXIT_REASON_FILTER);
+	if (hvx_intro_wants(vcpu, HVX_INTRO_EV_MSR)) {
+		r = hvx_intro_msr(vcpu, index, &val);
+		if (r != HVX_INTRO_GO)
+			return r;
+	}
 	/*
 	 * EFER bits of features the guest's CPUID leaves out are reserved
 	 * for the guest; the VMM (KVM_SET_MSRS) may set them, as in KVM.

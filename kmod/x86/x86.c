@@ -25,7 +25,13 @@ int hvx_emulate_cpuid(struct hvx_vcpu *vcpu)
 {
 	unsigned long *g = vcpu->regs;
 	u32 eax, ebx, ecx, edx;
+	int r;
 
+	if (hvx_intro_wants(vcpu, HVX_INTRO_EV_CPUID)) {
+		r = hvx_intro_cpuid(vcpu);
+		if (r != HVX_INTRO_GO)
+			return r;
+	}
 	hvx_cpuid_lookup(vcpu, g[HVX_REG_RAX], g[HVX_REG_RCX],
 			 &eax, &ebx, &ecx, &edx);
 	g[HVX_REG_RAX] = eax;
@@ -85,7 +91,16 @@ int hvx_emulate_vmcall(struct hvx_vcpu *vcpu)
 	unsigned long a0 = vcpu->regs[HVX_REG_RBX];
 	bool wide = hvx_64bit_code(vcpu);
 	long ret = -KVM_ENOSYS;
+	int r;
 
+	if (hvx_intro_wants(vcpu, HVX_INTRO_EV_HYPERCALL)) {
+		r = hvx_intro_hypercall(vcpu);
+		if (r != HVX_INTRO_GO)
+			return r;
+		/* The introspector may have changed the call. */
+		nr = vcpu->regs[HVX_REG_RAX];
+		a0 = vcpu->regs[HVX_REG_RBX];
+	}
 	if (!wide) {
 		nr = (u32)nr;
 		a0 = (u32)a0;
@@ -170,7 +185,13 @@ int hvx_emulate_xsetbv(struct hvx_vcpu *vcpu)
 {
 	unsigned long *g = vcpu->regs;
 	u64 val = (u64)(u32)g[HVX_REG_RDX] << 32 | (u32)g[HVX_REG_RAX];
+	int r;
 
+	if (hvx_intro_wants(vcpu, HVX_INTRO_EV_XSETBV)) {
+		r = hvx_intro_xsetbv(vcpu, &val);
+		if (r != HVX_INTRO_GO)
+			return r;
+	}
 	if (hvx_cpl(vcpu) || (u32)g[HVX_REG_RCX] != XCR_XFEATURE_ENABLED_MASK ||
 	    hvx_set_xcr0(vcpu, val))
 		return hvx_inject_gp(vcpu);

@@ -51,7 +51,7 @@ stall_s=1800
 # part 2 Debian's kernel.
 part1="00-kunit 10-vmx-on-off 20-kvm-after-hvx 30-kvm-owns-vmx 40-take-turns
 	50-cpu-hotplug 60-suspend 70-load-loop 80-unprivileged 88-selftests
-	93-apic 93-smp 94-linux 94-pit 94-qemu"
+	93-apic 93-smp 94-linux 94-pit 94-qemu 96-introspect"
 # part_tests N: the comma-separated tests of part N.
 part_tests() {
 	local t name list=

@@ -23,6 +23,10 @@ static const struct vmctl_cmd commands[] = {
 	  cmd_pause },
 	{ "resume", "VM", "let a paused VM run again",
 	  cmd_resume },
+	{ "inspect", "VM WHAT", "show a running VM's registers, memory or translations",
+	  cmd_inspect },
+	{ "watch", "EVENTS VM", "print a running VM's events: CR writes, INT3, CPUID, ...",
+	  cmd_watch },
 	{ "bench", "[OPTIONS]", "time VM start-up and VM creation on the host side",
 	  cmd_bench },
 };

@@ -28,6 +28,11 @@ int cmd_stats(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
 int cmd_pause(int argc, char **argv);
 int cmd_resume(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
+
+/* vms.c: a VM id from the command line, or -1 after saying why. */
+long parse_vm_id(const char *cmd, const char *s);
 
 /* nl.c: one exchange with hvx's generic netlink family. */
 struct hvx_nl_call {

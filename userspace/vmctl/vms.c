@@ -168,7 +168,7 @@ static void restart_vcpus(void *arg)
 }
 
 /* A VM id from the command line, or -1 after saying what is wrong. */
-static long parse_vm_id(const char *cmd, const char *s)
+long parse_vm_id(const char *cmd, const char *s)
 {
 	unsigned long id;
 	char *end;

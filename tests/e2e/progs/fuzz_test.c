@@ -5,7 +5,8 @@
  * slots of random size, place, flags and backing, vCPUs with random ids,
  * mmaps of random size and offset, random registers, segment, FPU and
  * XSAVE state and XCR0, interrupts, NMIs, event and debug register state,
- * KVM_RUN of whatever that makes), and every exit
+ * KVM_RUN of whatever that makes; on hvx, its introspection channel too:
+ * fuzz_intro.h), and every exit
  * answered the way a VMM would.  The device must survive all of it: the
  * caller checks the kernel log for an oops, WARN, lockdep or kmemleak
  * report, and that the module unloads afterwards.  Prints TAP.
@@ -493,7 +494,7 @@ enum op {
 	OP_NEW_VM, OP_CLOSE_VCPU, OP_REOPEN_SYS, OP_JUNK, OP_SLOT,
 	OP_NEW_VCPU, OP_REGS, OP_SREGS, OP_RUN_CODE, OP_RUN, OP_WRONG_FD,
 	OP_UNKNOWN_IOCTL, OP_MSRS, OP_FPU, OP_CPUID, OP_EVENTS, OP_IRQCHIP,
-	NR_OPS
+	OP_INTRO, NR_OPS
 };
 
 /*
@@ -504,10 +505,12 @@ enum op {
 static const unsigned char op_weight[NR_OPS] = {
 	[OP_NEW_VM] = 2, [OP_CLOSE_VCPU] = 2, [OP_REOPEN_SYS] = 1,
 	[OP_JUNK] = 8, [OP_SLOT] = 8, [OP_NEW_VCPU] = 8, [OP_REGS] = 8,
-	[OP_SREGS] = 8, [OP_RUN_CODE] = 24, [OP_RUN] = 8, [OP_WRONG_FD] = 8,
+	[OP_SREGS] = 8, [OP_RUN_CODE] = 18, [OP_RUN] = 8, [OP_WRONG_FD] = 8,
 	[OP_UNKNOWN_IOCTL] = 8, [OP_MSRS] = 8, [OP_FPU] = 8, [OP_CPUID] = 5,
-	[OP_EVENTS] = 8, [OP_IRQCHIP] = 6,
+	[OP_EVENTS] = 8, [OP_IRQCHIP] = 6, [OP_INTRO] = 6,
 };
+
+#include "fuzz_intro.h"
 
 static enum op pick_op(void)
 {
@@ -721,6 +724,9 @@ static void one_op(void)
 	case OP_IRQCHIP:
 		random_irqchip(vm, v);
 		break;
+	case OP_INTRO:
+		fuzz_intro(sys_fd, vm->fd);
+		break;
 	case OP_RUN:
 		if (v->fd >= 0)
 			run_vcpu(v);
@@ -776,7 +782,9 @@ int main(int argc, char **argv)
 		close_vm(&vms[i]);
 	close(sys_fd);
 
-	printf("# %lu operations, %lu KVM_RUNs; exits:", ops, runs);
+	fuzz_intro_close();
+	printf("# %lu operations, %lu KVM_RUNs, %lu introspection events; exits:",
+	       ops, runs, intro_events);
 	for (i = 0; i < 64; i++)
 		if (exits[i])
 			printf(" %d:%lu", i, exits[i]);
