@@ -522,9 +522,11 @@ struct hvx_intro_cpuid {
  * @error_code: its error code
  * @address: for #PF (14), the faulting address, which goes into CR2
  *
- * The guest takes it on its next entry, in place of the instruction the
- * vCPU stopped on (reply RETRY to an event to have that run again after
- * the handler returns).  EBUSY while another exception waits.
+ * The guest takes it on its next entry.  Reply RETRY to the event the
+ * vCPU stopped for to have it instead of the instruction there (a fault's
+ * handler returns to that instruction, which runs again); CONTINUE or
+ * SKIP first carry the instruction out or step over it.  EBUSY while
+ * another exception waits.
  */
 struct hvx_intro_exception {
 	__u32 vcpu;

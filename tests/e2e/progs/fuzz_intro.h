@@ -122,7 +122,7 @@ static void fuzz_intro(int sys_fd, int vm_fd)
 
 	if (!responder)
 		pthread_create(&responder, NULL, fuzz_intro_responder, NULL);
-	if (intro_fd < 0 || !below(32)) {
+	if (intro_fd < 0 || !below(6)) {
 		struct hvx_introspect req = {
 			.vm_id = below(8) ? hvx_vm_id_of(vm_fd) : rnd(),
 			.flags = below(16) ? 0 : pick(),
@@ -137,19 +137,27 @@ static void fuzz_intro(int sys_fd, int vm_fd)
 		pthread_mutex_unlock(&intro_lock);
 		return;
 	}
-	/* Most often what makes events come: pauses, and every event on. */
-	if (!below(3))
-		cmd = below(2) ? HVX_INTRO_PAUSE : HVX_INTRO_CONTROL_EVENTS;
-	else if (!below(16))	/* a command that does not exist */
+	if (!below(3)) {
+		/* Most often, and valid, what makes events come. */
+		struct hvx_intro_control c = {
+			.vcpu = below(2) ? HVX_INTRO_ALL_VCPUS : below(NR_VCPUS),
+			.events = below(1 << HVX_INTRO_EV_COUNT),
+			.crs = below(2) ? 0x19 : 0,
+		};
+		struct hvx_intro_vcpu p = { .vcpu = c.vcpu };
+
+		if (below(2))
+			ioctl(intro_fd, HVX_INTRO_PAUSE, &p);
+		else
+			ioctl(intro_fd, HVX_INTRO_CONTROL_EVENTS, &c);
+		return;
+	}
+	if (!below(16))		/* a command that does not exist */
 		cmd = _IOC(below(4), HVXIO, below(256), below(sizeof(arg)));
 	fuzz_intro_arg(arg, _IOC_SIZE(cmd) < sizeof(arg) ? _IOC_SIZE(cmd) :
 							   sizeof(arg));
 	if (cmd == HVX_INTRO_READ_MEM || cmd == HVX_INTRO_WRITE_MEM)
 		fuzz_intro_mem((struct hvx_intro_mem *)arg);
-	if (cmd == HVX_INTRO_CONTROL_EVENTS && below(4))
-		((struct hvx_intro_control *)arg)->events =
-			below(2) ? ~0u >> (32 - HVX_INTRO_EV_COUNT) :
-				   below(1 << HVX_INTRO_EV_COUNT);
 	ioctl(intro_fd, cmd, below(32) ? (void *)arg : (void *)(uintptr_t)pick());
 }
 
