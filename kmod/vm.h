@@ -10,6 +10,9 @@
  * Locking, outermost first:
  *   vcpu->mutex	one ioctl at a time on a vCPU (KVM_RUN holds it)
  *   vm->lock		vCPU creation: the writers of vcpus[] and nr_vcpus
+ *   vm->intro_lock	the introspection channel and the vCPUs' state for
+ *			it (kmod/intro/intro.h); its commands work on a
+ *			stopped vCPU under it
  *   vm->mmu_lock	the memory slots and the EPT
  *   mmap_lock		taken inside mmu_lock when pinning guest memory and when
  *			copying to or from it (a page fault)
@@ -42,6 +45,7 @@
 #include <linux/types.h>
 #include <linux/uidgid.h>
 #include <linux/wait.h>
+#include <linux/xarray.h>
 
 #include "ept/ept.h"
 #include "ept/memslot.h"
@@ -114,6 +118,8 @@ struct hvx_vm {
 	 */
 	struct mutex mmu_lock;
 	struct hvx_memslots slots[HVX_NR_ADDRESS_SPACES];
+	/* An introspector's rights on pages of the first (ept/access.c). */
+	struct xarray access;
 	struct hvx_ept ept[HVX_NR_ADDRESS_SPACES];
 	u64 eptp[HVX_NR_ADDRESS_SPACES];
 	/* Mapped at the APIC's address (hvx_mmu_apic_access_page()), or NULL. */
@@ -477,6 +483,13 @@ struct page *hvx_mmu_apic_access_page(struct hvx_vm *vm);
 /* Make every CPU forget the VM's EPT translations (INVEPT). */
 void hvx_mmu_flush(struct hvx_vm *vm);
 void hvx_mmu_totals(const struct hvx_vm *vm, struct hvx_ept *sum);
+void hvx_mmu_unmap(struct hvx_vm *vm, int as, u64 start, u64 end);
+
+/* kmod/ept/access.c */
+u64 hvx_access_of(struct hvx_vm *vm, int as, u64 gfn);
+bool hvx_access_in_2m(struct hvx_vm *vm, int as, u64 gfn);
+int hvx_access_set(struct hvx_vm *vm, u64 gpa, u64 count, u64 access);
+void hvx_access_clear(struct hvx_vm *vm);
 
 /* kmod/ept/dirty.c */
 unsigned long *hvx_dirty_bitmap_alloc(u64 npages);

@@ -329,6 +329,25 @@ struct hvx_introspect {
  *	@xsetbv, before the write
  * @HVX_INTRO_EV_MSR: the guest writes (WRMSR) an MSR that
  *	HVX_INTRO_CONTROL_MSR watches: @msr, before the write
+ * @HVX_INTRO_EV_PF: the guest's access to a page whose rights
+ *	HVX_INTRO_SET_PAGE_ACCESS took away: @pf, before the access.  Always
+ *	on, as PAUSE: a page's rights are the introspector's to lift.  The
+ *	reply is RETRY or CRASH: hvx has no instruction emulator to carry
+ *	the access out, so CONTINUE and SKIP are EINVAL.  To let one access
+ *	through, give the right back, switch SINGLESTEP on for the vCPU and
+ *	reply RETRY; at the step's event, take the right again.
+ * @HVX_INTRO_EV_SINGLESTEP: the vCPU ran one more instruction, while the
+ *	event is on: after it, with the registers it left.  hvx steps the
+ *	guest with RFLAGS.TF, as KVM_SET_GUEST_DEBUG does (the test
+ *	machine's CPU has no monitor trap flag), hidden from the registers
+ *	the VMM and the introspector read, not from the guest's own PUSHF.
+ *	An instruction hvx carries out (CPUID, an MSR, port I/O, ...) is a
+ *	step too.  Interrupts and NMIs wait while the vCPU is stepped (as
+ *	with KVM_GUESTDBG_BLOCKIRQ); an exception the guest raises enters
+ *	its handler without TF, as the CPU clears it, so the handler is not
+ *	stepped until its IRET; a guest that clears TF itself (POPF) ends
+ *	the steps.  A debugger's steps (KVM_SET_GUEST_DEBUG) come first.
+ *	Any reply but CRASH goes on to the next instruction.
  * @HVX_INTRO_EV_COUNT: one past the last event
  */
 enum hvx_intro_event_id {
@@ -339,6 +358,8 @@ enum hvx_intro_event_id {
 	HVX_INTRO_EV_HYPERCALL,
 	HVX_INTRO_EV_XSETBV,
 	HVX_INTRO_EV_MSR,
+	HVX_INTRO_EV_PF,
+	HVX_INTRO_EV_SINGLESTEP,
 	HVX_INTRO_EV_COUNT,
 };
 
@@ -401,9 +422,9 @@ struct hvx_intro_vcpu {
  * @crs: for %HVX_INTRO_EV_CR, the control registers watched, as bits
  *	(1 << 0, 1 << 3, 1 << 4); others are EINVAL
  * @events: the events switched on, as bits; those not set are switched
- *	off.  %HVX_INTRO_EV_PAUSE's bit is ignored (it is always on); an
- *	unknown bit is EINVAL.  %HVX_INTRO_EV_MSR needs MSRs watched too
- *	(HVX_INTRO_CONTROL_MSR).
+ *	off.  The bits of %HVX_INTRO_EV_PAUSE and %HVX_INTRO_EV_PF are
+ *	ignored (they are always on); an unknown bit is EINVAL.
+ *	%HVX_INTRO_EV_MSR needs MSRs watched too (HVX_INTRO_CONTROL_MSR).
  */
 struct hvx_intro_control {
 	__u32 vcpu;
@@ -424,6 +445,41 @@ struct hvx_intro_msr {
 	__u32 msr;
 	__u8 enable;
 	__u8 pad[7];
+};
+
+/* What a guest may do to a page: HVX_INTRO_SET_PAGE_ACCESS, the PF event. */
+#define HVX_INTRO_ACCESS_R	_BITUL(0)
+#define HVX_INTRO_ACCESS_W	_BITUL(1)
+#define HVX_INTRO_ACCESS_X	_BITUL(2)
+#define HVX_INTRO_ACCESS_RWX	(HVX_INTRO_ACCESS_R | HVX_INTRO_ACCESS_W | \
+				 HVX_INTRO_ACCESS_X)
+
+/* HVX_INTRO_SET_PAGE_ACCESS: at most this many pages at once. */
+#define HVX_INTRO_PAGES_MAX	4096
+
+/**
+ * struct hvx_intro_page_access - HVX_INTRO_SET_PAGE_ACCESS's argument
+ * @gpa: the first page, guest-physical, 4 KiB aligned (EINVAL otherwise),
+ *	in address space 0 (SMRAM's is not restricted)
+ * @count: pages, 1 to %HVX_INTRO_PAGES_MAX
+ * @access: what the guest may still do there, %HVX_INTRO_ACCESS_* bits;
+ *	%HVX_INTRO_ACCESS_RWX lifts the restriction.  EPT cannot let a page
+ *	be written and not read: W without R is EINVAL; X alone needs
+ *	execute-only EPT pages (EOPNOTSUPP on a CPU without them).
+ * @pad: 0
+ *
+ * The rights bind the guest's own accesses, every vCPU's, from when the
+ * command returns (each vCPU's cached translations are flushed); an
+ * access they forbid is a PF event.  They do not bind hvx's accesses on
+ * the guest's behalf (port I/O strings, the memory side of an MMIO
+ * string, kvmclock), nor the VMM's or an introspector's.  Pages outside
+ * guest memory are MMIO, which has no rights to take.
+ */
+struct hvx_intro_page_access {
+	__u64 gpa;
+	__u32 count;
+	__u8 access;
+	__u8 pad[3];
 };
 
 /**
@@ -472,6 +528,24 @@ struct hvx_intro_sregs {
 	__u32 vcpu;
 	__u32 pad;
 	struct kvm_sregs sregs;
+};
+
+/* HVX_INTRO_GET_MSRS and HVX_INTRO_SET_MSRS: at most this many at once. */
+#define HVX_INTRO_MSRS_MAX	256
+
+/**
+ * struct hvx_intro_msrs - HVX_INTRO_GET_MSRS and HVX_INTRO_SET_MSRS
+ * @vcpu: the vCPU, stopped
+ * @nmsrs: the entries at @entries, at most %HVX_INTRO_MSRS_MAX
+ * @entries: the introspector's array of struct kvm_msr_entry
+ *
+ * As KVM_GET_MSRS and KVM_SET_MSRS, with the VMM's rights: the entries
+ * in order until one is refused; the return value is how many were done.
+ */
+struct hvx_intro_msrs {
+	__u32 vcpu;
+	__u32 nmsrs;
+	__u64 entries;
 };
 
 /**
@@ -565,6 +639,10 @@ struct hvx_intro_exception {
  *	and the value the guest writes
  * @msr: %HVX_INTRO_EV_MSR: the MSR, its value now (0 if hvx cannot read
  *	it) and the value the guest writes
+ * @pf: %HVX_INTRO_EV_PF: the guest-physical address accessed, the
+ *	guest-linear one where the CPU says (@gva_valid), and the access,
+ *	%HVX_INTRO_ACCESS_* bits (a write is R and W where the CPU reads
+ *	first)
  * @payload: room for later events' payloads
  */
 struct hvx_intro_event {
@@ -609,6 +687,13 @@ struct hvx_intro_event {
 			__u64 old_value;
 			__u64 new_value;
 		} msr;
+		struct {
+			__u64 gpa;
+			__u64 gva;
+			__u8 access;
+			__u8 gva_valid;
+			__u8 pad[6];
+		} pf;
 		__u64 payload[8];
 	};
 };
@@ -662,5 +747,8 @@ struct hvx_intro_reply {
 #define HVX_INTRO_INJECT_EXCEPTION _IOW(HVXIO, 0x1b, struct hvx_intro_exception)
 #define HVX_INTRO_REPLY		_IOW(HVXIO, 0x1c, struct hvx_intro_reply)
 #define HVX_INTRO_CONTROL_MSR	_IOW(HVXIO, 0x1d, struct hvx_intro_msr)
+#define HVX_INTRO_SET_PAGE_ACCESS _IOW(HVXIO, 0x1e, struct hvx_intro_page_access)
+#define HVX_INTRO_GET_MSRS	_IOW(HVXIO, 0x1f, struct hvx_intro_msrs)
+#define HVX_INTRO_SET_MSRS	_IOW(HVXIO, 0x20, struct hvx_intro_msrs)
 
 #endif /* _UAPI_HVX_H */

@@ -222,6 +222,32 @@ bool hvx_ept_write_protect(struct hvx_ept *ept, u64 gpa)
 	return true;
 }
 
+/**
+ * hvx_ept_set_prot - the rights of the 4 KiB leaf that maps @gpa
+ * @ept: the EPT
+ * @gpa: an address the leaf maps
+ * @prot: HVX_EPT_READ, _WRITE and _EXEC
+ *
+ * A leaf that loses its write right keeps, as in hvx_ept_write_protect(),
+ * that it had one, for the page's dirtiness when it is let go.  The
+ * caller flushes the CPUs' cached translations when it takes rights.
+ *
+ * Return: true when a 4 KiB leaf maps @gpa.
+ */
+bool hvx_ept_set_prot(struct hvx_ept *ept, u64 gpa, u64 prot)
+{
+	u64 *entry = hvx_ept_walk(ept, gpa, 1);
+	u64 e;
+
+	if (!entry || !hvx_ept_present(*entry))
+		return false;
+	e = *entry;
+	if ((e & HVX_EPT_WRITE) && !(prot & HVX_EPT_WRITE))
+		e |= HVX_EPT_WAS_WRITABLE;
+	WRITE_ONCE(*entry, (e & ~HVX_EPT_RWX) | (prot & HVX_EPT_RWX));
+	return true;
+}
+
 /*
  * Give the 4 KiB leaf that maps @gpa write access.  Adding a right needs
  * no flush: the EPT violation that asked for it dropped the CPU's cached

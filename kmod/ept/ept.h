@@ -105,6 +105,7 @@ bool hvx_ept_has_table(const struct hvx_ept *ept, u64 gpa, int level);
 int hvx_ept_split_2m(struct hvx_ept *ept, u64 gpa, u64 prot,
 		     void (*flush)(void *data), void *data);
 bool hvx_ept_write_protect(struct hvx_ept *ept, u64 gpa);
+bool hvx_ept_set_prot(struct hvx_ept *ept, u64 gpa, u64 prot);
 void hvx_ept_make_writable(struct hvx_ept *ept, u64 gpa);
 unsigned long hvx_ept_unmap_range(struct hvx_ept *ept, u64 start, u64 end,
 				  hvx_ept_release_fn release, void *data);

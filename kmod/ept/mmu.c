@@ -299,7 +299,7 @@ static void hvx_zap_finish(struct hvx_zap *z)
 }
 
 /* Unmap [start, end) of @as and unpin its pages.  mmu_lock is held. */
-static void hvx_mmu_unmap(struct hvx_vm *vm, int as, u64 start, u64 end)
+void hvx_mmu_unmap(struct hvx_vm *vm, int as, u64 start, u64 end)
 {
 	struct hvx_zap z;
 
@@ -314,6 +314,7 @@ int hvx_mmu_init(struct hvx_vm *vm)
 	int as, r;
 
 	mutex_init(&vm->mmu_lock);
+	xa_init(&vm->access);
 	for (as = 0; as < HVX_NR_ADDRESS_SPACES; as++) {
 		r = hvx_ept_init(&vm->ept[as]);
 		if (r) {
@@ -336,6 +337,7 @@ void hvx_mmu_destroy(struct hvx_vm *vm)
 	struct hvx_zap z;
 	int as, i;
 
+	xa_destroy(&vm->access);	/* left by an introspector not yet gone */
 	for (as = 0; as < HVX_NR_ADDRESS_SPACES; as++) {
 		if (!vm->ept[as].root)
 			continue;
@@ -592,7 +594,8 @@ static void hvx_mmu_report(struct hvx_vm *vm, struct hvx_ept *ept, u64 gpa,
  *
  * Return: 0 when the page is mapped (perhaps by another vCPU meanwhile),
  * -ENOENT when no slot backs @gpa, -EROFS for a write to a read-only
- * slot (both MMIO to the VMM); errors for KVM_RUN: -ENOMEM when pinning
+ * slot (both MMIO to the VMM); -EACCES when an introspector took the
+ * access's right (its PF event); errors for KVM_RUN: -ENOMEM when pinning
  * the page would exceed the VMM's RLIMIT_MEMLOCK (or memory ran out),
  * -EOPNOTSUPP when the VMM's memory there may not be pinned for a guest,
  * -EFAULT when it cannot be used, -EINTR when the VMM is being killed.
@@ -605,7 +608,7 @@ int hvx_mmu_fault(struct hvx_vm *vm, int as, u64 gpa, u64 access)
 	const struct hvx_memslot *slot;
 	u64 gfn = gpa >> PAGE_SHIFT;
 	unsigned int gup = FOLL_LONGTERM;
-	u64 prot = HVX_EPT_RWX;
+	u64 prot = HVX_EPT_RWX, allowed;
 	unsigned long hva;
 	struct page *page;
 	u64 entry;
@@ -637,6 +640,12 @@ int hvx_mmu_fault(struct hvx_vm *vm, int as, u64 gpa, u64 access)
 		if (slot->dirty_bitmap && !write)
 			prot = HVX_EPT_READ | HVX_EPT_EXEC;
 	}
+	/* An introspector's rights (ept/access.c): its PF event, or less. */
+	allowed = hvx_access_of(vm, as, gfn);
+	r = -EACCES;
+	if (access & ~allowed)
+		goto out;
+	prot &= allowed;
 	r = 0;
 	entry = hvx_ept_lookup(ept, gpa, &level);
 	if (entry) {
@@ -668,6 +677,7 @@ int hvx_mmu_fault(struct hvx_vm *vm, int as, u64 gpa, u64 access)
 		goto out_uncharge;
 	}
 	if (!slot->dirty_bitmap && hvx_nx_max_level(access, nx) == 2 &&
+	    !hvx_access_in_2m(vm, as, gfn) &&
 	    hvx_mmu_map_2m(vm, ept, slot, gfn, page, gup,
 			   hvx_nx_huge_prot(prot, nx)))
 		goto out;

@@ -69,7 +69,9 @@ int hvx_intro_event(struct hvx_vcpu *vcpu, struct hvx_intro_event *ev)
 	mutex_lock(&vm->intro_lock);
 	vi->reply.flags = 0;
 	intro = vm->intro;
+	/* PAUSE and PF are always on; the others as switched. */
 	if (!intro || (ev->event != HVX_INTRO_EV_PAUSE &&
+		       ev->event != HVX_INTRO_EV_PF &&
 		       !(vi->events & BIT(ev->event)))) {
 		mutex_unlock(&vm->intro_lock);
 		hvx_vcpu_load(vcpu);
@@ -194,6 +196,10 @@ static long hvx_intro_reply(struct hvx_intro *intro, void __user *argp)
 		   event != HVX_INTRO_EV_CR && event != HVX_INTRO_EV_XSETBV &&
 		   event != HVX_INTRO_EV_MSR) {
 		r = -EINVAL;
+	} else if (event == HVX_INTRO_EV_PF &&
+		   reply.action != HVX_INTRO_RETRY &&
+		   reply.action != HVX_INTRO_CRASH) {
+		r = -EINVAL;	/* no emulator to carry it out or step over */
 	} else {
 		if (vi->queued)
 			list_del_init(&vi->node);
@@ -299,8 +305,9 @@ static int hvx_intro_release(struct inode *inode, struct file *filp)
 		}
 	}
 	mutex_unlock(&vm->intro_lock);
-	/* Each vCPU drops the exits the events needed (hvx_intro_sync()). */
+	/* Each vCPU drops the exits the events needed (hvx_intro_request()). */
 	hvx_vm_request_all(vm, HVX_REQ_INTRO);
+	hvx_access_clear(vm);
 	kfree(intro);
 	hvx_vm_put(vm);
 	return 0;

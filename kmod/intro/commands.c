@@ -191,6 +191,21 @@ static long hvx_intro_mem(struct hvx_vm *vm, void __user *argp, bool write)
 	return r;
 }
 
+/* HVX_INTRO_SET_PAGE_ACCESS (ept/access.c keeps the rights). */
+static long hvx_intro_page_access(struct hvx_vm *vm, void __user *argp)
+{
+	struct hvx_intro_page_access a;
+
+	if (copy_from_user(&a, argp, sizeof(a)))
+		return -EFAULT;
+	if (!a.count || a.count > HVX_INTRO_PAGES_MAX ||
+	    !PAGE_ALIGNED(a.gpa) || a.gpa >> HVX_MAX_GPA_BITS ||
+	    a.access & ~HVX_INTRO_ACCESS_RWX ||
+	    memchr_inv(a.pad, 0, sizeof(a.pad)))
+		return -EINVAL;
+	return hvx_access_set(vm, a.gpa, a.count, a.access);
+}
+
 /*
  * The stopped vCPU @id, with vm->intro_lock taken (the caller drops it),
  * or an ERR_PTR: ENOENT for no such vCPU, EBUSY for one that runs.
@@ -231,7 +246,7 @@ static long hvx_intro_vcpu_cmd(struct hvx_vm *vm, void __user *argp,
 		r = fn(vcpu, arg);
 		mutex_unlock(&vm->intro_lock);
 	}
-	if (!r && out && copy_to_user(argp, arg, size))
+	if (r >= 0 && out && copy_to_user(argp, arg, size))
 		r = -EFAULT;
 	kfree(arg);
 	return r;
@@ -287,6 +302,41 @@ static long hvx_intro_translate(struct hvx_vcpu *vcpu, void *arg)
 	if (r)
 		t->gpa = 0;
 	return 0;
+}
+
+/* HVX_INTRO_GET_MSRS and _SET_MSRS: as KVM_GET_MSRS and KVM_SET_MSRS. */
+static long hvx_intro_msrs(struct hvx_vcpu *vcpu, void *arg, bool set)
+{
+	struct hvx_intro_msrs *m = arg;
+	void __user *uentries = u64_to_user_ptr(m->entries);
+	struct kvm_msr_entry *e;
+	u32 i;
+
+	if (m->nmsrs > HVX_INTRO_MSRS_MAX)
+		return -EINVAL;
+	e = memdup_user(uentries, m->nmsrs * sizeof(*e));
+	if (IS_ERR(e))
+		return PTR_ERR(e);
+	hvx_vcpu_load(vcpu);
+	for (i = 0; i < m->nmsrs; i++)
+		if (set ? hvx_set_msr(vcpu, e[i].index, e[i].data) :
+			  hvx_get_msr(vcpu, e[i].index, &e[i].data))
+			break;
+	hvx_vcpu_put(vcpu);
+	if (!set && copy_to_user(uentries, e, i * sizeof(*e)))
+		i = -EFAULT;
+	kfree(e);
+	return i;
+}
+
+static long hvx_intro_get_msrs(struct hvx_vcpu *vcpu, void *arg)
+{
+	return hvx_intro_msrs(vcpu, arg, false);
+}
+
+static long hvx_intro_set_msrs(struct hvx_vcpu *vcpu, void *arg)
+{
+	return hvx_intro_msrs(vcpu, arg, true);
 }
 
 static long hvx_intro_get_cpuid(struct hvx_vcpu *vcpu, void *arg)
@@ -347,6 +397,8 @@ long hvx_intro_command(struct hvx_intro *intro, unsigned int ioctl,
 		return hvx_intro_control(vm, argp);
 	case HVX_INTRO_CONTROL_MSR:
 		return hvx_intro_control_msr(vm, argp);
+	case HVX_INTRO_SET_PAGE_ACCESS:
+		return hvx_intro_page_access(vm, argp);
 	case HVX_INTRO_READ_MEM:
 		return hvx_intro_mem(vm, argp, false);
 	case HVX_INTRO_WRITE_MEM:
@@ -369,6 +421,14 @@ long hvx_intro_command(struct hvx_intro *intro, unsigned int ioctl,
 		return hvx_intro_vcpu_cmd(vm, argp,
 					  sizeof(struct hvx_intro_translate),
 					  true, hvx_intro_translate);
+	case HVX_INTRO_GET_MSRS:
+		return hvx_intro_vcpu_cmd(vm, argp,
+					  sizeof(struct hvx_intro_msrs), false,
+					  hvx_intro_get_msrs);
+	case HVX_INTRO_SET_MSRS:
+		return hvx_intro_vcpu_cmd(vm, argp,
+					  sizeof(struct hvx_intro_msrs), false,
+					  hvx_intro_set_msrs);
 	case HVX_INTRO_GET_CPUID:
 		return hvx_intro_vcpu_cmd(vm, argp,
 					  sizeof(struct hvx_intro_cpuid), true,

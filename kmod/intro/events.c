@@ -106,14 +106,50 @@ int hvx_intro_msr(struct hvx_vcpu *vcpu, u32 msr, u64 *val)
 	return r;
 }
 
+/*
+ * An @access (HVX_INTRO_ACCESS_* bits) an introspector's page rights
+ * forbid (ept/access.c), at @gpa, and @gva where the CPU says (~0 if
+ * not).  Replies: RETRY, CRASH.
+ */
+int hvx_intro_page_fault(struct hvx_vcpu *vcpu, u64 gpa, u64 gva,
+			 u32 access)
+{
+	struct hvx_intro_event ev = { .event = HVX_INTRO_EV_PF };
+
+	ev.pf.gpa = gpa;
+	ev.pf.gva_valid = gva != ~0ULL;
+	ev.pf.gva = ev.pf.gva_valid ? gva : 0;
+	ev.pf.access = access;
+	if (hvx_intro_event(vcpu, &ev) == HVX_INTRO_CRASH) {
+		vcpu->run->exit_reason = KVM_EXIT_SHUTDOWN;
+		return 0;
+	}
+	return 1;	/* the access again, under the rights it has now */
+}
+
+/*
+ * A single step ended (a #DB trap, or an instruction hvx carried out with
+ * TF set: kmod/vmx/debug.c).  Any reply but CRASH goes on.
+ */
+int hvx_intro_singlestep(struct hvx_vcpu *vcpu)
+{
+	struct hvx_intro_event ev = { .event = HVX_INTRO_EV_SINGLESTEP };
+
+	if (hvx_intro_event(vcpu, &ev) == HVX_INTRO_CRASH) {
+		vcpu->run->exit_reason = KVM_EXIT_SHUTDOWN;
+		return 0;
+	}
+	return 1;
+}
+
 /**
  * hvx_intro_request - HVX_REQ_INTRO, before an entry
  * @vcpu: the vCPU, loaded
  *
  * The events changed, or a pause was asked: take on or drop the exits
  * the events need (#BP, writes of CR0, CR3 and CR4, writes of MSRs the
- * guest has without exits; the rest exit anyway), then stop for the
- * pause.
+ * guest has without exits, RFLAGS.TF for single steps; the rest exit
+ * anyway), then stop for the pause.
  *
  * Return: what hvx_intro_pause() returns, or 1.
  */
@@ -124,6 +160,7 @@ int hvx_intro_request(struct hvx_vcpu *vcpu)
 	clear_bit(HVX_REQ_INTRO, &vcpu->requests);
 	hvx_vmx_intro_exits(vcpu, hvx_intro_wants(vcpu, HVX_INTRO_EV_CR) ?
 			    READ_ONCE(vcpu->intro.crs) : 0);
+	hvx_vmx_intro_step(vcpu, hvx_intro_wants(vcpu, HVX_INTRO_EV_SINGLESTEP));
 	/* The MSRs it watches that the guest writes without exits. */
 	hvx_vmcs_filter_msrs(vcpu);
 	if (READ_ONCE(vcpu->intro.pause)) {

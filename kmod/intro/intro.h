@@ -49,6 +49,7 @@ struct hvx_vcpu_intro {
 	 */
 	unsigned long *msrs;
 	bool pause;		/* HVX_INTRO_PAUSE asked; until its reply */
+	bool step_tf;		/* hvx set RFLAGS.TF for SINGLESTEP events */
 	enum hvx_intro_state state;
 	bool queued;		/* its event is on the channel, unread */
 	struct list_head node;	/* on the channel's queue */
@@ -115,6 +116,9 @@ int hvx_intro_breakpoint(struct hvx_vcpu *vcpu);
 int hvx_intro_cr(struct hvx_vcpu *vcpu, int cr, unsigned long *val);
 int hvx_intro_xsetbv(struct hvx_vcpu *vcpu, u64 *val);
 int hvx_intro_msr(struct hvx_vcpu *vcpu, u32 msr, u64 *val);
+int hvx_intro_page_fault(struct hvx_vcpu *vcpu, u64 gpa, u64 gva,
+			 u32 access);
+int hvx_intro_singlestep(struct hvx_vcpu *vcpu);
 int hvx_intro_request(struct hvx_vcpu *vcpu);
 
 /* kmod/intro/commands.c */

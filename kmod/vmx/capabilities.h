@@ -84,6 +84,11 @@ static inline bool cpu_has_vmx_ept_2m_page(void)
 	return hvx_vmcs_config.ept_vpid_cap & VMX_EPT_2MB_PAGE_BIT;
 }
 
+static inline bool cpu_has_vmx_ept_execute_only(void)
+{
+	return hvx_vmcs_config.ept_vpid_cap & VMX_EPT_EXECUTE_ONLY_BIT;
+}
+
 static inline bool cpu_has_vmx_ept_ad_bits(void)
 {
 	return hvx_vmcs_config.ept_vpid_cap & VMX_EPT_AD_BIT;

@@ -157,7 +157,7 @@ void hvx_debug_step_trap(struct hvx_vcpu *vcpu)
 
 	if (pending & DR_STEP)
 		vmcs_writel(GUEST_PENDING_DBG_EXCEPTIONS, pending & ~DR_STEP);
-	if (vcpu->guest_debug & KVM_GUESTDBG_SINGLESTEP)
+	if ((vcpu->guest_debug & KVM_GUESTDBG_SINGLESTEP) || vcpu->intro.step_tf)
 		vcpu->vmx.step_exit = true;
 	else
 		hvx_guest_db(vcpu, DR_STEP);
@@ -166,12 +166,40 @@ void hvx_debug_step_trap(struct hvx_vcpu *vcpu)
 /*
  * A single step hvx carried out (vcpu->vmx.step_exit) ends here, before
  * the next entry, in the KVM_EXIT_DEBUG the VMM must see first
- * (hvx_vmx_run()).  Return: 0.
+ * (hvx_vmx_run()), or in an introspector's SINGLESTEP event.  Return: 0,
+ * or the event's.
  */
 int hvx_debug_step_exit(struct hvx_vcpu *vcpu)
 {
 	vcpu->vmx.step_exit = false;
+	if (!(vcpu->guest_debug & KVM_GUESTDBG_SINGLESTEP))
+		return hvx_intro_singlestep(vcpu);
 	return hvx_debug_exit(vcpu, DB_VECTOR, DR_STEP | HVX_DR6_ACTIVE_LOW);
+}
+
+/*
+ * An introspector's single steps (kmod/intro/): RFLAGS.TF, which hvx
+ * sets where the guest had it clear and hides as a debugger's.  The vCPU
+ * is loaded.
+ */
+void hvx_vmx_intro_step(struct hvx_vcpu *vcpu, bool on)
+{
+	unsigned long rflags = vmcs_readl(GUEST_RFLAGS);
+
+	if (on && !vcpu->intro.step_tf && !(rflags & X86_EFLAGS_TF)) {
+		vcpu->intro.step_tf = true;
+		vmcs_writel(GUEST_RFLAGS, rflags | X86_EFLAGS_TF);
+	} else if (!on && vcpu->intro.step_tf) {
+		vcpu->intro.step_tf = false;
+		vmcs_writel(GUEST_RFLAGS, rflags & ~X86_EFLAGS_TF);
+	}
+}
+
+/* A #DB exit: the end of an introspector's single step? */
+bool hvx_debug_intro_step(struct hvx_vcpu *vcpu)
+{
+	return vcpu->intro.step_tf && (vcpu->vmx.exit_qual & DR_STEP) &&
+	       !(vcpu->guest_debug & KVM_GUESTDBG_SINGLESTEP);
 }
 
 /*
@@ -273,19 +301,21 @@ int hvx_vmx_set_debugregs(struct hvx_vcpu *vcpu, const struct kvm_debugregs *d)
  * hvx sets to single-step it.  And as the VMM sets it: TF goes back on
  * while the guest still stands where stepping began, as in KVM, so a
  * KVM_SET_REGS that moves RIP ends the stepping until the next
- * KVM_SET_GUEST_DEBUG.
+ * KVM_SET_GUEST_DEBUG; an introspector's steps keep TF on wherever.
  */
 unsigned long hvx_debug_rflags_out(struct hvx_vcpu *vcpu, unsigned long rflags)
 {
-	if (vcpu->guest_debug & KVM_GUESTDBG_SINGLESTEP)
+	if ((vcpu->guest_debug & KVM_GUESTDBG_SINGLESTEP) ||
+	    vcpu->intro.step_tf)
 		rflags &= ~X86_EFLAGS_TF;
 	return rflags;
 }
 
 unsigned long hvx_debug_rflags_in(struct hvx_vcpu *vcpu, unsigned long rflags)
 {
-	if ((vcpu->guest_debug & KVM_GUESTDBG_SINGLESTEP) &&
-	    hvx_guest_linear_rip(vcpu) == vcpu->vmx.step_rip)
+	if (((vcpu->guest_debug & KVM_GUESTDBG_SINGLESTEP) &&
+	     hvx_guest_linear_rip(vcpu) == vcpu->vmx.step_rip) ||
+	    vcpu->intro.step_tf)
 		rflags |= X86_EFLAGS_TF;
 	return rflags;
 }

@@ -80,6 +80,8 @@ static int hvx_handle_exception(struct hvx_vcpu *vcpu)
 	case BP_VECTOR:	/* only for a debugger's or introspector's INT3s */
 		return hvx_handle_bp(vcpu);
 	case DB_VECTOR:
+		if (unlikely(hvx_debug_intro_step(vcpu)))
+			return hvx_intro_singlestep(vcpu);
 		if (!hvx_debug_exception(vcpu, DB_VECTOR))
 			return 0;
 		/* The exit qualification holds what DR6 would have got. */
@@ -276,6 +278,14 @@ static int hvx_handle_mmio(struct hvx_vcpu *vcpu, u64 gpa)
  * slot backs the address, or the guest writes to a read-only slot, it is
  * MMIO.
  */
+/* The guest-linear address of the EPT violation, or ~0 where none. */
+static u64 hvx_ept_violation_gla(struct hvx_vcpu *vcpu)
+{
+	if (!(vcpu->vmx.exit_qual & EPT_VIOLATION_GVA_IS_VALID))
+		return ~0ULL;
+	return vmcs_readl(GUEST_LINEAR_ADDRESS);
+}
+
 static int hvx_handle_ept_violation(struct hvx_vcpu *vcpu)
 {
 	u64 gpa = vmcs_read64(GUEST_PHYSICAL_ADDRESS);
@@ -299,6 +309,10 @@ static int hvx_handle_ept_violation(struct hvx_vcpu *vcpu)
 		return 1;
 	if (r == -ENOENT || r == -EROFS)
 		return hvx_handle_mmio(vcpu, gpa);
+	if (r == -EACCES)
+		return hvx_intro_page_fault(vcpu, gpa,
+					    hvx_ept_violation_gla(vcpu),
+					    vcpu->vmx.exit_qual & HVX_EPT_RWX);
 	return r;
 }
 

@@ -519,7 +519,8 @@ int hvx_vmx_run(struct hvx_vcpu *vcpu)
 	 * TF with their shadow for a single-step trap already pending (VM
 	 * entry checks so), but this TF is hvx's.  As KVM, drop the shadow.
 	 */
-	if (unlikely(vcpu->guest_debug & KVM_GUESTDBG_SINGLESTEP))
+	if (unlikely((vcpu->guest_debug & KVM_GUESTDBG_SINGLESTEP) ||
+		     vcpu->intro.step_tf))
 		hvx_set_interrupt_shadow(vcpu, 0);
 
 	/*

@@ -178,6 +178,7 @@ u32 hvx_guest_debug_flags(void);
 void hvx_set_dr7(struct hvx_vcpu *vcpu, unsigned long val);
 const unsigned long *hvx_debug_regs(struct hvx_vcpu *vcpu);
 int hvx_debug_exception(struct hvx_vcpu *vcpu, u8 vector);
+bool hvx_debug_intro_step(struct hvx_vcpu *vcpu);
 void hvx_debug_step_trap(struct hvx_vcpu *vcpu);
 int hvx_debug_step_exit(struct hvx_vcpu *vcpu);
 int hvx_handle_dr(struct hvx_vcpu *vcpu);

@@ -303,7 +303,13 @@ static void hvx_inject_exception_now(struct hvx_vcpu *vcpu)
 int hvx_inject_events(struct hvx_vcpu *vcpu)
 {
 	struct hvx_events *ev = &vcpu->events;
-	bool blocked = vcpu->guest_debug & KVM_GUESTDBG_BLOCKIRQ;
+	/*
+	 * A debugger's BLOCKIRQ, and an introspector's single steps while
+	 * they last (a guest's SYSRET, IRET or POPF may clear the TF).
+	 */
+	bool blocked = (vcpu->guest_debug & KVM_GUESTDBG_BLOCKIRQ) ||
+		       (vcpu->intro.step_tf &&
+			(hvx_guest_rflags(vcpu) & X86_EFLAGS_TF));
 	bool busy = true, held = false, asked = false, more = false;
 	struct hvx_tpr_state tpr = {};
 	int vector;

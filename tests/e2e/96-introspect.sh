@@ -45,6 +45,17 @@ msr_rounds() {
 }
 check "vmctl watch --msr: the guest's WRMSRs of its round, old and new values" \
 	msr_rounds
+vmctl watch --page 0x10000:x --count 3 $id >/tmp/watch.page
+cat /tmp/watch.page
+# Each fetch is stepped over and the right taken again: three in a row,
+# from more than one instruction (the guest's loop is two).
+check "vmctl watch --page: three fetches from the guest's code page, in turn" \
+	sh -c "[ \$(grep -cE '^vcpu 0 pf +rip 0x0000000000010[0-9a-f]{3} cr3 0x[0-9a-f]+ gpa 0x10[0-9a-f]{3} x gva 0x10[0-9a-f]{3}$' /tmp/watch.page) = 3 ] &&
+	       [ \$(awk '{ print \$9 }' /tmp/watch.page | sort -u | wc -l) -ge 2 ]"
+vmctl watch --single-step 4 --count 4 $id >/tmp/watch.step
+cat /tmp/watch.step
+check "vmctl watch --single-step 4: four steps in the guest's code" \
+	sh -c "[ \$(grep -cE '^vcpu 0 singlestep +rip 0x0000000000010[0-9a-f]{3} ' /tmp/watch.step) = 4 ]"
 a=$(lines /tmp/watched.out)
 check "watched: the guest goes on after the watch" wait_for 60 has_lines /tmp/watched.out $((a + 2))
 vmctl inspect $id regs >/tmp/regs.out

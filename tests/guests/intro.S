@@ -22,7 +22,15 @@
  *   8  WRMSR of IA32_SYSENTER_EIP (which the guest otherwise writes
  *      without exits: the introspector changes the value), of
  *      IA32_SYSENTER_ESP (not watched) and of LSTAR
- *   9  STORM INT3s, each counted by the guest's own handler, whatever
+ *   9  CPUID leaf 0x4858 (EBX the data page, EDX the code page), after
+ *      which the introspector has taken the data page's W and the code
+ *      page's X: a store there and a call there, each a PF event until it
+ *      gives the right back; then CPUID leaf 0x4859, after which the code
+ *      page is execute-only: a call there runs, a load from it is a PF
+ *      event
+ *  10  CPUID leaf 0x485a with EBX the next instruction: the introspector
+ *      single-steps the five after it, a CPUID among them
+ *  11  STORM INT3s, each counted by the guest's own handler, whatever
  *      happens to the introspector meanwhile
  *
  * Entry: at 0x10000 in flat 32-bit protected mode without paging, IF=0.
@@ -132,13 +140,39 @@ spin:	incl	count
 	VAL	%eax
 
 	MARK	9
+	mov	$wpage, %ebx
+	mov	$xpage, %edx
+	mov	$0x4858, %eax
+	cpuid
+	movl	$0x1111, wpage
+	call	xfunc
+	mov	%eax, %esi			/* VAL clobbers EAX */
+	VAL	wpage
+	VAL	%esi
+	mov	$0x4859, %eax
+	cpuid
+	call	xfunc
+	mov	xfunc, %ecx
+	VAL	%ecx
+
+	MARK	10
+	mov	$steps, %ebx
+	mov	$0x485a, %eax
+	cpuid
+steps:	nop
+	inc	%eax
+	nop
+	cpuid
+	nop
+
+	MARK	11
 	movl	$0, bp_count
 	mov	$STORM, %ecx
 1:	int3
 	loop	1b
 	VAL	bp_count
 
-	MARK	10
+	MARK	12
 	HALT
 
 	/* #BP is counted; any other vector is reported. */
@@ -161,3 +195,8 @@ count:	.long	0
 go:	.long	0
 	.p2align 12
 pd:	.fill	1024, 4, 0
+wpage:	.fill	1024, 4, 0		/* pages of their own, for step 9 */
+xpage:
+xfunc:	mov	$0x2222, %eax
+	ret
+	.p2align 12

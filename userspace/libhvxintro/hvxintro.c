@@ -30,6 +30,8 @@ static const char *const hvxi_names[HVX_INTRO_EV_COUNT] = {
 	[HVX_INTRO_EV_HYPERCALL] = "hypercall",
 	[HVX_INTRO_EV_XSETBV] = "xsetbv",
 	[HVX_INTRO_EV_MSR] = "msr",
+	[HVX_INTRO_EV_PF] = "pf",
+	[HVX_INTRO_EV_SINGLESTEP] = "singlestep",
 };
 
 const char *hvxi_event_name(unsigned int event)
@@ -107,6 +109,15 @@ int hvxi_watch_msr(struct hvxi *h, uint32_t vcpu, uint32_t msr, int enable)
 	return ioctl(h->fd, HVX_INTRO_CONTROL_MSR, &m);
 }
 
+int hvxi_set_page_access(struct hvxi *h, uint64_t gpa, uint32_t count,
+			 uint8_t access)
+{
+	struct hvx_intro_page_access a = { .gpa = gpa, .count = count,
+					   .access = access };
+
+	return ioctl(h->fd, HVX_INTRO_SET_PAGE_ACCESS, &a);
+}
+
 int hvxi_pause(struct hvxi *h, uint32_t vcpu)
 {
 	struct hvx_intro_vcpu p = { .vcpu = vcpu };
@@ -177,6 +188,35 @@ int hvxi_set_sregs(struct hvxi *h, uint32_t vcpu,
 	struct hvx_intro_sregs s = { .vcpu = vcpu, .sregs = *sregs };
 
 	return ioctl(h->fd, HVX_INTRO_SET_SREGS, &s);
+}
+
+int hvxi_get_msr(struct hvxi *h, uint32_t vcpu, uint32_t index,
+		 uint64_t *value)
+{
+	struct kvm_msr_entry e = { .index = index };
+	struct hvx_intro_msrs m = { .vcpu = vcpu, .nmsrs = 1,
+				    .entries = (uintptr_t)&e };
+	int r = ioctl(h->fd, HVX_INTRO_GET_MSRS, &m);
+
+	if (r == 0)
+		errno = ENOENT;		/* hvx has no such MSR */
+	if (r != 1)
+		return -1;
+	*value = e.data;
+	return 0;
+}
+
+int hvxi_set_msr(struct hvxi *h, uint32_t vcpu, uint32_t index,
+		 uint64_t value)
+{
+	struct kvm_msr_entry e = { .index = index, .data = value };
+	struct hvx_intro_msrs m = { .vcpu = vcpu, .nmsrs = 1,
+				    .entries = (uintptr_t)&e };
+	int r = ioctl(h->fd, HVX_INTRO_SET_MSRS, &m);
+
+	if (r == 0)
+		errno = EINVAL;		/* refused, as the guest's WRMSR */
+	return r == 1 ? 0 : -1;
 }
 
 int hvxi_translate(struct hvxi *h, uint32_t vcpu, uint64_t gva,

@@ -53,6 +53,9 @@ int hvxi_info(struct hvxi *h, struct hvx_intro_info *info);
 int hvxi_control(struct hvxi *h, uint32_t vcpu, uint64_t events,
 		 uint32_t crs);
 int hvxi_watch_msr(struct hvxi *h, uint32_t vcpu, uint32_t msr, int enable);
+/* @access: HVX_INTRO_ACCESS_* bits left to the guest; RWX lifts. */
+int hvxi_set_page_access(struct hvxi *h, uint64_t gpa, uint32_t count,
+			 uint8_t access);
 int hvxi_pause(struct hvxi *h, uint32_t vcpu);
 int hvxi_read_mem(struct hvxi *h, uint64_t gpa, void *buf, size_t len);
 int hvxi_write_mem(struct hvxi *h, uint64_t gpa, const void *buf,
@@ -63,6 +66,11 @@ int hvxi_set_regs(struct hvxi *h, uint32_t vcpu,
 int hvxi_get_sregs(struct hvxi *h, uint32_t vcpu, struct kvm_sregs *sregs);
 int hvxi_set_sregs(struct hvxi *h, uint32_t vcpu,
 		   const struct kvm_sregs *sregs);
+/* One MSR, with the VMM's rights (KVM_GET/SET_MSRS). */
+int hvxi_get_msr(struct hvxi *h, uint32_t vcpu, uint32_t index,
+		 uint64_t *value);
+int hvxi_set_msr(struct hvxi *h, uint32_t vcpu, uint32_t index,
+		 uint64_t value);
 /* 0 with *gpa, 1 when nothing maps @gva, or -1. */
 int hvxi_translate(struct hvxi *h, uint32_t vcpu, uint64_t gva,
 		   uint64_t *gpa);

@@ -301,6 +301,42 @@ static int64_t parse_msr(const char *s)
 }
 
 #define MAX_MSRS	16
+#define MAX_PAGES	16
+
+/* --page GPA:ACCESSES: a page, and the rights the guest keeps there. */
+struct watched_page {
+	uint64_t gpa;
+	uint8_t rights;
+};
+
+/*
+ * "GPA:w", "0x1000:rx", ...: the accesses to watch, taken from the rights.
+ * EPT cannot let a page be written and not read, so watching reads
+ * watches writes too.
+ */
+static bool parse_page(const char *s, struct watched_page *p)
+{
+	uint8_t watch = 0;
+	char *colon, *end;
+
+	errno = 0;
+	p->gpa = strtoull(s, &end, 0);
+	colon = end;
+	if (end == s || *colon != ':' || errno || p->gpa & 0xfff)
+		return false;
+	for (s = colon + 1; *s; s++) {
+		if (*s == 'r')
+			watch |= HVX_INTRO_ACCESS_R | HVX_INTRO_ACCESS_W;
+		else if (*s == 'w')
+			watch |= HVX_INTRO_ACCESS_W;
+		else if (*s == 'x')
+			watch |= HVX_INTRO_ACCESS_X;
+		else
+			return false;
+	}
+	p->rights = HVX_INTRO_ACCESS_RWX & ~watch;
+	return watch;
+}
 
 static volatile sig_atomic_t stop;
 
@@ -309,10 +345,39 @@ static void on_signal(int sig)
 	stop = 1;
 }
 
+#define MAX_VCPUS	64
+
 struct watch {
 	bool json;
 	uint64_t count, seen;
+	uint64_t events;	/* as asked, single steps aside */
+	uint32_t crs;
+	uint64_t steps;		/* --single-step N: left to print */
+	struct watched_page pages[MAX_PAGES];
+	unsigned int npages;
+	/* Per vCPU: the page whose right it has back for one step, + 1. */
+	unsigned int stepping_over[MAX_VCPUS];
 };
+
+/* vCPU @vcpu's events: as asked, with single steps when it needs them. */
+static void watch_control(struct hvxi *h, struct watch *w, uint32_t vcpu)
+{
+	uint64_t events = w->events;
+
+	if (w->steps || (vcpu < MAX_VCPUS && w->stepping_over[vcpu]))
+		events |= 1u << HVX_INTRO_EV_SINGLESTEP;
+	if (hvxi_control(h, vcpu, events, w->crs) < 0)
+		fprintf(stderr, "vmctl watch: vCPU %u's events: %s\n", vcpu,
+			strerror(errno));
+}
+
+static void page_rights(struct hvxi *h, const struct watched_page *p,
+			uint8_t rights)
+{
+	if (hvxi_set_page_access(h, p->gpa, 1, rights) < 0)
+		fprintf(stderr, "vmctl watch: page 0x%llx: %s\n",
+			(unsigned long long)p->gpa, strerror(errno));
+}
 
 static void print_event(const struct hvx_intro_event *ev, bool json)
 {
@@ -354,6 +419,16 @@ static void print_event(const struct hvx_intro_event *ev, bool json)
 		       (unsigned long long)ev->xsetbv.old_value,
 		       (unsigned long long)ev->xsetbv.new_value);
 		break;
+	case HVX_INTRO_EV_PF:
+		printf(json ? ", \"gpa\": %llu, \"access\": \"%s%s%s\"" :
+		       " gpa 0x%llx %s%s%s", (unsigned long long)ev->pf.gpa,
+		       ev->pf.access & HVX_INTRO_ACCESS_R ? "r" : "",
+		       ev->pf.access & HVX_INTRO_ACCESS_W ? "w" : "",
+		       ev->pf.access & HVX_INTRO_ACCESS_X ? "x" : "");
+		if (ev->pf.gva_valid)
+			printf(json ? ", \"gva\": %llu" : " gva 0x%llx",
+			       (unsigned long long)ev->pf.gva);
+		break;
 	case HVX_INTRO_EV_MSR:
 		printf(json ? ", \"msr\": %u, \"old\": %llu, \"new\": %llu" :
 		       " msr 0x%x 0x%llx -> 0x%llx", ev->msr.msr,
@@ -365,13 +440,60 @@ static void print_event(const struct hvx_intro_event *ev, bool json)
 	fflush(stdout);
 }
 
+/*
+ * A watched page's access: the page gets every right back while its vCPU
+ * runs the one instruction, single-stepped, and the access goes again;
+ * after the step, the rights are taken again (page_stepped()).  Another
+ * vCPU's access meanwhile goes unseen.
+ */
+static void page_access(struct hvxi *h, struct watch *w,
+			const struct hvx_intro_event *ev,
+			struct hvxi_reply *reply)
+{
+	unsigned int i;
+
+	reply->action = HVX_INTRO_RETRY;
+	for (i = 0; i < w->npages; i++) {
+		if (w->pages[i].gpa != (ev->pf.gpa & ~0xfffULL))
+			continue;
+		page_rights(h, &w->pages[i], HVX_INTRO_ACCESS_RWX);
+		if (ev->vcpu < MAX_VCPUS) {
+			w->stepping_over[ev->vcpu] = i + 1;
+			watch_control(h, w, ev->vcpu);
+		}
+	}
+}
+
+/* The step over a watched page's access is done: its rights go again. */
+static bool page_stepped(struct hvxi *h, struct watch *w,
+			 const struct hvx_intro_event *ev)
+{
+	unsigned int i;
+
+	if (ev->vcpu >= MAX_VCPUS || !w->stepping_over[ev->vcpu])
+		return false;
+	i = w->stepping_over[ev->vcpu] - 1;
+	w->stepping_over[ev->vcpu] = 0;
+	page_rights(h, &w->pages[i], w->pages[i].rights);
+	watch_control(h, w, ev->vcpu);
+	return true;
+}
+
 /* Every event: printed, and let through as if nobody watched. */
 static int on_event(struct hvxi *h, const struct hvx_intro_event *ev,
 		    struct hvxi_reply *reply, void *arg)
 {
 	struct watch *w = arg;
 
+	if (ev->event == HVX_INTRO_EV_SINGLESTEP) {
+		if (page_stepped(h, w, ev) && !w->steps)
+			return 0;	/* hvx's own step, not asked for */
+		if (w->steps && !--w->steps)
+			watch_control(h, w, HVX_INTRO_ALL_VCPUS);
+	}
 	print_event(ev, w->json);
+	if (ev->event == HVX_INTRO_EV_PF)
+		page_access(h, w, ev, reply);
 	return ++w->seen == w->count;
 }
 
@@ -386,6 +508,8 @@ int cmd_watch(int argc, char **argv)
 		{ "vmcall", no_argument, NULL, 'v' },
 		{ "xsetbv", no_argument, NULL, 'x' },
 		{ "msr", required_argument, NULL, 'm' },
+		{ "page", required_argument, NULL, 'p' },
+		{ "single-step", required_argument, NULL, 's' },
 		{ "count", required_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -430,6 +554,21 @@ int cmd_watch(int argc, char **argv)
 			msrs[nmsrs++] = msr;
 			events |= 1u << HVX_INTRO_EV_MSR;
 			break;
+		case 'p':
+			if (w.npages == MAX_PAGES ||
+			    !parse_page(optarg, &w.pages[w.npages])) {
+				fprintf(stderr, "vmctl watch: --page takes GPA:ACCESSES, a page-aligned address and any of r, w, x (0x1000:w), %d at most\n",
+					MAX_PAGES);
+				return 2;
+			}
+			w.npages++;
+			break;
+		case 's':
+			if (!parse_u64(optarg, &w.steps) || !w.steps) {
+				fprintf(stderr, "vmctl watch: --single-step takes a number above 0\n");
+				return 2;
+			}
+			break;
 		case 'n':
 			if (!parse_u64(optarg, &w.count) || !w.count) {
 				fprintf(stderr, "vmctl watch: --count takes a number above 0\n");
@@ -441,19 +580,24 @@ int cmd_watch(int argc, char **argv)
 			break;
 		case 'h':
 			printf("usage: vmctl watch [--cr0] [--cr3] [--cr4] [--int3] [--cpuid] [--vmcall]\n"
-			       "                  [--xsetbv] [--msr MSR]... [--count N] [--json] VM\n\n"
+			       "                  [--xsetbv] [--msr MSR]... [--page GPA:ACCESSES]...\n"
+			       "                  [--single-step N] [--count N] [--json] VM\n\n"
 			       "Print the events a running VM's vCPUs raise, one line each, until\n"
 			       "Ctrl-C or N events (needs CAP_SYS_ADMIN).  Each event stops its vCPU\n"
 			       "until it is printed; the guest then goes on as if unwatched (an INT3\n"
 			       "goes to the guest's own handler).  --msr watches the guest's writes\n"
 			       "of an MSR, by number or name: efer, star, lstar, cstar, fs_base,\n"
-			       "gs_base, kernel_gs_base, sysenter_cs, sysenter_esp, sysenter_eip.\n");
+			       "gs_base, kernel_gs_base, sysenter_cs, sysenter_esp, sysenter_eip.\n"
+			       "--page watches the guest's accesses (r, w, x) of a guest-physical page:\n"
+			       "each is stepped over with the page's rights back, and they are taken\n"
+			       "again (another vCPU's access meanwhile goes unseen).  --single-step\n"
+			       "prints the next N instructions the vCPUs run.\n");
 			return 0;
 		default:
 			return 2;
 		}
 	}
-	if (argc - optind != 1 || !events) {
+	if (argc - optind != 1 || (!events && !w.npages && !w.steps)) {
 		fprintf(stderr, "usage: vmctl watch EVENTS... [--count N] [--json] VM (see --help)\n");
 		return 2;
 	}
@@ -471,12 +615,25 @@ int cmd_watch(int argc, char **argv)
 			hvxi_detach(h);
 			return 1;
 		}
-	if (hvxi_control(h, HVX_INTRO_ALL_VCPUS, events, crs) < 0) {
+	w.events = events;
+	w.crs = crs;
+	if (hvxi_control(h, HVX_INTRO_ALL_VCPUS, events |
+			 (w.steps ? 1u << HVX_INTRO_EV_SINGLESTEP : 0), crs) < 0) {
 		fprintf(stderr, "vmctl watch: switching the events on: %s\n",
 			strerror(errno));
 		hvxi_detach(h);
 		return 1;
 	}
+	for (e = 0; e < w.npages; e++)
+		if (hvxi_set_page_access(h, w.pages[e].gpa, 1,
+					 w.pages[e].rights) < 0) {
+			fprintf(stderr, "vmctl watch: page 0x%llx: %s%s\n",
+				(unsigned long long)w.pages[e].gpa,
+				strerror(errno), errno == EOPNOTSUPP ?
+				" (this CPU has no execute-only EPT pages: watch w, not r)" : "");
+			hvxi_detach(h);
+			return 1;
+		}
 	for (e = 0; e < HVX_INTRO_EV_COUNT; e++)
 		hvxi_on(h, e, on_event, &w);
 	sigaction(SIGINT, &sa, NULL);

@@ -112,7 +112,8 @@ static void fuzz_intro(int sys_fd, int vm_fd)
 		HVX_INTRO_SET_REGS, HVX_INTRO_GET_SREGS, HVX_INTRO_SET_SREGS,
 		HVX_INTRO_TRANSLATE, HVX_INTRO_GET_CPUID,
 		HVX_INTRO_INJECT_EXCEPTION, HVX_INTRO_REPLY,
-		HVX_INTRO_CONTROL_MSR,
+		HVX_INTRO_CONTROL_MSR, HVX_INTRO_SET_PAGE_ACCESS,
+		HVX_INTRO_GET_MSRS, HVX_INTRO_SET_MSRS,
 	};
 	static uint8_t arg[sizeof(struct kvm_sregs) + 64];
 	unsigned long cmd = cmds[below(sizeof(cmds) / sizeof(cmds[0]))];
@@ -158,6 +159,25 @@ static void fuzz_intro(int sys_fd, int vm_fd)
 							   sizeof(arg));
 	if (cmd == HVX_INTRO_READ_MEM || cmd == HVX_INTRO_WRITE_MEM)
 		fuzz_intro_mem((struct hvx_intro_mem *)arg);
+	if (cmd == HVX_INTRO_SET_PAGE_ACCESS && below(2)) {
+		struct hvx_intro_page_access *a = (void *)arg;
+
+		a->gpa = below(BUF_SIZE >> 12) << 12;
+		a->count = below(64) + 1;
+		a->access = below(8);
+		memset(a->pad, 0, sizeof(a->pad));
+	}
+	if ((cmd == HVX_INTRO_GET_MSRS || cmd == HVX_INTRO_SET_MSRS) && below(2)) {
+		struct hvx_intro_msrs *m = (void *)arg;
+		struct kvm_msr_entry *e = (void *)bufs[below(NR_BUFS)];
+
+		m->nmsrs = below(8);
+		m->entries = (uintptr_t)e;
+		for (unsigned int i = 0; i < m->nmsrs; i++)
+			e[i] = (struct kvm_msr_entry){ .index = below(2) ?
+				below(0x200) : 0xc0000080 + below(0x110),
+				.data = pick() };
+	}
 	ioctl(intro_fd, cmd, below(32) ? (void *)arg : (void *)(uintptr_t)pick());
 }
 

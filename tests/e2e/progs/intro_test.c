@@ -193,6 +193,144 @@ static void pause_checks(const struct hvx_intro_event *at)
 	reply(&ev, HVX_INTRO_CONTINUE, 0, 0, NULL);
 }
 
+static int set_access(uint64_t gpa, uint32_t count, uint8_t access)
+{
+	struct hvx_intro_page_access a = { .gpa = gpa, .count = count,
+					   .access = access };
+
+	return ioctl(fd, HVX_INTRO_SET_PAGE_ACCESS, &a);
+}
+
+/* A reply the PF event refuses: only RETRY and CRASH are its. */
+static int bad_reply(const struct hvx_intro_event *ev, uint32_t action)
+{
+	struct hvx_intro_reply r = { .vcpu = ev->vcpu, .seq = ev->seq,
+				     .action = action };
+
+	return ioctl(fd, HVX_INTRO_REPLY, &r);
+}
+
+/* At step 9's first stop: the MSRs the guest wrote in step 8. */
+static void msr_checks(void)
+{
+	struct kvm_msr_entry e[3] = {
+		{ .index = 0xc0000082 }, { .index = 0x176 }, { .index = 0x4b564dff },
+	};
+	struct hvx_intro_msrs m = { .vcpu = 0, .nmsrs = 3,
+				    .entries = (uintptr_t)e };
+
+	CHECK(ioctl(fd, HVX_INTRO_GET_MSRS, &m) == 2 && e[0].data == 0xabc000 &&
+	      e[1].data == 0x5678,
+	      "introspector: GET_MSRS: LSTAR and IA32_SYSENTER_EIP as written, then one hvx lacks");
+	e[0] = (struct kvm_msr_entry){ .index = 0x175, .data = 0x7000 };
+	m.nmsrs = 1;
+	CHECK(ioctl(fd, HVX_INTRO_SET_MSRS, &m) == 1 &&
+	      (e[0].data = 0, ioctl(fd, HVX_INTRO_GET_MSRS, &m) == 1) &&
+	      e[0].data == 0x7000,
+	      "introspector: SET_MSRS of IA32_SYSENTER_ESP, read back");
+	m.nmsrs = HVX_INTRO_MSRS_MAX + 1;
+	TAP_EXPECT_ERRNO(ioctl(fd, HVX_INTRO_GET_MSRS, &m), EINVAL,
+			 "introspector: GET_MSRS of too many");
+}
+
+/* Step 9: a page without W, one without X, then one execute-only. */
+static void page_checks(void)
+{
+	const uint8_t r = HVX_INTRO_ACCESS_R, w = HVX_INTRO_ACCESS_W,
+		      x = HVX_INTRO_ACCESS_X, rwx = HVX_INTRO_ACCESS_RWX;
+	struct hvx_intro_event ev;
+	uint64_t wpage, xpage;
+
+	next(&ev, HVX_INTRO_EV_CPUID);
+	CHECK(ev.cpuid.function == 0x4858, "introspector: CPUID 0x4858, before the pages");
+	msr_checks();
+	wpage = ev.regs.rbx;
+	xpage = ev.regs.rdx;
+	TAP_EXPECT_ERRNO(set_access(wpage + 8, 1, r | x), EINVAL,
+			 "introspector: SET_PAGE_ACCESS of an address not page-aligned");
+	TAP_EXPECT_ERRNO(set_access(wpage, 1, w), EINVAL,
+			 "introspector: SET_PAGE_ACCESS of W without R");
+	TAP_EXPECT_ERRNO(set_access(wpage, 0, r), EINVAL,
+			 "introspector: SET_PAGE_ACCESS of no pages");
+	TAP_EXPECT_ERRNO(set_access(wpage, HVX_INTRO_PAGES_MAX + 1, r), EINVAL,
+			 "introspector: SET_PAGE_ACCESS of too many pages");
+	CHECK(!set_access(wpage, 1, r | x) && !set_access(xpage, 1, r | w),
+	      "introspector: SET_PAGE_ACCESS: the data page R-X, the code page RW-");
+	reply(&ev, HVX_INTRO_CONTINUE, 0, 0, NULL);
+
+	next(&ev, HVX_INTRO_EV_PF);
+	CHECK(ev.pf.gpa == wpage && (ev.pf.access & w) && !(ev.pf.access & x) &&
+	      ev.pf.gva_valid && ev.pf.gva == wpage,
+	      "introspector: PF event: the store to the data page (access %#x)",
+	      ev.pf.access);
+	CHECK(read32(wpage) == 0, "introspector: the page as it was, before the store");
+	TAP_EXPECT_ERRNO(bad_reply(&ev, HVX_INTRO_CONTINUE), EINVAL,
+			 "introspector: CONTINUE to a PF event");
+	CHECK(!set_access(wpage, 1, rwx), "introspector: the data page's W back");
+	reply(&ev, HVX_INTRO_RETRY, 0, 0, NULL);
+
+	next(&ev, HVX_INTRO_EV_PF);
+	CHECK(ev.pf.gpa == xpage && ev.pf.access == x && ev.regs.rip == xpage,
+	      "introspector: PF event: the fetch from the code page");
+	TAP_EXPECT_ERRNO(bad_reply(&ev, HVX_INTRO_SKIP), EINVAL,
+			 "introspector: SKIP of a PF event");
+	CHECK(!set_access(xpage, 1, rwx), "introspector: the code page's X back");
+	reply(&ev, HVX_INTRO_RETRY, 0, 0, NULL);
+
+	next(&ev, HVX_INTRO_EV_CPUID);
+	CHECK(ev.cpuid.function == 0x4859 && !set_access(xpage, 1, x),
+	      "introspector: CPUID 0x4859: the code page execute-only");
+	reply(&ev, HVX_INTRO_CONTINUE, 0, 0, NULL);
+	next(&ev, HVX_INTRO_EV_PF);
+	CHECK(ev.pf.gpa == xpage && ev.pf.access == r,
+	      "introspector: PF event: a load from the execute-only page, not the call");
+	CHECK(!set_access(xpage, 1, rwx), "introspector: the code page's R back");
+	reply(&ev, HVX_INTRO_RETRY, 0, 0, NULL);
+}
+
+/*
+ * Step 10: five instructions, one event each, with RIP after each: NOP,
+ * INC, NOP, a CPUID hvx carries out, NOP.
+ */
+static void single_steps(void)
+{
+	static const int after[] = { 1, 2, 3, 5, 6 };
+	struct hvx_intro_control c = {
+		.vcpu = 0, .events = 1 << HVX_INTRO_EV_SINGLESTEP |
+				     1 << HVX_INTRO_EV_BREAKPOINT,
+	};
+	struct hvx_intro_event ev;
+	uint64_t steps, rax = 0;
+	int i, ok = 0;
+
+	next(&ev, HVX_INTRO_EV_CPUID);
+	CHECK(ev.cpuid.function == 0x485a, "introspector: CPUID 0x485a, before the steps");
+	steps = ev.regs.rbx;
+	CHECK(!ioctl(fd, HVX_INTRO_CONTROL_EVENTS, &c),
+	      "introspector: CONTROL_EVENTS: single steps (and INT3s) only");
+	reply(&ev, HVX_INTRO_CONTINUE, 0, 0, NULL);
+	for (i = 0; i < 5; i++) {
+		next(&ev, HVX_INTRO_EV_SINGLESTEP);
+		if (ev.regs.rip == steps + after[i] && !(ev.regs.rflags & 0x100))
+			ok++;
+		else
+			printf("#   step %d: rip %#llx rflags %#llx\n", i,
+			       (unsigned long long)ev.regs.rip,
+			       (unsigned long long)ev.regs.rflags);
+		if (i == 0)
+			rax = ev.regs.rax;
+		if (i == 1)	/* the INC's work, seen at once */
+			ok += ev.regs.rax == rax + 1;
+		if (i == 4) {
+			c.events = 1 << HVX_INTRO_EV_BREAKPOINT;
+			if (ioctl(fd, HVX_INTRO_CONTROL_EVENTS, &c))
+				ok = -1;
+		}
+		reply(&ev, HVX_INTRO_CONTINUE, 0, 0, NULL);
+	}
+	CHECK(ok == 6, "introspector: five SINGLESTEP events, each after its instruction, TF hidden");
+}
+
 static void introspector(uint32_t id, int status)
 {
 	struct hvx_intro_control c = {
@@ -317,6 +455,8 @@ static void introspector(uint32_t id, int status)
 	      ev.msr.old_value == 0,
 	      "introspector: WRMSR to LSTAR, and not the unwatched SYSENTER_ESP's before it");
 	reply(&ev, HVX_INTRO_CONTINUE, 0, 0, NULL);
+	page_checks();
+	single_steps();
 
 	for (i = 1; i <= KILL_AT; i++) {
 		next(&ev, HVX_INTRO_EV_BREAKPOINT);
@@ -408,8 +548,8 @@ int main(int argc, char **argv)
 	tap_result(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL && !child_failed,
 		   "the introspector passed its checks, and died by SIGKILL mid-storm");
 
-	tap_result(nvals == 14, "the guest reported 14 values (%d)", nvals);
-	if (nvals < 14)
+	tap_result(nvals == 17, "the guest reported 17 values (%d)", nvals);
+	if (nvals < 17)
 		return 1;
 	tap_result(vals[0] > 0, "guest: CPUID leaf 0 answered (%#x)", vals[0]);
 	tap_result(vals[1] == 0x11223344,
@@ -432,9 +572,13 @@ int main(int argc, char **argv)
 	tap_result(vals[11] == 0x5678,
 		   "guest: IA32_SYSENTER_EIP holds the introspector's value");
 	tap_result(vals[12] == 0xabc000, "guest: LSTAR holds its own value");
-	tap_result(vals[13] == STORM,
+	tap_result(vals[13] == 0x1111 && vals[14] == 0x2222,
+		   "guest: its store and its call went through once the rights were back");
+	tap_result(vals[15] == 0x2222b8,
+		   "guest: its load from the execute-only page read its code");
+	tap_result(vals[16] == STORM,
 		   "guest: all %d INT3s of the storm reached its handler (%d)",
-		   STORM, vals[13]);
+		   STORM, vals[16]);
 	tap_result(nvecs == 1 && vecs[0] == 6,
 		   "the guest's handler took the injected #UD, and nothing else");
 
