@@ -9,7 +9,8 @@
 #
 #   bench.sh GUEST [ROUNDS]
 #
-# Each round runs the guest benchmarks (GUEST, bench/guest.c), the
+# Each round runs the guest benchmarks (GUEST, bench/guest.c; on hvx,
+# introbench introspects it for the first of them), the
 # interrupt benchmarks (irqbench, built beside GUEST, running GUEST with
 # the in-kernel irqchip), `vmctl bench`, a Linux boot (the guest of
 # tests/linux-guest, in /tests/linux) and the same boot under Debian's
@@ -20,16 +21,34 @@
 guest=${1:?usage: bench.sh GUEST [ROUNDS]}
 rounds=${2:-5}
 irqbench=$(dirname "$guest")/irqbench
+introbench=$(dirname "$guest")/introbench
 status=0
 
 one() {
 	dev=$1 round=$2
+	# On hvx, introbench introspects the guest for its first benchmarks.
 	vmctl run --device /dev/$dev --mode long --mem 64M "$guest" \
-		>/tmp/bench.out 2>&1 || {
+		>/tmp/bench.out 2>&1 &
+	run=$!
+	if [ $dev = hvx ]; then
+		"$introbench" $run >/tmp/intro.out 2>&1 &
+		intro=$!
+	else
+		echo "absent intro_read_mib_s" >/tmp/intro.out
+		intro=
+	fi
+	wait $run || {
 		echo "bench.sh: the guest failed on /dev/$dev:" >&2
 		cat /tmp/bench.out >&2
 		status=1
 	}
+	[ -z "$intro" ] || wait $intro || {
+		echo "bench.sh: introbench failed on /dev/$dev:" >&2
+		cat /tmp/intro.out >&2
+		status=1
+	}
+	cat /tmp/intro.out >>/tmp/bench.out
+	grep -v '^bench \|^absent ' /tmp/intro.out | sed 's/^/# introbench: /'
 	"$irqbench" /dev/$dev "$guest" >>/tmp/bench.out 2>&1 || {
 		echo "bench.sh: irqbench failed on /dev/$dev:" >&2
 		cat /tmp/bench.out >&2

@@ -25,6 +25,14 @@
  *             touched: an EPT violation and its mapping, per page
  *   access    the same writes again, now mapped: no exit
  *
+ * First, where an introspector (bench/introbench.c, hvx's own) answers
+ * the guest's hello (introbench.h), it watches CPUID for two benchmarks,
+ * and switches its events off before the others:
+ *   intro_cpuid   CPUID, an event to the introspector and its reply
+ *   intro_vmcall  VMCALL, with the channel attached but not watching it
+ * Where none answers (KVM, or hvx without introbench) the guest says
+ * "absent" for both after INTRO_WAIT ticks.
+ *
  * Entered by bench/irqbench.c instead of `vmctl run` (RDX = IRQ_MAGIC),
  * the guest runs the interrupt benchmarks on a VM with the in-kernel
  * irqchip and two vCPUs; each prints the median of its samples (one
@@ -215,6 +223,7 @@ static void touch(const char *name)
 #define TIMER_LONG_NS	5000000UL
 #define DEADLINE_NS	4000000UL	/* tscdeadline: a tick ahead */
 
+#include "introbench.h"
 #include "irqbench.h"
 
 /*
@@ -649,6 +658,29 @@ static void irq_main(void)
 }
 
 /*
+ * The introspection benchmarks, when an introspector answers the hello
+ * (introbench.h) in time.  The guest's own WRMSR of INTRO_MSR exits only
+ * for it; the value read back is its reply's.
+ */
+static void bench_intro(void)
+{
+	u64 t0 = rdtsc();
+
+	do {
+		wrmsr(INTRO_MSR, INTRO_HELLO);
+		if (rdmsr(INTRO_MSR) == INTRO_GO)
+			break;
+	} while (rdtsc() - t0 < INTRO_WAIT);
+	if (rdmsr(INTRO_MSR) != INTRO_GO) {
+		puts_debug("absent intro_cpuid\nabsent intro_vmcall\n");
+		return;
+	}
+	BENCH("intro_cpuid", 500, cpuid0());
+	BENCH("intro_vmcall", 2000, vmcall0());
+	wrmsr(INTRO_MSR, INTRO_BYE);	/* its events off before the rest */
+}
+
+/*
  * vmctl run and irqbench both enter here, with RDI = the memory size and
  * RSI = the vCPU's id; irqbench adds IRQ_MAGIC in RDX.
  */
@@ -664,6 +696,7 @@ void bench_main(u64 mem, u64 id, u64 magic)
 		for (;;)
 			asm volatile("cli; hlt");
 	}
+	bench_intro();
 	BENCH("loop", 100000, add_once(&acc));
 	BENCH("cpuid", 2000, cpuid0());
 	BENCH("vmcall", 2000, vmcall0());

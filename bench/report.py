@@ -34,6 +34,12 @@ BENCHES = {
     "mmio_rd": ("MMIO load, to the VMM and back", "ticks/op", True),
     "touch": ("first write to a 4 KiB page (EPT violation)", "ticks/page", True),
     "access": ("the same write, page mapped", "ticks/page", True),
+    "intro_cpuid": ("CPUID as an introspection event: to the introspector's "
+                    "reply and back", "ticks/op", True),
+    "intro_vmcall": ("VMCALL with an introspector attached, not watching it",
+                     "ticks/op", True),
+    "intro_read_mib_s": ("guest memory read by an introspector "
+                         "(HVX_INTRO_READ_MEM)", "MiB/s", False),
     "ipi": ("IPI to another vCPU and its IPI back; one host CPU, so two "
             "thread switches", "ticks/trip", True),
     "eoi_mmio": ("EOI by xAPIC MMIO, in a handler", "ticks/op", True),
@@ -62,8 +68,11 @@ DEVICES = ("hvx", "kvm")
 # where the CPU shadows it (VT-x's TPR shadow; KVM without APICv exits on
 # the xAPIC page's TPR).
 NO_EXIT = ("loop", "access", "tpr_mmio", "cr8")
-# name: what the guest's CPUID must offer for it (CPUID.1:ECX)
-OPTIONAL = {"eoi_msr": "x2APIC", "tscdeadline": "TSC_DEADLINE"}
+# name: what the device must offer for it: a CPUID.1:ECX feature in the
+# guest's CPUID, or hvx's own introspection
+OPTIONAL = {"eoi_msr": "x2APIC", "tscdeadline": "TSC_DEADLINE",
+            "intro_cpuid": "introspection", "intro_vmcall": "introspection",
+            "intro_read_mib_s": "introspection"}
 
 
 def exits_table(stats):
@@ -184,7 +193,8 @@ def table(rows, meta):
           if r["hvx"] is None or r["kvm"] is None]
     if na:
         out.append("n/a: the device does not offer what the benchmark needs "
-                   "in the guest's CPUID: " + ", ".join(na) + ".")
+                   "(in the guest's CPUID, or hvx's own): " + ", ".join(na) +
+                   ".")
     return "\n".join(out) + "\n"
 
 
