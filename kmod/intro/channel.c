@@ -110,6 +110,24 @@ int hvx_intro_event(struct hvx_vcpu *vcpu, struct hvx_intro_event *ev)
 	return action;
 }
 
+/* A CRASH reply: the guest ends as with a triple fault.  Return: 0. */
+static int hvx_intro_crash(struct hvx_vcpu *vcpu)
+{
+	vcpu->run->exit_reason = KVM_EXIT_SHUTDOWN;
+	return 0;
+}
+
+/*
+ * An event after which the vCPU goes on whatever the reply, but CRASH
+ * (or a signal): what the exit handler returns, 1 or 0.
+ */
+int hvx_intro_event_go_on(struct hvx_vcpu *vcpu, struct hvx_intro_event *ev)
+{
+	if (hvx_intro_event(vcpu, ev) == HVX_INTRO_CRASH)
+		return hvx_intro_crash(vcpu);
+	return 1;
+}
+
 /**
  * hvx_intro_insn_event - an event raised by an instruction the guest ran
  * @vcpu: the vCPU, loaded, in the exit for the instruction
@@ -130,8 +148,7 @@ int hvx_intro_insn_event(struct hvx_vcpu *vcpu, struct hvx_intro_event *ev)
 		hvx_skip_instruction(vcpu);
 		return 1;
 	case HVX_INTRO_CRASH:
-		vcpu->run->exit_reason = KVM_EXIT_SHUTDOWN;
-		return 0;
+		return hvx_intro_crash(vcpu);
 	default:	/* RETRY, or -EINTR */
 		return 1;
 	}
@@ -161,10 +178,8 @@ int hvx_intro_pause(struct hvx_vcpu *vcpu)
 	if (action == -EINTR)
 		return 1;
 	WRITE_ONCE(vcpu->intro.pause, false);
-	if (action == HVX_INTRO_CRASH) {
-		vcpu->run->exit_reason = KVM_EXIT_SHUTDOWN;
-		return 0;
-	}
+	if (action == HVX_INTRO_CRASH)
+		return hvx_intro_crash(vcpu);
 	return 1;
 }
 

@@ -120,11 +120,8 @@ int hvx_intro_page_fault(struct hvx_vcpu *vcpu, u64 gpa, u64 gva,
 	ev.pf.gva_valid = gva != ~0ULL;
 	ev.pf.gva = ev.pf.gva_valid ? gva : 0;
 	ev.pf.access = access;
-	if (hvx_intro_event(vcpu, &ev) == HVX_INTRO_CRASH) {
-		vcpu->run->exit_reason = KVM_EXIT_SHUTDOWN;
-		return 0;
-	}
-	return 1;	/* the access again, under the rights it has now */
+	/* Then the access again, under the rights it has now. */
+	return hvx_intro_event_go_on(vcpu, &ev);
 }
 
 /*
@@ -135,11 +132,7 @@ int hvx_intro_singlestep(struct hvx_vcpu *vcpu)
 {
 	struct hvx_intro_event ev = { .event = HVX_INTRO_EV_SINGLESTEP };
 
-	if (hvx_intro_event(vcpu, &ev) == HVX_INTRO_CRASH) {
-		vcpu->run->exit_reason = KVM_EXIT_SHUTDOWN;
-		return 0;
-	}
-	return 1;
+	return hvx_intro_event_go_on(vcpu, &ev);
 }
 
 /**

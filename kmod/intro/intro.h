@@ -106,6 +106,7 @@ void hvx_vcpu_intro_free(struct hvx_vcpu *vcpu);
 int hvx_introspect(void __user *argp);
 int hvx_intro_event(struct hvx_vcpu *vcpu, struct hvx_intro_event *ev);
 int hvx_intro_insn_event(struct hvx_vcpu *vcpu, struct hvx_intro_event *ev);
+int hvx_intro_event_go_on(struct hvx_vcpu *vcpu, struct hvx_intro_event *ev);
 bool hvx_intro_value(struct hvx_vcpu *vcpu, u64 *value);
 int hvx_intro_pause(struct hvx_vcpu *vcpu);
 
