@@ -348,6 +348,14 @@ struct hvx_introspect {
  *	stepped until its IRET; a guest that clears TF itself (POPF) ends
  *	the steps.  A debugger's steps (KVM_SET_GUEST_DEBUG) come first.
  *	Any reply but CRASH goes on to the next instruction.
+ * @HVX_INTRO_EV_DESC: the guest loads or stores a descriptor-table
+ *	register (LGDT, LIDT, LLDT, LTR, SGDT, SIDT, SLDT, STR): @desc,
+ *	before the instruction.  CONTINUE has the guest carry it out (hvx
+ *	steps it over that one instruction with the exit off, so a fault
+ *	it raises is the guest's own, as without the event).  Where the CPU
+ *	cannot exit for them (VT-x's descriptor-table exiting),
+ *	HVX_INTRO_GET_INFO's @events lacks the bit and switching it on is
+ *	EOPNOTSUPP.
  * @HVX_INTRO_EV_COUNT: one past the last event
  */
 enum hvx_intro_event_id {
@@ -360,8 +368,15 @@ enum hvx_intro_event_id {
 	HVX_INTRO_EV_MSR,
 	HVX_INTRO_EV_PF,
 	HVX_INTRO_EV_SINGLESTEP,
+	HVX_INTRO_EV_DESC,
 	HVX_INTRO_EV_COUNT,
 };
+
+/* %HVX_INTRO_EV_DESC's @descriptor: the register, numbered as KVMI does. */
+#define HVX_INTRO_DESC_IDTR	1
+#define HVX_INTRO_DESC_GDTR	2
+#define HVX_INTRO_DESC_LDTR	3
+#define HVX_INTRO_DESC_TR	4
 
 /**
  * enum hvx_intro_action - what the reply to an event does
@@ -423,7 +438,8 @@ struct hvx_intro_vcpu {
  *	(1 << 0, 1 << 3, 1 << 4); others are EINVAL
  * @events: the events switched on, as bits; those not set are switched
  *	off.  The bits of %HVX_INTRO_EV_PAUSE and %HVX_INTRO_EV_PF are
- *	ignored (they are always on); an unknown bit is EINVAL.
+ *	ignored (they are always on); an unknown bit is EINVAL, one this
+ *	CPU cannot give (not in HVX_INTRO_GET_INFO's @events) EOPNOTSUPP.
  *	%HVX_INTRO_EV_MSR needs MSRs watched too (HVX_INTRO_CONTROL_MSR).
  */
 struct hvx_intro_control {
@@ -487,13 +503,24 @@ struct hvx_intro_page_access {
  * @gpa: the guest-physical address, in address space 0
  * @size: bytes, at most 1 MiB
  * @buf: the introspector's buffer
- * @flags: 0
+ * @flags: 0, or for a write %HVX_INTRO_MEM_UNDO
  * @pad: 0
  *
  * Guest memory as the guest's own accesses see it, whether or not a vCPU
  * has touched it yet.  EFAULT for @buf, ENOENT where no memory slot maps
  * @gpa (nothing is copied then).  Writes to a read-only slot are dropped,
  * as the guest's own are.
+ *
+ * %HVX_INTRO_MEM_UNDO: hvx keeps the bytes the write replaces (at most
+ * %HVX_INTRO_UNDO_MAX; EINVAL for more) and puts them back when the
+ * channel closes, however the introspector ends, wherever the guest
+ * still holds what the write put there: a breakpoint's INT3, say, which
+ * must not outlive the introspector.  Writes back are in the reverse
+ * order; a second such write of the same range keeps the first one's
+ * bytes.  At most %HVX_INTRO_UNDOS_MAX ranges per channel (ENOSPC).  A
+ * vCPU stopped for a BREAKPOINT event when the channel closes runs its
+ * instruction again if the INT3 is gone by then, and takes the #BP
+ * otherwise (the INT3 is the guest's own).
  */
 struct hvx_intro_mem {
 	__u64 gpa;
@@ -505,6 +532,11 @@ struct hvx_intro_mem {
 
 /* HVX_INTRO_READ_MEM and HVX_INTRO_WRITE_MEM: at most this many bytes. */
 #define HVX_INTRO_MEM_MAX	(1u << 20)
+
+/* struct hvx_intro_mem's @flags: undo the write when the channel closes. */
+#define HVX_INTRO_MEM_UNDO	_BITUL(0)
+#define HVX_INTRO_UNDO_MAX	16	/* bytes per write */
+#define HVX_INTRO_UNDOS_MAX	4096	/* ranges per channel */
 
 /**
  * struct hvx_intro_regs - HVX_INTRO_GET_REGS and HVX_INTRO_SET_REGS
@@ -643,6 +675,9 @@ struct hvx_intro_exception {
  *	guest-linear one where the CPU says (@gva_valid), and the access,
  *	%HVX_INTRO_ACCESS_* bits (a write is R and W where the CPU reads
  *	first)
+ * @desc: %HVX_INTRO_EV_DESC: the register (%HVX_INTRO_DESC_*), and
+ *	whether the instruction loads it (@write 1: LGDT, LIDT, LLDT, LTR)
+ *	or stores it (0)
  * @payload: room for later events' payloads
  */
 struct hvx_intro_event {
@@ -694,6 +729,11 @@ struct hvx_intro_event {
 			__u8 gva_valid;
 			__u8 pad[6];
 		} pf;
+		struct {
+			__u8 descriptor;
+			__u8 write;
+			__u8 pad[6];
+		} desc;
 		__u64 payload[8];
 	};
 };

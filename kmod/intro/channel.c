@@ -42,6 +42,23 @@ static void hvx_intro_fill(struct hvx_vcpu *vcpu, struct hvx_intro_event *ev)
 	ev->mode = hvx_code_size(vcpu) / 8;
 }
 
+/*
+ * A BREAKPOINT event whose INT3 is no longer there when no introspector
+ * answers it (the introspector's own, taken out by it before it went, or
+ * by hvx_intro_undo_all()): the vCPU runs the instruction now there
+ * rather than take a #BP the guest never set.
+ */
+static bool hvx_intro_orphan_bp(struct hvx_vm *vm,
+				const struct hvx_intro_event *ev)
+{
+	u8 byte;
+
+	return ev->event == HVX_INTRO_EV_BREAKPOINT &&
+	       ev->breakpoint.gpa != ~0ULL &&
+	       !hvx_read_guest(vm, 0, ev->breakpoint.gpa, &byte, 1) &&
+	       byte != 0xcc;
+}
+
 /**
  * hvx_intro_event - send an event and stop the vCPU until its reply
  * @vcpu: the vCPU, loaded (and loaded again on return)
@@ -51,7 +68,8 @@ static void hvx_intro_fill(struct hvx_vcpu *vcpu, struct hvx_intro_event *ev)
  * work on it.  Registers the reply gives are set before this returns.
  *
  * Return: the reply's enum hvx_intro_action; %HVX_INTRO_CONTINUE at once
- * when nobody wants the event (any more); -EINTR when the thread took a
+ * when nobody wants the event (any more), or %HVX_INTRO_RETRY for an
+ * INT3 gone meanwhile (hvx_intro_orphan_bp()); -EINTR when the thread took a
  * signal first: the event is withdrawn, and whatever raised it must leave
  * the guest where it was, so that it comes again.
  */
@@ -74,8 +92,10 @@ int hvx_intro_event(struct hvx_vcpu *vcpu, struct hvx_intro_event *ev)
 		       ev->event != HVX_INTRO_EV_PF &&
 		       !(vi->events & BIT(ev->event)))) {
 		mutex_unlock(&vm->intro_lock);
+		action = hvx_intro_orphan_bp(vm, ev) ? HVX_INTRO_RETRY :
+						       HVX_INTRO_CONTINUE;
 		hvx_vcpu_load(vcpu);
-		return HVX_INTRO_CONTINUE;
+		return action;
 	}
 	ev->seq = ++intro->seq;
 	vi->ev = *ev;
@@ -294,6 +314,8 @@ static int hvx_intro_release(struct inode *inode, struct file *filp)
 	struct hvx_vcpu *vcpu;
 	unsigned int i;
 
+	/* First its breakpoints go, so a vCPU stopped at one runs on. */
+	hvx_intro_undo_all(intro);
 	mutex_lock(&vm->intro_lock);
 	vm->intro = NULL;
 	WRITE_ONCE(vm->introspected, 0);
@@ -314,7 +336,8 @@ static int hvx_intro_release(struct inode *inode, struct file *filp)
 		vi->queued = false;
 		if (vi->state == HVX_INTRO_WAITS) {
 			memset(&vi->reply, 0, sizeof(vi->reply));
-			vi->reply.action = HVX_INTRO_CONTINUE;
+			vi->reply.action = hvx_intro_orphan_bp(vm, &vi->ev) ?
+					   HVX_INTRO_RETRY : HVX_INTRO_CONTINUE;
 			WRITE_ONCE(vi->state, HVX_INTRO_REPLIED);
 			wake_up(&vi->wq);
 		}
@@ -368,6 +391,7 @@ int hvx_introspect(void __user *argp)
 	intro->vm = vm;
 	INIT_LIST_HEAD(&intro->queue);
 	init_waitqueue_head(&intro->readers);
+	INIT_LIST_HEAD(&intro->undo);
 
 	fd = get_unused_fd_flags(O_CLOEXEC);
 	if (fd < 0) {

@@ -13,11 +13,20 @@
 
 #include "../vm.h"
 #include "../x86/emulate.h"
+#include "../x86/guest.h"
 #include "../x86/x86.h"
 #include "intro.h"
 
 #define HVX_INTRO_EVENTS	(BIT(HVX_INTRO_EV_COUNT) - 1)
 #define HVX_INTRO_CRS		(BIT(0) | BIT(3) | BIT(4))
+
+/* The events this CPU can give: DESC needs VT-x's descriptor-table exits. */
+static u64 hvx_intro_events(void)
+{
+	if (hvx_vmx_has_desc_exits())
+		return HVX_INTRO_EVENTS;
+	return HVX_INTRO_EVENTS & ~BIT(HVX_INTRO_EV_DESC);
+}
 
 /* The highest guest frame of address space 0, under mmu_lock. */
 static u64 hvx_intro_max_gfn(struct hvx_vm *vm)
@@ -43,7 +52,7 @@ static long hvx_intro_get_info(struct hvx_vm *vm, void __user *argp)
 		.nr_vcpus = READ_ONCE(vm->nr_vcpus),
 		.max_vcpu_id = READ_ONCE(vm->max_vcpu_ids) ?: HVX_MAX_VCPUS,
 		.max_gfn = hvx_intro_max_gfn(vm),
-		.events = HVX_INTRO_EVENTS,
+		.events = hvx_intro_events(),
 	};
 
 	return copy_to_user(argp, &info, sizeof(info)) ? -EFAULT : 0;
@@ -111,6 +120,8 @@ static long hvx_intro_control(struct hvx_vm *vm, void __user *argp)
 		return -EFAULT;
 	if ((c.events & ~HVX_INTRO_EVENTS) || (c.crs & ~HVX_INTRO_CRS))
 		return -EINVAL;
+	if (c.events & ~hvx_intro_events())
+		return -EOPNOTSUPP;
 	return hvx_intro_each_vcpu(vm, c.vcpu, hvx_intro_set_events, &c);
 }
 
@@ -160,8 +171,10 @@ static long hvx_intro_control_msr(struct hvx_vm *vm, void __user *argp)
 }
 
 /* HVX_INTRO_READ_MEM and HVX_INTRO_WRITE_MEM, through a bounce buffer. */
-static long hvx_intro_mem(struct hvx_vm *vm, void __user *argp, bool write)
+static long hvx_intro_mem(struct hvx_intro *intro, void __user *argp,
+			  bool write)
 {
+	struct hvx_vm *vm = intro->vm;
 	struct hvx_intro_mem m;
 	void __user *ubuf;
 	void *buf;
@@ -169,9 +182,18 @@ static long hvx_intro_mem(struct hvx_vm *vm, void __user *argp, bool write)
 
 	if (copy_from_user(&m, argp, sizeof(m)))
 		return -EFAULT;
-	if (m.flags || m.pad || m.size > HVX_INTRO_MEM_MAX ||
-	    m.gpa + m.size < m.gpa)
+	if ((m.flags & ~(write ? HVX_INTRO_MEM_UNDO : 0)) || m.pad ||
+	    m.size > HVX_INTRO_MEM_MAX || m.gpa + m.size < m.gpa)
 		return -EINVAL;
+	if (m.flags & HVX_INTRO_MEM_UNDO) {
+		u8 bytes[HVX_INTRO_UNDO_MAX];
+
+		if (!m.size || m.size > sizeof(bytes))
+			return -EINVAL;
+		if (copy_from_user(bytes, u64_to_user_ptr(m.buf), m.size))
+			return -EFAULT;
+		return hvx_intro_write_undoable(intro, m.gpa, bytes, m.size);
+	}
 	if (!m.size)
 		return 0;
 	ubuf = u64_to_user_ptr(m.buf);
@@ -400,9 +422,9 @@ long hvx_intro_command(struct hvx_intro *intro, unsigned int ioctl,
 	case HVX_INTRO_SET_PAGE_ACCESS:
 		return hvx_intro_page_access(vm, argp);
 	case HVX_INTRO_READ_MEM:
-		return hvx_intro_mem(vm, argp, false);
+		return hvx_intro_mem(intro, argp, false);
 	case HVX_INTRO_WRITE_MEM:
-		return hvx_intro_mem(vm, argp, true);
+		return hvx_intro_mem(intro, argp, true);
 	case HVX_INTRO_GET_REGS:
 		return hvx_intro_vcpu_cmd(vm, argp, sizeof(struct hvx_intro_regs),
 					  true, hvx_intro_get_regs);

@@ -135,14 +135,27 @@ int hvx_intro_singlestep(struct hvx_vcpu *vcpu)
 	return hvx_intro_event_go_on(vcpu, &ev);
 }
 
+/*
+ * A load (@write) or store of a descriptor-table register, @descriptor
+ * (HVX_INTRO_DESC_*), before the instruction.
+ */
+int hvx_intro_desc(struct hvx_vcpu *vcpu, u8 descriptor, bool write)
+{
+	struct hvx_intro_event ev = { .event = HVX_INTRO_EV_DESC };
+
+	ev.desc.descriptor = descriptor;
+	ev.desc.write = write;
+	return hvx_intro_insn_event(vcpu, &ev);
+}
+
 /**
  * hvx_intro_request - HVX_REQ_INTRO, before an entry
  * @vcpu: the vCPU, loaded
  *
  * The events changed, or a pause was asked: take on or drop the exits
  * the events need (#BP, writes of CR0, CR3 and CR4, writes of MSRs the
- * guest has without exits, RFLAGS.TF for single steps; the rest exit
- * anyway), then stop for the pause.
+ * guest has without exits, the descriptor tables, RFLAGS.TF for single
+ * steps; the rest exit anyway), then stop for the pause.
  *
  * Return: what hvx_intro_pause() returns, or 1.
  */

@@ -50,6 +50,12 @@ struct hvx_vcpu_intro {
 	unsigned long *msrs;
 	bool pause;		/* HVX_INTRO_PAUSE asked; until its reply */
 	bool step_tf;		/* hvx set RFLAGS.TF for SINGLESTEP events */
+	/*
+	 * A descriptor-table instruction runs with its exit off, until the
+	 * #DB of its step (kmod/vmx/debug.c); desc_tf: hvx set TF for it.
+	 */
+	bool desc_step;
+	bool desc_tf;
 	enum hvx_intro_state state;
 	bool queued;		/* its event is on the channel, unread */
 	struct list_head node;	/* on the channel's queue */
@@ -68,6 +74,9 @@ struct hvx_intro {
 	struct list_head queue;		/* of struct hvx_vcpu_intro */
 	wait_queue_head_t readers;
 	u32 seq;
+	/* HVX_INTRO_MEM_UNDO's writes, newest first (undo.c), under intro_lock */
+	struct list_head undo;
+	unsigned int nr_undo;
 };
 
 /* hvx_intro_insn_event(): carry the instruction out. */
@@ -76,6 +85,12 @@ struct hvx_intro {
 /* Does an introspector want @event of @vcpu?  All an unwatched VM pays. */
 #define hvx_intro_wants(vcpu, event) \
 	unlikely(READ_ONCE((vcpu)->intro.events) & BIT(event))
+
+/* Did hvx set the guest's RFLAGS.TF, for a step of the introspector's? */
+static inline bool hvx_intro_tf(const struct hvx_vcpu_intro *vi)
+{
+	return vi->step_tf || vi->desc_tf;
+}
 
 /* The MSRs an MSR bitmap covers, a bit each: 0-1fffH, C0000000H-C0001fffH. */
 #define HVX_INTRO_NR_MSR_BITS	0x4000
@@ -120,7 +135,13 @@ int hvx_intro_msr(struct hvx_vcpu *vcpu, u32 msr, u64 *val);
 int hvx_intro_page_fault(struct hvx_vcpu *vcpu, u64 gpa, u64 gva,
 			 u32 access);
 int hvx_intro_singlestep(struct hvx_vcpu *vcpu);
+int hvx_intro_desc(struct hvx_vcpu *vcpu, u8 descriptor, bool write);
 int hvx_intro_request(struct hvx_vcpu *vcpu);
+
+/* kmod/intro/undo.c */
+int hvx_intro_write_undoable(struct hvx_intro *intro, u64 gpa,
+			     const void *buf, u32 size);
+void hvx_intro_undo_all(struct hvx_intro *intro);
 
 /* kmod/intro/commands.c */
 struct hvx_intro;

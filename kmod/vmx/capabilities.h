@@ -104,6 +104,12 @@ static inline bool cpu_has_vmx_vpid(void)
 	return hvx_vmcs_config.cpu_based2 & SECONDARY_EXEC_ENABLE_VPID;
 }
 
+/* VM exits for LGDT, LIDT, LLDT, LTR and their stores. */
+static inline bool cpu_has_vmx_desc_exits(void)
+{
+	return hvx_vmcs_config.cpu_based2 & SECONDARY_EXEC_DESC;
+}
+
 static inline bool cpu_has_vmx_preemption_timer(void)
 {
 	return hvx_vmcs_config.pin_based & PIN_BASED_VMX_PREEMPTION_TIMER;

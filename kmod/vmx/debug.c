@@ -36,6 +36,7 @@
 #include "../vm.h"
 #include "../x86/guest.h"
 #include "../x86/x86.h"
+#include "capabilities.h"
 #include "vmx_ops.h"
 
 #define HVX_GUESTDBG_VALID	(KVM_GUESTDBG_ENABLE | KVM_GUESTDBG_SINGLESTEP | \
@@ -306,7 +307,7 @@ int hvx_vmx_set_debugregs(struct hvx_vcpu *vcpu, const struct kvm_debugregs *d)
 unsigned long hvx_debug_rflags_out(struct hvx_vcpu *vcpu, unsigned long rflags)
 {
 	if ((vcpu->guest_debug & KVM_GUESTDBG_SINGLESTEP) ||
-	    vcpu->intro.step_tf)
+	    hvx_intro_tf(&vcpu->intro))
 		rflags &= ~X86_EFLAGS_TF;
 	return rflags;
 }
@@ -315,7 +316,7 @@ unsigned long hvx_debug_rflags_in(struct hvx_vcpu *vcpu, unsigned long rflags)
 {
 	if (((vcpu->guest_debug & KVM_GUESTDBG_SINGLESTEP) &&
 	     hvx_guest_linear_rip(vcpu) == vcpu->vmx.step_rip) ||
-	    vcpu->intro.step_tf)
+	    hvx_intro_tf(&vcpu->intro))
 		rflags |= X86_EFLAGS_TF;
 	return rflags;
 }
@@ -332,6 +333,77 @@ static void hvx_debug_load_exceptions(struct hvx_vcpu *vcpu)
 	    hvx_intro_wants(vcpu, HVX_INTRO_EV_BREAKPOINT))
 		eb |= BIT(BP_VECTOR);
 	vmcs_write32(EXCEPTION_BITMAP, eb);
+}
+
+/* Exits for LGDT, LIDT, LLDT, LTR and their stores, on or off. */
+static void hvx_vmx_desc_exits(bool on)
+{
+	u32 cpu2 = vmcs_read32(SECONDARY_VM_EXEC_CONTROL);
+
+	if (on)
+		cpu2 |= SECONDARY_EXEC_DESC;
+	else
+		cpu2 &= ~SECONDARY_EXEC_DESC;
+	vmcs_write32(SECONDARY_VM_EXEC_CONTROL, cpu2);
+}
+
+bool hvx_vmx_has_desc_exits(void)
+{
+	return cpu_has_vmx_desc_exits();
+}
+
+/**
+ * hvx_vmx_desc_step - let the guest carry out the descriptor-table
+ *	instruction it exited for
+ * @vcpu: the vCPU, loaded, at the instruction
+ *
+ * hvx does not emulate LGDT and the rest: the guest runs the one
+ * instruction itself, with its exit off and RFLAGS.TF set (where it was
+ * not already), and the #DB trap after it turns the exit back on
+ * (hvx_vmx_desc_step_done()).  Interrupts wait meanwhile, as for any of
+ * hvx's steps, so the instruction is the next the guest runs.  Should it
+ * fault instead, its handler runs without TF and the exit stays off until
+ * the trap that comes when the instruction at last completes, after the
+ * handler's IRET.
+ */
+void hvx_vmx_desc_step(struct hvx_vcpu *vcpu)
+{
+	unsigned long rflags = vmcs_readl(GUEST_RFLAGS);
+
+	hvx_vmx_desc_exits(false);
+	vcpu->intro.desc_step = true;
+	if (!(rflags & X86_EFLAGS_TF)) {
+		vcpu->intro.desc_tf = true;
+		vmcs_writel(GUEST_RFLAGS, rflags | X86_EFLAGS_TF);
+	}
+}
+
+/**
+ * hvx_vmx_desc_step_done - a #DB exit, while a descriptor-table
+ *	instruction was stepped
+ * @vcpu: the vCPU, loaded
+ *
+ * The exit goes back on if the introspector still wants it.
+ *
+ * Return: true if the #DB was only hvx's step, for no one else to see.
+ */
+bool hvx_vmx_desc_step_done(struct hvx_vcpu *vcpu)
+{
+	struct hvx_vmx_vcpu *vmx = &vcpu->vmx;
+	bool own = vcpu->intro.desc_tf;
+
+	vcpu->intro.desc_step = false;
+	if (own) {
+		vcpu->intro.desc_tf = false;
+		vmcs_writel(GUEST_RFLAGS,
+			    vmcs_readl(GUEST_RFLAGS) & ~X86_EFLAGS_TF);
+	}
+	hvx_vmx_desc_exits(hvx_intro_wants(vcpu, HVX_INTRO_EV_DESC));
+	if (!own)
+		return false;
+	/* A data breakpoint the instruction hit is still the guest's. */
+	vmx->exit_qual &= ~DR_STEP;
+	return !(vmx->exit_qual & DR_TRAP_BITS);
 }
 
 /**
@@ -358,6 +430,8 @@ void hvx_vmx_intro_exits(struct hvx_vcpu *vcpu, u32 crs)
 		    ~(HVX_CR4_GUEST_OWNED & hvx_cr4_guest_bits));
 
 	hvx_debug_load_exceptions(vcpu);
+	if (cpu_has_vmx_desc_exits() && !vcpu->intro.desc_step)
+		hvx_vmx_desc_exits(hvx_intro_wants(vcpu, HVX_INTRO_EV_DESC));
 	if (crs & BIT(3))
 		vmx->cpu_based |= CPU_BASED_CR3_LOAD_EXITING;
 	else

@@ -47,13 +47,16 @@ static int hvx_internal_error(struct hvx_vcpu *vcpu, u32 suberror)
  * introspector (its BREAKPOINT event) sets breakpoints.  The
  * introspector sees it first; one that is not its goes on to the
  * debugger, or else back to the guest, as the #BP the guest would have
- * had without either.
+ * had without either.  With neither watching any more (the exit came as
+ * the introspector left), the hook still looks: an INT3 of the
+ * introspector's that is gone by now is no #BP for the guest.
  */
 static int hvx_handle_bp(struct hvx_vcpu *vcpu)
 {
 	int r;
 
-	if (hvx_intro_wants(vcpu, HVX_INTRO_EV_BREAKPOINT)) {
+	if (hvx_intro_wants(vcpu, HVX_INTRO_EV_BREAKPOINT) ||
+	    !(vcpu->guest_debug & KVM_GUESTDBG_USE_SW_BP)) {
 		r = hvx_intro_breakpoint(vcpu);
 		if (r != HVX_INTRO_GO)
 			return r;
@@ -62,6 +65,33 @@ static int hvx_handle_bp(struct hvx_vcpu *vcpu)
 		return hvx_debug_exception(vcpu, BP_VECTOR);
 	hvx_inject_soft_exception(vcpu, BP_VECTOR,
 				  vmcs_read32(VM_EXIT_INSTRUCTION_LEN));
+	return 1;
+}
+
+/*
+ * LGDT, LIDT, LLDT, LTR, SGDT, SIDT, SLDT and STR exit only while an
+ * introspector watches them (its DESC event).  Unless its reply says
+ * otherwise, the guest then carries the instruction out itself, stepped
+ * over it with the exit off: hvx has no emulator for them.
+ */
+static int hvx_handle_desc(struct hvx_vcpu *vcpu)
+{
+	/* Instruction information, bits 29:28: SxDT, SIDT, LxDT, LIDT. */
+	u32 which = (vmcs_read32(VMX_INSTRUCTION_INFO) >> 28) & 3;
+	bool tr = (u16)vcpu->vmx.exit_reason == EXIT_REASON_LDTR_TR;
+	u8 desc;
+	int r;
+
+	if (hvx_intro_wants(vcpu, HVX_INTRO_EV_DESC)) {
+		if (tr)
+			desc = which & 1 ? HVX_INTRO_DESC_TR : HVX_INTRO_DESC_LDTR;
+		else
+			desc = which & 1 ? HVX_INTRO_DESC_IDTR : HVX_INTRO_DESC_GDTR;
+		r = hvx_intro_desc(vcpu, desc, which >= 2);
+		if (r != HVX_INTRO_GO)
+			return r;
+	}
+	hvx_vmx_desc_step(vcpu);
 	return 1;
 }
 
@@ -80,6 +110,9 @@ static int hvx_handle_exception(struct hvx_vcpu *vcpu)
 	case BP_VECTOR:	/* only for a debugger's or introspector's INT3s */
 		return hvx_handle_bp(vcpu);
 	case DB_VECTOR:
+		if (unlikely(vcpu->intro.desc_step) &&
+		    hvx_vmx_desc_step_done(vcpu))
+			return 1;
 		if (unlikely(hvx_debug_intro_step(vcpu)))
 			return hvx_intro_singlestep(vcpu);
 		if (!hvx_debug_exception(vcpu, DB_VECTOR))
@@ -364,6 +397,8 @@ static const hvx_exit_handler hvx_exit_handlers[] = {
 	[EXIT_REASON_VMOFF]		= hvx_handle_vmx_instruction,
 	[EXIT_REASON_VMON]		= hvx_handle_vmx_instruction,
 	[EXIT_REASON_CR_ACCESS]		= hvx_handle_cr,
+	[EXIT_REASON_GDTR_IDTR]		= hvx_handle_desc,
+	[EXIT_REASON_LDTR_TR]		= hvx_handle_desc,
 	[EXIT_REASON_DR_ACCESS]		= hvx_handle_dr,
 	[EXIT_REASON_IO_INSTRUCTION]	= hvx_handle_io,
 	[EXIT_REASON_MSR_READ]		= hvx_emulate_rdmsr,

@@ -343,13 +343,15 @@ static void hvx_vmcs_setup(struct hvx_vcpu *vcpu)
 	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, vcpu->vmx.cpu_based);
 	/*
 	 * No VPID yet (every entry and exit flushes the guest's TLB), and
-	 * RDTSCP and INVPCID raise #UD: CPUID does not offer them.
+	 * RDTSCP and INVPCID raise #UD: CPUID does not offer them.  The
+	 * descriptor tables exit only for an introspector (debug.c).
 	 */
 	vmcs_write32(SECONDARY_VM_EXEC_CONTROL,
 		     c->cpu_based2 & ~(SECONDARY_EXEC_ENABLE_VPID |
 				       SECONDARY_EXEC_ENABLE_RDTSCP |
 				       SECONDARY_EXEC_ENABLE_INVPCID |
-				       SECONDARY_EXEC_VIRTUALIZE_APIC_ACCESSES));
+				       SECONDARY_EXEC_VIRTUALIZE_APIC_ACCESSES |
+				       SECONDARY_EXEC_DESC));
 	vmcs_write32(VM_EXIT_CONTROLS, c->vmexit);
 	vmcs_write32(VM_ENTRY_CONTROLS, c->vmentry);
 	vmcs_write32(EXCEPTION_BITMAP, HVX_EXCEPTION_BITMAP);
@@ -520,7 +522,7 @@ int hvx_vmx_run(struct hvx_vcpu *vcpu)
 	 * entry checks so), but this TF is hvx's.  As KVM, drop the shadow.
 	 */
 	if (unlikely((vcpu->guest_debug & KVM_GUESTDBG_SINGLESTEP) ||
-		     vcpu->intro.step_tf))
+		     hvx_intro_tf(&vcpu->intro)))
 		hvx_set_interrupt_shadow(vcpu, 0);
 
 	/*

@@ -179,6 +179,8 @@ void hvx_set_dr7(struct hvx_vcpu *vcpu, unsigned long val);
 const unsigned long *hvx_debug_regs(struct hvx_vcpu *vcpu);
 int hvx_debug_exception(struct hvx_vcpu *vcpu, u8 vector);
 bool hvx_debug_intro_step(struct hvx_vcpu *vcpu);
+void hvx_vmx_desc_step(struct hvx_vcpu *vcpu);
+bool hvx_vmx_desc_step_done(struct hvx_vcpu *vcpu);
 void hvx_debug_step_trap(struct hvx_vcpu *vcpu);
 int hvx_debug_step_exit(struct hvx_vcpu *vcpu);
 int hvx_handle_dr(struct hvx_vcpu *vcpu);

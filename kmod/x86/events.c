@@ -308,7 +308,7 @@ int hvx_inject_events(struct hvx_vcpu *vcpu)
 	 * they last (a guest's SYSRET, IRET or POPF may clear the TF).
 	 */
 	bool blocked = (vcpu->guest_debug & KVM_GUESTDBG_BLOCKIRQ) ||
-		       (vcpu->intro.step_tf &&
+		       (hvx_intro_tf(&vcpu->intro) &&
 			(hvx_guest_rflags(vcpu) & X86_EFLAGS_TF));
 	bool busy = true, held = false, asked = false, more = false;
 	struct hvx_tpr_state tpr = {};

@@ -84,6 +84,7 @@ void hvx_set_nmi_mask(struct hvx_vcpu *vcpu, bool masked);
 /* The exits an introspector's events need (kmod/intro/). */
 void hvx_vmx_intro_exits(struct hvx_vcpu *vcpu, u32 crs);
 void hvx_vmx_intro_step(struct hvx_vcpu *vcpu, bool on);
+bool hvx_vmx_has_desc_exits(void);
 
 /* The EPT of the vCPU's address space (hvx_vcpu_as()) into the VMCS. */
 void hvx_vmx_load_eptp(struct hvx_vcpu *vcpu);

@@ -45,6 +45,10 @@ msr_rounds() {
 }
 check "vmctl watch --msr: the guest's WRMSRs of its round, old and new values" \
 	msr_rounds
+vmctl watch --desc --count 2 $id >/tmp/watch.desc
+cat /tmp/watch.desc
+check "vmctl watch --desc: the SIDT of each round, a store of IDTR" \
+	sh -c "[ \$(grep -cE '^vcpu 0 desc +rip 0x0000000000010[0-9a-f]{3} cr3 0x[0-9a-f]+ idtr store\$' /tmp/watch.desc) = 2 ]"
 vmctl watch --page 0x10000:x --count 3 $id >/tmp/watch.page
 cat /tmp/watch.page
 # Each fetch is stepped over and the right taken again: three in a row,

@@ -10,7 +10,8 @@ echo madvise >/sys/kernel/mm/transparent_hugepage/enabled
 
 # boot DEVICE NAME VCPUS ARGS...: boot the guest (the kernel $KERNEL, by
 # default the small one, in $MEM of memory) with ARGS added to its
-# command line, /tmp/NAME.in (if there is one) as its console input; its
+# command line, /tmp/NAME.in (if there is one: a file, or a FIFO the
+# test writes to as it goes) as its console input; its
 # console, each line prefixed with the machine's uptime, goes to
 # /tmp/NAME.out, vmctl's stderr to /tmp/NAME.err, its status to
 # /tmp/NAME.st.  vmctl is given $BOOT_LIMIT seconds (900 by default).
@@ -18,7 +19,7 @@ boot() {
 	dev=$1 name=$2 n=$3
 	shift 3
 	in=/tmp/$name.in
-	[ -f $in ] || in=/dev/null
+	[ -e $in ] || in=/dev/null
 	rm -f /tmp/$name.st
 	echo "# vmctl run --device $dev --vcpus $n --kernel ... --append 'quiet $*'"
 	{

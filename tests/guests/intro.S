@@ -30,8 +30,13 @@
  *      event
  *  10  CPUID leaf 0x485a with EBX the next instruction: the introspector
  *      single-steps the five after it, a CPUID among them
- *  11  STORM INT3s, each counted by the guest's own handler, whatever
- *      happens to the introspector meanwhile
+ *  11  the descriptor tables: SGDT (carried out), LGDT of a longer limit
+ *      (carried out), SIDT (skipped), SGDT (the new limit), LLDT of the
+ *      null selector (carried out), STR (the introspector switches the
+ *      events off and retries it, so it runs unwatched)
+ *  12  STORM INT3s, each counted by the guest's own handler, whatever
+ *      happens to the introspector meanwhile (it puts an INT3 of its own
+ *      over the LOOP and dies while the vCPU waits there)
  *
  * Entry: at 0x10000 in flat 32-bit protected mode without paging, IF=0.
  */
@@ -166,13 +171,33 @@ steps:	nop
 	nop
 
 	MARK	11
+	sgdt	gdt_old
+	movzwl	gdt_old, %eax
+	VAL	%eax
+	movw	$0x7ff, gdt_old
+	lgdt	gdt_old
+	sidt	idt_new
+	sgdt	gdt_new
+	movzwl	idt_new, %eax
+	VAL	%eax
+	movzwl	gdt_new, %eax
+	VAL	%eax
+	xor	%eax, %eax
+	lldt	%ax
+	mov	$0x1234, %eax
+	str	%ax
+	VAL	%eax
+
+	MARK	12
 	movl	$0, bp_count
 	mov	$STORM, %ecx
 1:	int3
-	loop	1b
+sloop:	loop	1b
 	VAL	bp_count
+	movzbl	sloop, %eax			/* its LOOP, as it was? */
+	VAL	%eax
 
-	MARK	12
+	MARK	13
 	HALT
 
 	/* #BP is counted; any other vector is reported. */
@@ -193,6 +218,9 @@ bp_count: .long	0
 magic:	.long	0
 count:	.long	0
 go:	.long	0
+gdt_old: .fill	8, 1, 0			/* limit and base, for step 11 */
+gdt_new: .fill	8, 1, 0
+idt_new: .fill	8, 1, 0
 	.p2align 12
 pd:	.fill	1024, 4, 0
 wpage:	.fill	1024, 4, 0		/* pages of their own, for step 9 */

@@ -3,8 +3,9 @@
  * A guest for vmctl watch and vmctl inspect (tests/e2e/96-introspect.sh):
  * rounds for ever, each a stretch of computing, then CPUID leaf 0x4856
  * with the round in EBX, VMCALL 0x4856 (hvx's "no such hypercall"), a
- * WRMSR of the round to IA32_SYSENTER_EIP (no exit unless watched), and
- * a line with the round in hex, as counter.S prints it.  Its events come
+ * WRMSR of the round to IA32_SYSENTER_EIP (no exit unless watched), an
+ * SIDT (the same), and a line with the round in hex, as counter.S prints
+ * it.  Its events come
  * at a steady pace, and its lines say it goes on whatever watches it.
  * Interrupts on, as in counter.S, so that Bochs lets the host in.
  */
@@ -28,5 +29,8 @@ next:
 	mov	%r12d, %eax
 	xor	%edx, %edx
 	wrmsr
+	sidt	idtr(%rip)
 	PUTHEX32 %r12d
 	jmp	next
+
+idtr:	.quad	0, 0

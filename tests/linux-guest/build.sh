@@ -6,7 +6,8 @@
 #
 #   DIR/bzImage     the kernel: tinyconfig of Debian's linux-source-6.1
 #                   with kernel.fragment merged over it
-#   DIR/initrd.gz   its initramfs: the host's static busybox and ./init
+#   DIR/initrd.gz   its initramfs: the host's static busybox, ./init and
+#                   /bin/getpids (./getpids.c, built static here)
 #   DIR/config, DIR/System.map, DIR/vmlinux
 #                   the kernel's configuration and symbols, to make sense
 #                   of a guest RIP in a failure report
@@ -19,9 +20,10 @@
 # caches the test machine's kernel: the kernel in guest-kernel-KEY, keyed
 # by the source package version, kernel.fragment and this script; the
 # directory this script prints in guest-boot-KEY, keyed by the kernel's
-# key, ./init and the busybox binary.  Editing init therefore rebuilds
-# only the initramfs, which takes a second, not the kernel, which takes
-# minutes.  (kernel.sh prunes kernel-*, which these names do not match.)
+# key, ./init, ./getpids.c and the busybox binary.  Editing init or
+# getpids.c therefore rebuilds only the initramfs, which takes a second,
+# not the kernel, which takes minutes (editing this script rebuilds
+# both).  (kernel.sh prunes kernel-*, which these names do not match.)
 # Only the kernel's products are kept, not its build tree.
 set -euo pipefail
 
@@ -30,6 +32,7 @@ cache=${HVX_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hvx}
 tarball=/usr/src/linux-source-6.1.tar.xz
 fragment=$here/kernel.fragment
 init=$here/init
+getpids=$here/getpids.c
 busybox=/bin/busybox
 
 if [ ! -f "$tarball" ] || [ ! -x "$busybox" ]; then
@@ -40,7 +43,7 @@ fi
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
 kkey=$( { echo "$srcver"; cat "$fragment" "$0"; } | sha256sum | cut -c1-16)
 kdir=$cache/guest-kernel-$kkey
-key=$( { echo "$kkey"; cat "$init" "$busybox"; } | sha256sum | cut -c1-16)
+key=$( { echo "$kkey"; cat "$init" "$getpids" "$busybox"; } | sha256sum | cut -c1-16)
 dir=$cache/guest-boot-$key
 
 mkdir -p "$cache"
@@ -110,6 +113,7 @@ fi
 # /init installs busybox's applets as symbolic links in /bin.
 rm -rf "$dir" "$dir.tmp"
 mkdir -p "$dir.tmp"
+gcc -static -O2 -Wall -Werror -o "$dir.tmp/getpids" "$getpids"
 cat >"$dir.tmp/initramfs.list" <<EOF
 dir /bin 0755 0 0
 dir /dev 0755 0 0
@@ -119,9 +123,10 @@ dir /sys 0755 0 0
 dir /tmp 1777 0 0
 file /bin/busybox $busybox 0755 0 0
 file /init $init 0755 0 0
+file /bin/getpids $dir.tmp/getpids 0755 0 0
 EOF
 "$kdir/gen_init_cpio" -t 0 "$dir.tmp/initramfs.list" | gzip -9 -n >"$dir.tmp/initrd.gz"
-rm "$dir.tmp/initramfs.list"
+rm "$dir.tmp/initramfs.list" "$dir.tmp/getpids"
 for f in bzImage config System.map vmlinux; do
 	ln "$kdir/$f" "$dir.tmp/$f" 2>/dev/null || cp "$kdir/$f" "$dir.tmp/$f"
 done

@@ -32,6 +32,7 @@ static const char *const hvxi_names[HVX_INTRO_EV_COUNT] = {
 	[HVX_INTRO_EV_MSR] = "msr",
 	[HVX_INTRO_EV_PF] = "pf",
 	[HVX_INTRO_EV_SINGLESTEP] = "singlestep",
+	[HVX_INTRO_EV_DESC] = "desc",
 };
 
 const char *hvxi_event_name(unsigned int event)
@@ -152,6 +153,16 @@ int hvxi_write_mem(struct hvxi *h, uint64_t gpa, const void *buf,
 		   size_t len)
 {
 	return hvxi_mem(h, HVX_INTRO_WRITE_MEM, gpa, (void *)buf, len);
+}
+
+int hvxi_write_mem_undo(struct hvxi *h, uint64_t gpa, const void *buf,
+			size_t len)
+{
+	struct hvx_intro_mem m = { .gpa = gpa, .size = len,
+				   .buf = (uintptr_t)buf,
+				   .flags = HVX_INTRO_MEM_UNDO };
+
+	return ioctl(h->fd, HVX_INTRO_WRITE_MEM, &m) < 0 ? -1 : 0;
 }
 
 int hvxi_get_regs(struct hvxi *h, uint32_t vcpu, struct kvm_regs *regs)

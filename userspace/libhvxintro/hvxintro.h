@@ -60,6 +60,12 @@ int hvxi_pause(struct hvxi *h, uint32_t vcpu);
 int hvxi_read_mem(struct hvxi *h, uint64_t gpa, void *buf, size_t len);
 int hvxi_write_mem(struct hvxi *h, uint64_t gpa, const void *buf,
 		   size_t len);
+/*
+ * A write hvx takes back when the channel closes, if the guest still holds
+ * it (a breakpoint's INT3): at most HVX_INTRO_UNDO_MAX bytes.
+ */
+int hvxi_write_mem_undo(struct hvxi *h, uint64_t gpa, const void *buf,
+			size_t len);
 int hvxi_get_regs(struct hvxi *h, uint32_t vcpu, struct kvm_regs *regs);
 int hvxi_set_regs(struct hvxi *h, uint32_t vcpu,
 		  const struct kvm_regs *regs);

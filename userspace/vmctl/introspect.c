@@ -35,7 +35,7 @@ static const char *attach_hint(int e)
 	}
 }
 
-static struct hvxi *attach(const char *cmd, long id)
+struct hvxi *vmctl_introspect(const char *cmd, long id)
 {
 	struct hvxi *h;
 
@@ -262,7 +262,7 @@ int cmd_inspect(int argc, char **argv)
 	id = parse_vm_id("inspect", argv[optind]);
 	if (id < 0)
 		return 2;
-	h = attach("inspect", id);
+	h = vmctl_introspect("inspect", id);
 	if (!h)
 		return 1;
 	if (!strcmp(argv[optind + 1], "mem"))
@@ -379,6 +379,19 @@ static void page_rights(struct hvxi *h, const struct watched_page *p,
 			(unsigned long long)p->gpa, strerror(errno));
 }
 
+/* A DESC event's register, by HVX_INTRO_DESC_*. */
+static const char *desc_name(unsigned int descriptor)
+{
+	static const char *const names[] = {
+		[HVX_INTRO_DESC_IDTR] = "idtr", [HVX_INTRO_DESC_GDTR] = "gdtr",
+		[HVX_INTRO_DESC_LDTR] = "ldtr", [HVX_INTRO_DESC_TR] = "tr",
+	};
+
+	if (descriptor < sizeof(names) / sizeof(names[0]) && names[descriptor])
+		return names[descriptor];
+	return "?";
+}
+
 static void print_event(const struct hvx_intro_event *ev, bool json)
 {
 	const char *name = hvxi_event_name(ev->event);
@@ -428,6 +441,12 @@ static void print_event(const struct hvx_intro_event *ev, bool json)
 		if (ev->pf.gva_valid)
 			printf(json ? ", \"gva\": %llu" : " gva 0x%llx",
 			       (unsigned long long)ev->pf.gva);
+		break;
+	case HVX_INTRO_EV_DESC:
+		printf(json ? ", \"table\": \"%s\", \"load\": %s" : " %s %s",
+		       desc_name(ev->desc.descriptor),
+		       json ? (ev->desc.write ? "true" : "false") :
+		       (ev->desc.write ? "load" : "store"));
 		break;
 	case HVX_INTRO_EV_MSR:
 		printf(json ? ", \"msr\": %u, \"old\": %llu, \"new\": %llu" :
@@ -507,6 +526,7 @@ int cmd_watch(int argc, char **argv)
 		{ "cpuid", no_argument, NULL, 'c' },
 		{ "vmcall", no_argument, NULL, 'v' },
 		{ "xsetbv", no_argument, NULL, 'x' },
+		{ "desc", no_argument, NULL, 'd' },
 		{ "msr", required_argument, NULL, 'm' },
 		{ "page", required_argument, NULL, 'p' },
 		{ "single-step", required_argument, NULL, 's' },
@@ -544,6 +564,9 @@ int cmd_watch(int argc, char **argv)
 		case 'x':
 			events |= 1u << HVX_INTRO_EV_XSETBV;
 			break;
+		case 'd':
+			events |= 1u << HVX_INTRO_EV_DESC;
+			break;
 		case 'm':
 			msr = parse_msr(optarg);
 			if (msr < 0 || nmsrs == MAX_MSRS) {
@@ -580,7 +603,7 @@ int cmd_watch(int argc, char **argv)
 			break;
 		case 'h':
 			printf("usage: vmctl watch [--cr0] [--cr3] [--cr4] [--int3] [--cpuid] [--vmcall]\n"
-			       "                  [--xsetbv] [--msr MSR]... [--page GPA:ACCESSES]...\n"
+			       "                  [--xsetbv] [--desc] [--msr MSR]... [--page GPA:ACCESSES]...\n"
 			       "                  [--single-step N] [--count N] [--json] VM\n\n"
 			       "Print the events a running VM's vCPUs raise, one line each, until\n"
 			       "Ctrl-C or N events (needs CAP_SYS_ADMIN).  Each event stops its vCPU\n"
@@ -588,6 +611,7 @@ int cmd_watch(int argc, char **argv)
 			       "goes to the guest's own handler).  --msr watches the guest's writes\n"
 			       "of an MSR, by number or name: efer, star, lstar, cstar, fs_base,\n"
 			       "gs_base, kernel_gs_base, sysenter_cs, sysenter_esp, sysenter_eip.\n"
+			       "--desc watches loads and stores of GDTR, IDTR, LDTR and TR.\n"
 			       "--page watches the guest's accesses (r, w, x) of a guest-physical page:\n"
 			       "each is stepped over with the page's rights back, and they are taken\n"
 			       "again (another vCPU's access meanwhile goes unseen).  --single-step\n"
@@ -604,7 +628,7 @@ int cmd_watch(int argc, char **argv)
 	id = parse_vm_id("watch", argv[optind]);
 	if (id < 0)
 		return 2;
-	h = attach("watch", id);
+	h = vmctl_introspect("watch", id);
 	if (!h)
 		return 1;
 	for (e = 0; e < nmsrs; e++)

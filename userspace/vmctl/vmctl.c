@@ -27,6 +27,8 @@ static const struct vmctl_cmd commands[] = {
 	  cmd_inspect },
 	{ "watch", "EVENTS VM", "print a running VM's events: CR writes, INT3, CPUID, ...",
 	  cmd_watch },
+	{ "trace", "--syscalls VM", "print a running Linux guest's system calls",
+	  cmd_trace },
 	{ "bench", "[OPTIONS]", "time VM start-up and VM creation on the host side",
 	  cmd_bench },
 };

@@ -30,6 +30,11 @@ int cmd_pause(int argc, char **argv);
 int cmd_resume(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
+
+/* introspect.c: attach to VM @id for vmctl @cmd, or NULL after saying why. */
+struct hvxi;
+struct hvxi *vmctl_introspect(const char *cmd, long id);
 
 /* vms.c: a VM id from the command line, or -1 after saying why. */
 long parse_vm_id(const char *cmd, const char *s);

@@ -11,10 +11,12 @@
  * answers each one the guest raises, in the guest's order, checking its
  * payload and acting on it: CONTINUE, SKIP and RETRY, registers and
  * values set, memory read and written, addresses translated, an
- * exception injected, the vCPU paused.  In the guest's last step, a storm
+ * exception injected, the vCPU paused, the descriptor-table instructions
+ * carried out, skipped and retried.  In the guest's last step, a storm
  * of INT3s, the introspector kills itself while a vCPU waits for its
  * reply: the guest must finish as if never watched, and a new
- * introspector may attach.  Refusals are checked too: an unprivileged
+ * introspector may attach, and end the halted guest with a CRASH reply to
+ * a PAUSE event.  Refusals are checked too: an unprivileged
  * process, a second introspector, malformed commands.
  */
 #define _GNU_SOURCE
@@ -322,13 +324,81 @@ static void single_steps(void)
 		if (i == 1)	/* the INC's work, seen at once */
 			ok += ev.regs.rax == rax + 1;
 		if (i == 4) {
-			c.events = 1 << HVX_INTRO_EV_BREAKPOINT;
+			c.events = 1 << HVX_INTRO_EV_BREAKPOINT |
+				   1 << HVX_INTRO_EV_DESC;
 			if (ioctl(fd, HVX_INTRO_CONTROL_EVENTS, &c))
 				ok = -1;
 		}
 		reply(&ev, HVX_INTRO_CONTINUE, 0, 0, NULL);
 	}
 	CHECK(ok == 6, "introspector: five SINGLESTEP events, each after its instruction, TF hidden");
+}
+
+/*
+ * Step 11: each descriptor-table instruction a DESC event before it, TF
+ * hidden, the exit back on after each the guest carried out (the next is
+ * an event too).  Before the STR, the events go off and it is retried:
+ * it runs unwatched.
+ */
+static void desc_checks(void)
+{
+	static const struct {
+		uint8_t desc, write;
+		uint32_t action;
+		const char *insn;
+	} want[] = {
+		{ HVX_INTRO_DESC_GDTR, 0, HVX_INTRO_CONTINUE, "SGDT" },
+		{ HVX_INTRO_DESC_GDTR, 1, HVX_INTRO_CONTINUE, "LGDT" },
+		{ HVX_INTRO_DESC_IDTR, 0, HVX_INTRO_SKIP, "SIDT" },
+		{ HVX_INTRO_DESC_GDTR, 0, HVX_INTRO_CONTINUE, "SGDT" },
+		{ HVX_INTRO_DESC_LDTR, 1, HVX_INTRO_CONTINUE, "LLDT" },
+		{ HVX_INTRO_DESC_TR, 0, HVX_INTRO_RETRY, "STR" },
+	};
+	struct hvx_intro_control c = {
+		.vcpu = 0, .events = 1 << HVX_INTRO_EV_BREAKPOINT,
+	};
+	struct hvx_intro_event ev;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		next(&ev, HVX_INTRO_EV_DESC);
+		CHECK(ev.desc.descriptor == want[i].desc &&
+		      ev.desc.write == want[i].write && ev.insn_len >= 3 &&
+		      !(ev.regs.rflags & 0x100),
+		      "introspector: DESC event %u: %s (descriptor %u, write %u)",
+		      i, want[i].insn, ev.desc.descriptor, ev.desc.write);
+		if (want[i].action == HVX_INTRO_RETRY)
+			CHECK(!ioctl(fd, HVX_INTRO_CONTROL_EVENTS, &c),
+			      "introspector: CONTROL_EVENTS: INT3s only, before the STR runs again");
+		reply(&ev, want[i].action, 0, 0, NULL);
+	}
+}
+
+/*
+ * Step 12, at the storm's INT3 @ev: an INT3 of the introspector's over the
+ * LOOP after it, written with HVX_INTRO_MEM_UNDO, so that hvx takes it
+ * back when the introspector dies.
+ */
+static void storm_breakpoint(const struct hvx_intro_event *ev)
+{
+	uint8_t bytes[HVX_INTRO_UNDO_MAX + 1] = { 0xcc };
+	struct hvx_intro_mem m = { .gpa = ev->breakpoint.gpa + 1, .size = 1,
+				   .buf = (uintptr_t)bytes,
+				   .flags = HVX_INTRO_MEM_UNDO };
+	uint32_t loop = read32(m.gpa);
+
+	CHECK((loop & 0xff) == 0xe2, "introspector: a LOOP after the storm's INT3 (%#x)",
+	      loop & 0xff);
+	m.size = HVX_INTRO_UNDO_MAX + 1;
+	TAP_EXPECT_ERRNO(ioctl(fd, HVX_INTRO_WRITE_MEM, &m), EINVAL,
+			 "introspector: an undoable write over HVX_INTRO_UNDO_MAX");
+	m.size = 1;
+	TAP_EXPECT_ERRNO(ioctl(fd, HVX_INTRO_READ_MEM, &m), EINVAL,
+			 "introspector: READ_MEM with HVX_INTRO_MEM_UNDO");
+	CHECK(read32(m.gpa) == loop, "introspector: the refusals wrote nothing");
+	CHECK(!ioctl(fd, HVX_INTRO_WRITE_MEM, &m) &&
+	      read32(m.gpa) == ((loop & ~0xffu) | 0xcc),
+	      "introspector: WRITE_MEM with HVX_INTRO_MEM_UNDO of an INT3 over the LOOP");
 }
 
 static void introspector(uint32_t id, int status)
@@ -457,18 +527,62 @@ static void introspector(uint32_t id, int status)
 	reply(&ev, HVX_INTRO_CONTINUE, 0, 0, NULL);
 	page_checks();
 	single_steps();
+	desc_checks();
 
-	for (i = 1; i <= KILL_AT; i++) {
+	for (i = 1; i < KILL_AT; i++) {
 		next(&ev, HVX_INTRO_EV_BREAKPOINT);
-		if (i < KILL_AT)
-			reply(&ev, HVX_INTRO_CONTINUE, 0, 0, NULL);
+		reply(&ev, HVX_INTRO_CONTINUE, 0, 0, NULL);
 	}
-	CHECK(true, "introspector: %d INT3s of the storm seen; dying with a vCPU waiting",
+	next(&ev, HVX_INTRO_EV_BREAKPOINT);
+	storm_breakpoint(&ev);
+	m.gpa = ev.breakpoint.gpa + 1;
+	reply(&ev, HVX_INTRO_CONTINUE, 0, 0, NULL);
+	next(&ev, HVX_INTRO_EV_BREAKPOINT);
+	CHECK(ev.breakpoint.gpa == m.gpa,
+	      "introspector: %d INT3s of the storm seen, then its own; dying with the vCPU there",
 	      KILL_AT);
 	/* The VMM learns how it went, then the introspector dies mid-event. */
 	if (write(status, &failed, sizeof(failed)) != sizeof(failed))
 		exit(1);
 	kill(getpid(), SIGKILL);
+}
+
+/*
+ * After the guest's HLT: a new introspector pauses the vCPU and answers
+ * the PAUSE event with CRASH, which ends the guest as a triple fault
+ * would.
+ */
+static void crash_check(uint32_t id)
+{
+	struct hvx_intro_vcpu p = { .vcpu = 0 };
+	struct hvx_intro_event ev;
+	int sync[2], st;
+	struct kvm_regs r;
+	pid_t pid;
+	char c;
+
+	if (pipe(sync))
+		bail_errno("pipe");
+	pid = fork();
+	if (!pid) {
+		fd = attach(id);
+		if (fd < 0 || ioctl(fd, HVX_INTRO_PAUSE, &p) ||
+		    write(sync[1], "p", 1) != 1)
+			exit(1);
+		next(&ev, HVX_INTRO_EV_PAUSE);
+		reply(&ev, HVX_INTRO_CRASH, 0, 0, NULL);
+		exit(failed);
+	}
+	close(sync[1]);
+	if (read(sync[0], &c, 1) != 1)
+		bail("the second introspector did not pause the vCPU");
+	run_timed(60, now_ms, "the paused guest did not end in 60 s", &r);
+	tap_result(run->exit_reason == KVM_EXIT_SHUTDOWN,
+		   "a CRASH reply to a PAUSE event: KVM_RUN returns KVM_EXIT_SHUTDOWN (%u)",
+		   run->exit_reason);
+	waitpid(pid, &st, 0);
+	tap_result(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		   "the second introspector paused the vCPU and replied CRASH");
 }
 
 /* An unprivileged process may not attach. */
@@ -548,8 +662,8 @@ int main(int argc, char **argv)
 	tap_result(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL && !child_failed,
 		   "the introspector passed its checks, and died by SIGKILL mid-storm");
 
-	tap_result(nvals == 17, "the guest reported 17 values (%d)", nvals);
-	if (nvals < 17)
+	tap_result(nvals == 22, "the guest reported 22 values (%d)", nvals);
+	if (nvals < 22)
 		return 1;
 	tap_result(vals[0] > 0, "guest: CPUID leaf 0 answered (%#x)", vals[0]);
 	tap_result(vals[1] == 0x11223344,
@@ -576,14 +690,25 @@ int main(int argc, char **argv)
 		   "guest: its store and its call went through once the rights were back");
 	tap_result(vals[15] == 0x2222b8,
 		   "guest: its load from the execute-only page read its code");
-	tap_result(vals[16] == STORM,
-		   "guest: all %d INT3s of the storm reached its handler (%d)",
-		   STORM, vals[16]);
+	tap_result(vals[16] > 0 && vals[16] < 0x7ff,
+		   "guest: SGDT stored its GDT's limit (%#x)", vals[16]);
+	tap_result(vals[17] == 0, "guest: the skipped SIDT stored nothing");
+	tap_result(vals[18] == 0x7ff,
+		   "guest: SGDT after its LGDT reads the new limit (%#x)", vals[18]);
+	tap_result(vals[19] == s.tr.selector,
+		   "guest: the retried STR ran, unwatched (%#x)", vals[19]);
+	tap_result(vals[20] == STORM,
+		   "guest: all %d INT3s of the storm reached its handler, and not the introspector's (%d)",
+		   STORM, vals[20]);
+	tap_result(vals[21] == 0xe2,
+		   "guest: its LOOP is back, undone at the introspector's death (%#x)",
+		   vals[21]);
 	tap_result(nvecs == 1 && vecs[0] == 6,
 		   "the guest's handler took the injected #UD, and nothing else");
 
 	fd2 = attach(id);
 	tap_result(fd2 >= 0, "after the introspector's death, another may attach");
 	close(fd2);
+	crash_check(id);
 	return tap_failed;
 }

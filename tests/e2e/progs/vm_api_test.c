@@ -3,9 +3,9 @@
  * The VM and vCPU ioctls of /dev/hvx: memory slots created, moved,
  * resized, re-backed and deleted while a guest reads through them; the
  * checks on slots and vCPUs; read-only slots; immediate_exit; a failed
- * VM entry; the system ioctls; KVM_GET/SET_MSRS, the feature MSRs, the
- * binary statistics and KVM_GET/SET_FPU (also on /dev/kvm, given as the
- * first argument with "state" after it).
+ * VM entry; the system ioctls; hvx's own capabilities, KVM_GET/SET_MSRS,
+ * the feature MSRs, the binary statistics and KVM_GET/SET_FPU (also on
+ * /dev/kvm, given as the first argument with "state" after it).
  * Prints TAP.
  *
  * The guest is three instructions of 32-bit code at 0x1000:
@@ -25,6 +25,7 @@
 
 #include "statsfd.h"
 #include "tap.h"
+#include "../../../uapi/hvx.h"
 
 #define CODE	0x1000
 #define MB	(1UL << 20)
@@ -757,6 +758,21 @@ static void test_fpu(bool own)
 		   "fpu: KVM_GET_FPU sees the guest's XMM7 and the rest as set");
 }
 
+/*
+ * hvx's own capabilities (uapi/hvx.h), numbered where KVM has none: KVM
+ * says 0 to them, as to any it does not know.  On /dev/kvm too.
+ */
+static void test_own_caps(void)
+{
+	bool kvm = strstr(dev_name, "kvm");
+
+	TAP_EXPECT_RET(ioctl(sys, KVM_CHECK_EXTENSION, HVX_CAP_HVX), !kvm,
+		       "KVM_CHECK_EXTENSION(HVX_CAP_HVX)");
+	TAP_EXPECT_RET(ioctl(sys, KVM_CHECK_EXTENSION, HVX_CAP_INTROSPECT),
+		       kvm ? 0 : HVX_INTRO_VERSION,
+		       "KVM_CHECK_EXTENSION(HVX_CAP_INTROSPECT)");
+}
+
 int main(int argc, char **argv)
 {
 	const char *dev = argc > 1 ? argv[1] : "/dev/hvx";
@@ -781,12 +797,14 @@ int main(int argc, char **argv)
 		return 1;
 
 	if (state_only) {
+		test_own_caps();
 		test_msrs(false);
 		test_feature_msrs();
 		test_stats();
 		test_fpu(false);
 		return tap_failed;
 	}
+	test_own_caps();
 	test_msrs(true);
 	test_feature_msrs();
 	test_stats();
