@@ -26,12 +26,19 @@
  *   access    the same writes again, now mapped: no exit
  *
  * First, where an introspector (bench/introbench.c, hvx's own) answers
- * the guest's hello (introbench.h), it watches CPUID for two benchmarks,
- * and switches its events off before the others:
+ * the guest's hello (introbench.h), it watches CPUID and INT3, then a
+ * page's writes, for these, and switches its events off before the
+ * others:
  *   intro_cpuid   CPUID, an event to the introspector and its reply
+ *   intro_int3    INT3, an event the introspector answers with SKIP: the
+ *                 breakpoint, its reply and the guest's next instruction
  *   intro_vmcall  VMCALL, with the channel attached but not watching it
+ *   intro_page_write  a store to a page whose write right the
+ *                 introspector took, and which it lets through: its PF
+ *                 event, the right given back, the store single-stepped,
+ *                 the step's event and the right taken again
  * Where none answers (KVM, or hvx without introbench) the guest says
- * "absent" for both after INTRO_WAIT ticks.
+ * "absent" for them after INTRO_WAIT ticks.
  *
  * Entered by bench/irqbench.c instead of `vmctl run` (RDX = IRQ_MAGIC),
  * the guest runs the interrupt benchmarks on a VM with the in-kernel
@@ -147,6 +154,19 @@ static void vmcall0(void)
 	u64 ret = 0;
 
 	asm volatile("vmcall" : "+a"(ret) :: "memory");
+}
+
+static void int3(void)
+{
+	asm volatile("int3" ::: "memory");
+}
+
+/* The page of intro_page_write, a page of its own. */
+static volatile u64 intro_page[512] __attribute__((aligned(4096)));
+
+static void page_write(void)
+{
+	intro_page[0]++;
 }
 
 static u64 rdmsr(u32 index)
@@ -672,11 +692,16 @@ static void bench_intro(void)
 			break;
 	} while (rdtsc() - t0 < INTRO_WAIT);
 	if (rdmsr(INTRO_MSR) != INTRO_GO) {
-		puts_debug("absent intro_cpuid\nabsent intro_vmcall\n");
+		puts_debug("absent intro_cpuid\nabsent intro_int3\n"
+			   "absent intro_vmcall\nabsent intro_page_write\n");
 		return;
 	}
 	BENCH("intro_cpuid", 500, cpuid0());
+	BENCH("intro_int3", 500, int3());
 	BENCH("intro_vmcall", 2000, vmcall0());
+	page_write();			/* mapped before it is watched */
+	wrmsr(INTRO_MSR, (u64)intro_page);	/* memory is identity-mapped */
+	BENCH("intro_page_write", 200, page_write());
 	wrmsr(INTRO_MSR, INTRO_BYE);	/* its events off before the rest */
 }
 

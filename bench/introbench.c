@@ -6,10 +6,14 @@
  * the VM has its vCPU (a command for every vCPU acts on those there
  * are), watches the guest's hello (introbench.h), and answers it: first
  * it times HVX_INTRO_READ_MEM of 4 MiB of the guest's memory and prints
- * "bench intro_read_mib_s N"; then it switches the CPUID event on and
- * lets the guest go.  The guest times its CPUIDs (each an event,
- * answered here with CONTINUE) and VMCALLs (not watched); its goodbye
- * switches every event off, and introbench ends with the VM's process.
+ * "bench intro_read_mib_s N"; then it switches the CPUID and INT3 events
+ * on and lets the guest go.  The guest times its CPUIDs (each an event,
+ * answered here with CONTINUE), INT3s (answered with SKIP) and VMCALLs
+ * (not watched); then it names a page, whose write right introbench
+ * takes, and times its stores there, each let through here as vmctl
+ * watch --page does: the right given back for one single-stepped
+ * instruction, then taken again.  Its goodbye switches every event off,
+ * and introbench ends with the VM's process.
  *
  *   introbench PID
  *
@@ -83,7 +87,22 @@ static void bench_read(struct hvxi *h)
 	free(buf);
 }
 
-/* The hello and the goodbye, on the guest's WRMSR of INTRO_MSR. */
+/* The page of intro_page_write, once the guest names it. */
+static uint64_t page = ~0ULL;
+
+static void set_rights(struct hvxi *h, uint8_t access)
+{
+	if (hvxi_set_page_access(h, page, 1, access) < 0)
+		fail("HVX_INTRO_SET_PAGE_ACCESS");
+}
+
+static void set_events(struct hvxi *h, uint32_t vcpu, uint64_t events)
+{
+	if (hvxi_control(h, vcpu, events, 0) < 0)
+		fail("HVX_INTRO_CONTROL_EVENTS");
+}
+
+/* The hello, the page and the goodbye, on the guest's WRMSR of INTRO_MSR. */
 static int on_msr(struct hvxi *h, const struct hvx_intro_event *ev,
 		  struct hvxi_reply *reply, void *arg)
 {
@@ -94,14 +113,50 @@ static int on_msr(struct hvxi *h, const struct hvx_intro_event *ev,
 		return 0;
 	if (ev->msr.new_value == INTRO_HELLO) {
 		bench_read(h);
-		events |= 1u << HVX_INTRO_EV_CPUID;
+		events |= 1u << HVX_INTRO_EV_CPUID |
+			  1u << HVX_INTRO_EV_BREAKPOINT;
 		reply->flags = HVX_INTRO_REPLY_VALUE;
 		reply->value = INTRO_GO;
 	} else if (ev->msr.new_value == INTRO_BYE) {
 		events = 0;
+		if (page != ~0ULL)
+			set_rights(h, HVX_INTRO_ACCESS_RWX);
+	} else if (!(ev->msr.new_value & 0xfff)) {
+		page = ev->msr.new_value;
+		set_rights(h, HVX_INTRO_ACCESS_R | HVX_INTRO_ACCESS_X);
 	}
-	if (hvxi_control(h, HVX_INTRO_ALL_VCPUS, events, 0) < 0)
-		fail("HVX_INTRO_CONTROL_EVENTS");
+	set_events(h, HVX_INTRO_ALL_VCPUS, events);
+	return 0;
+}
+
+/* The guest's INT3s are the benchmark's: each skipped. */
+static int on_breakpoint(struct hvxi *h, const struct hvx_intro_event *ev,
+			 struct hvxi_reply *reply, void *arg)
+{
+	(void)h, (void)ev, (void)arg;
+	reply->action = HVX_INTRO_SKIP;
+	return 0;
+}
+
+/* A store to the page: its right back for one single-stepped instruction. */
+static int on_pf(struct hvxi *h, const struct hvx_intro_event *ev,
+		 struct hvxi_reply *reply, void *arg)
+{
+	(void)arg;
+	set_rights(h, HVX_INTRO_ACCESS_RWX);
+	set_events(h, ev->vcpu, 1u << HVX_INTRO_EV_MSR |
+				1u << HVX_INTRO_EV_SINGLESTEP);
+	reply->action = HVX_INTRO_RETRY;
+	return 0;
+}
+
+/* ...after which the right goes again. */
+static int on_step(struct hvxi *h, const struct hvx_intro_event *ev,
+		   struct hvxi_reply *reply, void *arg)
+{
+	(void)reply, (void)arg;
+	set_rights(h, HVX_INTRO_ACCESS_R | HVX_INTRO_ACCESS_X);
+	set_events(h, ev->vcpu, 1u << HVX_INTRO_EV_MSR);
 	return 0;
 }
 
@@ -140,6 +195,9 @@ int main(int argc, char **argv)
 	    hvxi_control(h, HVX_INTRO_ALL_VCPUS, 1u << HVX_INTRO_EV_MSR, 0) < 0)
 		fail("watching the guest's hello");
 	hvxi_on(h, HVX_INTRO_EV_MSR, on_msr, NULL);
+	hvxi_on(h, HVX_INTRO_EV_BREAKPOINT, on_breakpoint, NULL);
+	hvxi_on(h, HVX_INTRO_EV_PF, on_pf, NULL);
+	hvxi_on(h, HVX_INTRO_EV_SINGLESTEP, on_step, NULL);
 	/* CPUID's events are answered CONTINUE, as hvxi_loop() does. */
 	do
 		r = hvxi_loop(h, 200);

@@ -4,8 +4,10 @@
  * introspector (introbench.c) agree on.  The guest announces itself by
  * writing INTRO_HELLO to IA32_SYSENTER_EIP, over and over (a write that
  * exits only for an introspector watching it), until it reads back
- * INTRO_GO, which the introspector's reply wrote instead; it ends the
- * phase with INTRO_BYE.  Plain constants, for both.
+ * INTRO_GO, which the introspector's reply wrote instead.  Later it
+ * writes the guest-physical address of a page (4 KiB-aligned) for the
+ * introspector to take the page's write right, and it ends the phase
+ * with INTRO_BYE.  Plain constants, for both.
  */
 #ifndef HVX_BENCH_INTROBENCH_H
 #define HVX_BENCH_INTROBENCH_H

@@ -36,8 +36,14 @@ BENCHES = {
     "access": ("the same write, page mapped", "ticks/page", True),
     "intro_cpuid": ("CPUID as an introspection event: to the introspector's "
                     "reply and back", "ticks/op", True),
+    "intro_int3": ("INT3 as an introspection event, skipped: to the "
+                   "introspector's reply and the next instruction",
+                   "ticks/op", True),
     "intro_vmcall": ("VMCALL with an introspector attached, not watching it",
                      "ticks/op", True),
+    "intro_page_write": ("store to a write-watched page, let through: two "
+                         "events, the right given and taken", "ticks/op",
+                         True),
     "intro_read_mib_s": ("guest memory read by an introspector "
                          "(HVX_INTRO_READ_MEM)", "MiB/s", False),
     "ipi": ("IPI to another vCPU and its IPI back; one host CPU, so two "
@@ -71,7 +77,9 @@ NO_EXIT = ("loop", "access", "tpr_mmio", "cr8")
 # name: what the device must offer for it: a CPUID.1:ECX feature in the
 # guest's CPUID, or hvx's own introspection
 OPTIONAL = {"eoi_msr": "x2APIC", "tscdeadline": "TSC_DEADLINE",
-            "intro_cpuid": "introspection", "intro_vmcall": "introspection",
+            "intro_cpuid": "introspection", "intro_int3": "introspection",
+            "intro_vmcall": "introspection",
+            "intro_page_write": "introspection",
             "intro_read_mib_s": "introspection"}
 
 

@@ -38,15 +38,18 @@ done
 
 # The introspection benchmarks (bench/introbench.c): hvx's own.
 bad=
-for name in intro_cpuid intro_vmcall intro_read_mib_s; do
+for name in intro_cpuid intro_int3 intro_vmcall intro_page_write intro_read_mib_s; do
 	v=$(figure hvx $name)
 	[ "${v:-0}" -gt 0 ] || bad="$bad $name=${v:-none}"
 done
 check "bench on hvx: the introspection figures are there${bad:+ (not:$bad)}" [ -z "$bad" ]
 check "bench on hvx: an event to the introspector costs more than CPUID in the kernel" \
 	[ "$(figure hvx intro_cpuid)" -gt "$(figure hvx cpuid)" ]
+check "bench on hvx: a page's write let through costs more than an INT3 event" \
+	[ "$(figure hvx intro_page_write)" -gt "$(figure hvx intro_int3)" ]
 check "bench on kvm: the introspection benchmarks are absent" \
 	sh -c "grep -q '^absent kvm 1 intro_cpuid\$' /tmp/bench.raw &&
+		grep -q '^absent kvm 1 intro_page_write\$' /tmp/bench.raw &&
 		grep -q '^absent kvm 1 intro_read_mib_s\$' /tmp/bench.raw"
 
 check "rmmod kvm_intel" rmmod kvm_intel

@@ -45,7 +45,9 @@ static void fuzz_intro_mem(struct hvx_intro_mem *m)
 	m->gpa = below(2) ? below(BUF_SIZE) : pick();
 	m->size = below(4) ? below(8192) : pick();
 	m->buf = below(8) ? (uintptr_t)bufs[below(NR_BUFS)] : pick();
-	m->flags = below(8) ? 0 : pick();
+	m->flags = below(8) ? 0 : below(2) ? pick() : HVX_INTRO_MEM_UNDO;
+	if (m->flags == HVX_INTRO_MEM_UNDO && below(2))	/* undoable sizes */
+		m->size = below(HVX_INTRO_UNDO_MAX + 2);
 }
 
 /* The responder's own xorshift: rnd() is the main thread's. */
