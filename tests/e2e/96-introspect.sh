@@ -2,8 +2,9 @@
 # Introspection (uapi/hvx.h, HVX_INTROSPECT): another process watches and
 # steers a running guest (tests/e2e/progs/intro_test.c with
 # tests/guests/intro.S), and dies in the middle of a breakpoint storm; the
-# guest finishes as if never watched, and hvx unloads.  hvx's own: KVM has
-# no introspection to compare with.
+# guest finishes as if never watched, and hvx unloads; vmctl inspect,
+# watch and trace, on guests that vmctl run runs.  hvx's own: KVM has no
+# introspection to compare with.
 . /tests/lib.sh
 
 check "insmod hvx" insmod $HVX_KO
@@ -89,6 +90,36 @@ st=$?
 cat /tmp/mem.err
 check "vmctl inspect mem where there is none: status 1 and why" \
 	sh -c "[ $st = 1 ] && grep -q 'no guest memory there' /tmp/mem.err"
+kill -TERM $run
+wait $run
+
+# vmctl trace --syscalls on tests/guests/syscalls.S, attached before the
+# guest sets LSTAR: it waits, sets its breakpoint, carries out each call's
+# SWAPGS (the guest checks its GS bases) and hides the breakpoint from the
+# guest's reads of that page (the guest checks the byte), then lets go at
+# its count (past the guest's 1024th call, after which it reads that
+# page); the guest runs on.
+vmctl run --mode long $G/syscalls.bin >/tmp/sys.out 2>&1 &
+run=$!
+wait_for 60 sh -c "vmctl list | awk -v p=$run '\$2 == p { f = 1 } END { exit !f }'"
+id=$(vm_of $run)
+vmctl trace --syscalls --count 1030 $id >/tmp/trace.out 2>/tmp/trace.err
+st=$?
+cat /tmp/trace.err
+head -2 /tmp/trace.out
+check "vmctl trace --syscalls: attached before LSTAR was set, waited for it" \
+	sh -c "[ $st = 0 ] && grep -q 'LSTAR is not set yet' /tmp/trace.err &&
+	       grep -q 'tracing VM $id' /tmp/trace.err"
+check "vmctl trace --syscalls --count 1030: 1030 calls, each RAX 39, getpid" \
+	sh -c "[ \$(grep -cE '^vcpu 0 syscall  39 getpid +cr3 0x[0-9a-f]+ rip 0x10[0-9a-f]{3}\$' /tmp/trace.out) = 1030 ] &&
+	       [ \$(grep -c . /tmp/trace.out) = 1030 ]"
+a=$(lines /tmp/sys.out)
+check "syscalls: the guest's calls go on after trace, its checks passed" \
+	wait_for 60 has_lines /tmp/sys.out $((a + 1))
+# A wrong GS base or the INT3 seen would have ended its run (status 3).
+check "syscalls: the guest never saw a wrong GS base or the breakpoint" \
+	kill -0 $run
+sed 's/^/# /' /tmp/sys.out | tail -3
 kill -TERM $run
 wait $run
 check "rmmod hvx after the introspector's death" rmmod hvx

@@ -230,6 +230,24 @@ int hvxi_set_msr(struct hvxi *h, uint32_t vcpu, uint32_t index,
 	return r == 1 ? 0 : -1;
 }
 
+int hvxi_get_msrs(struct hvxi *h, uint32_t vcpu, struct kvm_msr_entry *e,
+		  uint32_t n)
+{
+	struct hvx_intro_msrs m = { .vcpu = vcpu, .nmsrs = n,
+				    .entries = (uintptr_t)e };
+
+	return ioctl(h->fd, HVX_INTRO_GET_MSRS, &m);
+}
+
+int hvxi_set_msrs(struct hvxi *h, uint32_t vcpu,
+		  const struct kvm_msr_entry *e, uint32_t n)
+{
+	struct hvx_intro_msrs m = { .vcpu = vcpu, .nmsrs = n,
+				    .entries = (uintptr_t)e };
+
+	return ioctl(h->fd, HVX_INTRO_SET_MSRS, &m);
+}
+
 int hvxi_translate(struct hvxi *h, uint32_t vcpu, uint64_t gva,
 		   uint64_t *gpa)
 {

@@ -77,6 +77,14 @@ int hvxi_get_msr(struct hvxi *h, uint32_t vcpu, uint32_t index,
 		 uint64_t *value);
 int hvxi_set_msr(struct hvxi *h, uint32_t vcpu, uint32_t index,
 		 uint64_t value);
+/*
+ * Several at once (HVX_INTRO_GET/SET_MSRS): the number done, which stops
+ * short at the first MSR hvx lacks or refuses, or -1.
+ */
+int hvxi_get_msrs(struct hvxi *h, uint32_t vcpu, struct kvm_msr_entry *e,
+		  uint32_t n);
+int hvxi_set_msrs(struct hvxi *h, uint32_t vcpu,
+		  const struct kvm_msr_entry *e, uint32_t n);
 /* 0 with *gpa, 1 when nothing maps @gva, or -1. */
 int hvxi_translate(struct hvxi *h, uint32_t vcpu, uint64_t gva,
 		   uint64_t *gpa);

@@ -174,32 +174,47 @@ static void print_call(const struct trace *t, const struct hvx_intro_event *ev)
 	fflush(stdout);
 }
 
+/* SWAPGS, carried out: GS_BASE and KERNEL_GS_BASE exchanged. */
+static int swap_gs(struct trace *t, uint32_t vcpu)
+{
+	struct kvm_msr_entry gs[2] = {
+		{ .index = MSR_GS_BASE }, { .index = MSR_KERNEL_GS_BASE },
+	};
+	uint64_t base;
+	int r;
+
+	r = hvxi_get_msrs(t->h, vcpu, gs, 2);
+	if (r == 2) {
+		base = gs[0].data;
+		gs[0].data = gs[1].data;
+		gs[1].data = base;
+		r = hvxi_set_msrs(t->h, vcpu, gs, 2);
+	}
+	if (r == 2)
+		return 0;
+	if (r >= 0)
+		errno = EINVAL;		/* an MSR hvx lacks, or refused */
+	return -1;
+}
+
 /*
  * A system call, stopped at the INT3: printed, and the instruction under
- * the INT3 carried out here (SWAPGS exchanges the GS bases), so that the
- * vCPU goes on after it.
+ * the INT3 carried out here, so that the vCPU goes on after it.
  */
 static int syscall_entry(struct trace *t, const struct hvx_intro_event *ev,
 			 struct hvxi_reply *reply)
 {
-	uint64_t gs, kgs;
-
 	print_call(t, ev);
 	t->seen++;
-	if (t->swapgs &&
-	    (hvxi_get_msr(t->h, ev->vcpu, MSR_GS_BASE, &gs) < 0 ||
-	     hvxi_get_msr(t->h, ev->vcpu, MSR_KERNEL_GS_BASE, &kgs) < 0 ||
-	     hvxi_set_msr(t->h, ev->vcpu, MSR_GS_BASE, kgs) < 0 ||
-	     hvxi_set_msr(t->h, ev->vcpu, MSR_KERNEL_GS_BASE, gs) < 0)) {
-		/* The guest's SWAPGS runs instead. */
+	reply->action = HVX_INTRO_RETRY;
+	if (t->swapgs && swap_gs(t, ev->vcpu) < 0) {
+		/* The guest's SWAPGS runs instead, and trace ends. */
 		fprintf(stderr, "vmctl trace: carrying out SWAPGS: %s\n",
 			strerror(errno));
 		unplace(t);
 		t->armed = false;
-		reply->action = HVX_INTRO_RETRY;
 		return -1;
 	}
-	reply->action = HVX_INTRO_RETRY;
 	reply->flags = HVX_INTRO_REPLY_REGS;
 	reply->regs = ev->regs;
 	reply->regs.rip += t->len;
