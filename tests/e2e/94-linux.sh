@@ -21,7 +21,7 @@ check "insmod hvx enable_at_load=0" insmod $HVX_KO enable_at_load=0
 # One vCPU, the init's shell at the end, fed from stdin (a FIFO) through
 # the UART's receive interrupts; reboot=t: the reboot is a triple fault.
 # At the shell, vmctl trace --syscalls watches the guest from outside
-# while the guest's getpids makes 1000 getpid calls, and then lets go.
+# while the guest's getpids makes 300 getpid calls, and then lets go.
 rm -f /tmp/hvx1.in
 mkfifo /tmp/hvx1.in
 boot /dev/hvx hvx1 1 reboot=t hvxguest=shell &
@@ -31,8 +31,8 @@ id=$(vm_of "$(pidof vmctl)")
 vmctl trace --syscalls "$id" >/tmp/trace.out 2>/tmp/trace.err &
 trace=$!
 wait_for 60 file_has /tmp/trace.err "tracing VM"
-echo 'getpids 1000' >&3
-wait_for 300 file_has /tmp/hvx1.out "getpids: 1000 calls"
+echo 'getpids 300' >&3
+wait_for 300 file_has /tmp/hvx1.out "getpids: 300 calls"
 kill -INT $trace
 wait $trace
 st=$?
@@ -44,17 +44,17 @@ check_guest hvx1 1 /dev/hvx "triple fault"
 check "/dev/hvx: the guest's shell read stdin and answered 42" grep -q ' 42$' /tmp/hvx1.out
 check "vmctl trace --syscalls: set its breakpoint at the guest's LSTAR, ended with status 0 ($st)" \
 	sh -c "grep -q 'tracing VM $id' /tmp/trace.err && [ $st = 0 ]"
-# One process (one CR3) made the 1000 calls, and printed (write) and
+# One process (one CR3) made the 300 calls, and printed (write) and
 # exited (exit_group) in the same address space; fields: vcpu N syscall
 # NR NAME cr3 CR3 rip RIP.
 grep -c . /tmp/trace.out | sed 's/^/# system calls traced: /'
 grep -m1 ' getpid ' /tmp/trace.out | sed 's/^/# the first getpid: /'
 awk '$5 == "getpid" { n[$7]++ } END { for (c in n) print "# getpid from cr3 " c ": " n[c] }' /tmp/trace.out
 traced() {
-	awk '$5 == "getpid" { n[$7]++ } END { for (c in n) if (n[c] == 1000) print c }' /tmp/trace.out
+	awk '$5 == "getpid" { n[$7]++ } END { for (c in n) if (n[c] == 300) print c }' /tmp/trace.out
 }
 cr3=$(traced)
-check "vmctl trace --syscalls: 1000 getpid calls from one process" [ -n "$cr3" ]
+check "vmctl trace --syscalls: 300 getpid calls from one process" [ -n "$cr3" ]
 check "vmctl trace --syscalls: the same process's write and exit_group" \
 	sh -c "grep -q ' write .* cr3 $cr3 ' /tmp/trace.out && grep -q ' exit_group .* cr3 $cr3 ' /tmp/trace.out"
 

@@ -5,12 +5,12 @@
  * (2^27 instructions, during which trace attaches and waits for LSTAR),
  * then SYSCALL set up as Linux does it (EFER.SCE, STAR, SFMASK, LSTAR),
  * with GS_BASE and KERNEL_GS_BASE apart; then system calls for ever, RAX
- * 39 (getpid's number), and a line with the count after each 1024.
+ * 39 (getpid's number), and a line with the count after each 256.
  *
  * Its entry swaps the GS bases with SWAPGS, as Linux's first instruction
  * does, checks that it has the kernel's, swaps back and returns with a
  * jump (it stays in ring 0: no SYSRET).  After each call the guest checks
- * that it has its own GS base again, and after each 1024 that the entry's
+ * that it has its own GS base again, and after each 256 that the entry's
  * first byte reads as SWAPGS's.  Anything out of place ends the run with
  * status 3: trace must carry out the SWAPGS its breakpoint covers exactly,
  * and hide the breakpoint from the guest's reads (PUTHEX32 reads its
@@ -68,7 +68,7 @@ next:
 	cmp	$USER_GS, %eax
 	jne	bad
 	inc	%r12d
-	test	$0x3ff, %r12d
+	test	$0xff, %r12d
 	jnz	next
 	movzbl	entry(%rip), %eax
 	cmp	$0x0f, %eax		/* SWAPGS is 0f 01 f8 */
