@@ -46,13 +46,15 @@ stall_s=1800
 # runs every other one, with Debian's kernel.  The split balances the
 # time each machine takes, by the wall clock: its tests' machine time
 # ("=== NAME took N s" in the serial log), its boot and kmemleak scans,
-# and part 1's kdump, which Bochs runs slower than the tests (at 2630cb1
-# part 1 ran 1,486 s of machine time in 1,715 s, part 2 1,501 s in 1,555
-# s).  It also keeps the initramfs small where it can (each MB of it
-# costs the boot about a second): only part 1 carries the selftests and
-# QEMU, only part 2 Debian's kernel.
+# and part 1's kdump, which Bochs runs slower than the tests (at b2e1ec6
+# part 1's tests and scans ran 1,282 s of machine time, part 2's 1,674 s,
+# and the whole run took 1,935 s; 98-bench, 134 s, then moved to part 1).
+# It also keeps the initramfs small where it can (each MB of it costs the
+# boot about a second): only part 1 carries the selftests and QEMU, only
+# part 2 Debian's kernel.
 part1="00-kunit 10-vmx-on-off 20-kvm-after-hvx 30-kvm-owns-vmx 40-take-turns
-	60-suspend 80-unprivileged 88-selftests 94-linux 94-pit 94-qemu"
+	60-suspend 80-unprivileged 88-selftests 94-linux 94-pit 94-qemu
+	98-bench"
 # part_tests N: the comma-separated tests of part N.
 part_tests() {
 	local t name list=
