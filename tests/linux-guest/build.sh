@@ -7,7 +7,7 @@
 #   DIR/bzImage     the kernel: tinyconfig of Debian's linux-source-6.1
 #                   with kernel.fragment merged over it
 #   DIR/initrd.gz   its initramfs: the host's static busybox, ./init and
-#                   /bin/getpids (./getpids.c, built static here)
+#                   /bin/getpids (./getpids.c, built here, freestanding)
 #   DIR/config, DIR/System.map, DIR/vmlinux
 #                   the kernel's configuration and symbols, to make sense
 #                   of a guest RIP in a failure report
@@ -113,7 +113,8 @@ fi
 # /init installs busybox's applets as symbolic links in /bin.
 rm -rf "$dir" "$dir.tmp"
 mkdir -p "$dir.tmp"
-gcc -static -O2 -Wall -Werror -o "$dir.tmp/getpids" "$getpids"
+gcc -static -nostdlib -O2 -Wall -Werror -fno-stack-protector -fno-pie \
+	-no-pie -fcf-protection=none -o "$dir.tmp/getpids" "$getpids"
 cat >"$dir.tmp/initramfs.list" <<EOF
 dir /bin 0755 0 0
 dir /dev 0755 0 0
