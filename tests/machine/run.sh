@@ -48,7 +48,8 @@ stall_s=1800
 # ("=== NAME took N s" in the serial log), its boot and kmemleak scans,
 # and part 1's kdump, which Bochs runs slower than the tests (at b2e1ec6
 # part 1's tests and scans ran 1,282 s of machine time, part 2's 1,674 s,
-# and the whole run took 1,935 s; 98-bench, 134 s, then moved to part 1).
+# and the whole run took 1,935 s; with 98-bench, 134 s, moved to part 1,
+# at 0fece42 part 1 ended after 1,801 s and part 2 after 1,674 s).
 # It also keeps the initramfs small where it can (each MB of it costs the
 # boot about a second): only part 1 carries the selftests and QEMU, only
 # part 2 Debian's kernel.
