@@ -43,9 +43,9 @@ static struct hvx_intro_undo *hvx_intro_undo_find(struct hvx_intro *intro,
  * @intro: the channel
  * @gpa: where, in address space 0
  * @buf: the bytes, in the kernel
- * @size: how many, 1 to HVX_INTRO_UNDO_MAX
+ * @size: how many, 1 to HVX_INTRO_UNDO_MAX (hvx_intro_mem() checks it)
  *
- * Return: 0, -EINVAL for @size, -ENOSPC past HVX_INTRO_UNDOS_MAX
+ * Return: 0, -ENOSPC past HVX_INTRO_UNDOS_MAX
  * ranges, -ENOMEM, or hvx_read_guest()'s and hvx_write_guest()'s errors;
  * the guest's memory is unchanged on any failure.
  */
@@ -56,8 +56,6 @@ int hvx_intro_write_undoable(struct hvx_intro *intro, u64 gpa,
 	struct hvx_intro_undo *u, *fresh;
 	int r;
 
-	if (!size || size > HVX_INTRO_UNDO_MAX)
-		return -EINVAL;
 	fresh = kzalloc(sizeof(*fresh), GFP_KERNEL_ACCOUNT);
 	if (!fresh)
 		return -ENOMEM;

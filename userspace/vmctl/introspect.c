@@ -51,7 +51,7 @@ struct hvxi *vmctl_introspect(const char *cmd, long id)
 	return h;
 }
 
-static bool parse_u64(const char *s, uint64_t *v)
+bool parse_u64(const char *s, uint64_t *v)
 {
 	char *end;
 

@@ -326,7 +326,6 @@ int cmd_trace(int argc, char **argv)
 	struct trace t = { 0 };
 	struct hvx_intro_event ev;
 	bool syscalls = false;
-	char *end;
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
@@ -335,9 +334,7 @@ int cmd_trace(int argc, char **argv)
 			syscalls = true;
 			break;
 		case 'n':
-			errno = 0;
-			t.count = strtoull(optarg, &end, 0);
-			if (*optarg == '-' || *end || errno || !t.count) {
+			if (!parse_u64(optarg, &t.count) || !t.count) {
 				fprintf(stderr, "vmctl trace: --count takes a number above 0\n");
 				return 2;
 			}

@@ -35,6 +35,8 @@ int cmd_trace(int argc, char **argv);
 /* introspect.c: attach to VM @id for vmctl @cmd, or NULL after saying why. */
 struct hvxi;
 struct hvxi *vmctl_introspect(const char *cmd, long id);
+/* introspect.c: @s as an unsigned number (C's bases), all of it. */
+bool parse_u64(const char *s, uint64_t *v);
 
 /* vms.c: a VM id from the command line, or -1 after saying why. */
 long parse_vm_id(const char *cmd, const char *s);
